@@ -1,0 +1,53 @@
+// The seams of the local AWS endpoint: what a service module receives and how it fails.
+// Service modules (Organizations, Service Catalog, STS, EventBridge, Step Functions) implement
+// ServiceModule; the HTTP server decodes the wire protocol, authenticates the caller and encodes
+// results and errors exactly as AWS does for that protocol.
+
+/** The authenticated caller, decided by the SigV4 access key. */
+export interface Caller {
+  accountId: string;
+  /** `arn:aws:iam::<acct>:root`, `arn:aws:iam::<acct>:user/<name>` or `arn:aws:sts::<acct>:assumed-role/<role>/<session>` */
+  arn: string;
+  userId: string;
+  accessKeyId: string;
+}
+
+export interface RequestContext {
+  caller: Caller;
+  region: string;
+  requestId: string;
+}
+
+/** An error as AWS reports it: `code` is the model's error shape name (e.g. `InvalidStateException`). */
+export class AwsServiceError extends Error {
+  override name = 'AwsServiceError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface ServiceModule {
+  /** e.g. `AWS242ServiceCatalogService` (awsJson) or `sts` (awsQuery). */
+  readonly target: string;
+  /** Returns the output shape (plain JSON). Throws AwsServiceError for modelled errors. */
+  handle(operation: string, input: Record<string, unknown>, context: RequestContext): Promise<unknown>;
+}
+
+/** An event as EventBridge would deliver it to a rule target. */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+  /** Not part of the AWS envelope: which bus received it (`default` or a custom bus name). */
+  eventBusName?: string;
+}
