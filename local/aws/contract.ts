@@ -51,3 +51,36 @@ export interface BusEvent {
   /** Not part of the AWS envelope: which bus received it (`default` or a custom bus name). */
   eventBusName?: string;
 }
+
+/** Simulated time: `now()` is in simulated milliseconds since the epoch and runs `scale` times faster than real time. */
+export interface SimulationClock {
+  now(): number;
+  readonly scale: number;
+}
+
+/** A seeded source of randomness so that simulations repeat exactly. */
+export type Random = () => number;
+
+export type OrganizationNodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+
+/** What other services need to know of the organization, always as it is at the time of the call. */
+export interface OrganizationView {
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly rootId: string;
+  /** True for an active member account (the management account included). */
+  hasAccount(accountId: string): boolean;
+  /** Ids from the root down to the account's parent: `['r-…', 'ou-…', …]`. */
+  pathOf(accountId: string): string[];
+  /** Active accounts at or below a node: the organization id (`o-…`), a root (`r-…`), an OU (`ou-…`), or an account id. */
+  accountsUnder(nodeId: string): string[];
+  nodeExists(type: OrganizationNodeType, id: string): boolean;
+  isServiceAccessEnabled(servicePrincipal: string): boolean;
+  setServiceAccess(servicePrincipal: string, enabled: boolean): void;
+  isDelegatedAdministrator(accountId: string, servicePrincipal: string): boolean;
+}
+
+/** Where published events go (CreateAccount/MoveAccount events, PutEvents entries). */
+export interface EventSink {
+  publish(event: BusEvent): void;
+}
