@@ -1,0 +1,59 @@
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { MemberRoleUnavailableError } from '../errors.js';
+
+export interface MemberSessionOptions {
+  sts: STSClient;
+  roleName: string;
+  sessionName?: string;
+  partition?: string;
+  /** Builds a client for the assumed credentials; tests hand in one bound to a mock. */
+  createClient?: (credentials: ConstructorParameters<typeof ServiceCatalogClient>[0]) => ServiceCatalogClient;
+}
+
+export type MemberServiceCatalog = (accountId: string) => Promise<ServiceCatalogClient>;
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+/** Renew a little before the session expires so a long batch never uses stale credentials. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Service Catalog clients acting in member accounts through the member role, one per account,
+ * cached until shortly before their credentials expire.
+ */
+export const memberServiceCatalog = (options: MemberSessionOptions): MemberServiceCatalog => {
+  const partition = options.partition ?? 'aws';
+  const create = options.createClient ?? ((config) => new ServiceCatalogClient(config ?? {}));
+  const cache = new Map<string, { client: ServiceCatalogClient; expiresAt: number }>();
+
+  return async (accountId) => {
+    const cached = cache.get(accountId);
+    if (cached && cached.expiresAt - RENEW_BEFORE_MS > Date.now()) return cached.client;
+
+    const roleArn = `arn:${partition}:iam::${accountId}:role/${options.roleName}`;
+    let assumed;
+    try {
+      assumed = await options.sts.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'portfolio-share-orchestrator' }),
+      );
+    } catch (error) {
+      if (error instanceof Error && ACCESS_DENIED.has(error.name)) {
+        throw new MemberRoleUnavailableError(accountId, `Cannot assume ${roleArn}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    const credentials = assumed.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+      throw new MemberRoleUnavailableError(accountId, `AssumeRole into ${roleArn} returned no credentials`);
+    }
+    const client = create({
+      credentials: {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+      },
+    });
+    cache.set(accountId, { client, expiresAt: credentials.Expiration?.getTime() ?? Date.now() + 15 * 60_000 });
+    return client;
+  };
+};

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Patterns from the AWS API models (Service Catalog, Organizations, Step Functions execution names).
+export const PortfolioId = z
+  .string()
+  .regex(/^port-[a-z0-9]{1,100}$/i, 'must be a portfolio id such as port-abcd1234efgh5');
+export const AccountId = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account id');
+export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5');
+export const OrganizationalUnitId = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an organizational unit id such as ou-ab12-cdef3456');
+/** Becomes the Step Functions execution name, so it keeps to the characters execution names allow. */
+export const RequestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, hyphens or underscores');
+
+export const ShareTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ORGANIZATION'), id: OrganizationId }),
+  z.object({ type: z.literal('ORGANIZATIONAL_UNIT'), id: OrganizationalUnitId }),
+  z.object({ type: z.literal('ACCOUNT'), id: AccountId }),
+  z.object({ type: z.literal('EXTERNAL_ACCOUNT'), id: AccountId }),
+]);
+export type ShareTarget = z.infer<typeof ShareTarget>;
+
+export const ORGANIZATION_NODE_TYPES = ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'] as const;
+
+export const isOrganizationNodeTarget = (target: ShareTarget): boolean => target.type !== 'EXTERNAL_ACCOUNT';

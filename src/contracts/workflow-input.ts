@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { AccountId, OrganizationalUnitId, PortfolioId, RequestId, ShareTarget } from './identifiers.js';
+
+/** What a member account must do for one portfolio once it can see it. */
+export const MemberActions = z.object({
+  /** Accept an account share (`IMPORTED`). Never set for organization shares. */
+  accept: z.boolean(),
+  /** IAM principals to associate in the member account, as paths such as `role/Developer`. */
+  iamPrincipals: z.array(z.string()),
+});
+export type MemberActions = z.infer<typeof MemberActions>;
+
+/** The input of the share-portfolio state machine, as the intake step builds it. */
+export const ShareWorkflowInput = z.object({
+  requestId: RequestId,
+  portfolioId: PortfolioId,
+  target: ShareTarget,
+  sharePrincipals: z.boolean(),
+  shareTagOptions: z.boolean(),
+  origin: z.enum(['api', 'event', 'onboarding']),
+  allowEnableOrganizationsAccess: z.boolean(),
+  memberRoleName: z.string().min(1),
+  memberActions: MemberActions,
+});
+export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;
+
+export const AccountTrigger = z.object({
+  source: z.enum(['aws.organizations', 'aws.controltower']),
+  eventName: z.enum(['CreateAccountResult', 'MoveAccount', 'AcceptHandshake', 'CreateManagedAccount', 'UpdateManagedAccount']),
+  eventId: z.string(),
+  time: z.string(),
+  destinationParentId: z.string().optional(),
+  sourceParentId: z.string().optional(),
+  organizationalUnitId: OrganizationalUnitId.optional(),
+});
+export type AccountTrigger = z.infer<typeof AccountTrigger>;
+
+/** The input of the onboard-account state machine. */
+export const OnboardingWorkflowInput = z.object({
+  requestId: RequestId,
+  accountId: AccountId,
+  trigger: AccountTrigger,
+  memberRoleName: z.string().min(1),
+});
+export type OnboardingWorkflowInput = z.infer<typeof OnboardingWorkflowInput>;

@@ -1,0 +1,43 @@
+import type { ShareTarget } from '../contracts/identifiers.js';
+import type { PortfolioPolicy, SharingPolicy } from './sharing-policy.js';
+
+/** Where an account sits: its organization and the ids from the root down to its parent OU. */
+export interface AccountPlacement {
+  accountId: string;
+  organizationId: string;
+  /** `['r-…', 'ou-…', …]`, root first. */
+  parentPath: string[];
+}
+
+export interface Entitlement {
+  portfolio: PortfolioPolicy;
+  /** The most specific policy target that entitles the account. */
+  entitledBy: ShareTarget;
+}
+
+/** How specific a matching target is: an account beats its nearest OU, which beats the organization. */
+const specificity = (target: ShareTarget, placement: AccountPlacement): number => {
+  switch (target.type) {
+    case 'ACCOUNT':
+    case 'EXTERNAL_ACCOUNT':
+      return target.id === placement.accountId ? 1_000 : -1;
+    case 'ORGANIZATIONAL_UNIT':
+      return placement.parentPath.indexOf(target.id) + 1 || -1;
+    case 'ORGANIZATION':
+      return target.id === placement.organizationId ? 0 : -1;
+  }
+};
+
+/** The portfolios the policy entitles an account to, OU entitlements inherited down nested OUs. */
+export const entitlementsFor = (policy: SharingPolicy, placement: AccountPlacement): Entitlement[] =>
+  policy.portfolios.flatMap((portfolio) => {
+    const ranked = portfolio.targets
+      .map((target) => ({ target, rank: specificity(target, placement) }))
+      .filter(({ rank }) => rank >= 0)
+      .sort((a, b) => b.rank - a.rank);
+    const best = ranked[0];
+    return best ? [{ portfolio, entitledBy: best.target }] : [];
+  });
+
+export const findPortfolioPolicy = (policy: SharingPolicy, portfolioId: string): PortfolioPolicy | undefined =>
+  policy.portfolios.find((portfolio) => portfolio.portfolioId === portfolioId);

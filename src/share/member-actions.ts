@@ -1,0 +1,96 @@
+import {
+  AcceptPortfolioShareCommand,
+  AssociatePrincipalWithPortfolioCommand,
+} from '@aws-sdk/client-service-catalog';
+import { z } from 'zod';
+import type { MemberServiceCatalog } from '../aws/member-session.js';
+import { mapWithConcurrency, sleep } from '../concurrency.js';
+import { AccountId, PortfolioId } from '../contracts/identifiers.js';
+import type { AccountFailure } from '../contracts/result-events.js';
+import { MemberActions } from '../contracts/workflow-input.js';
+import { MemberRoleUnavailableError, describeError } from '../errors.js';
+
+/** One batch of member accounts for one portfolio: the input of the member-actions function. */
+export const MemberActionsBatch = z.object({
+  portfolioId: PortfolioId,
+  accounts: z.array(AccountId).min(1),
+  actions: MemberActions,
+  /**
+   * Onboarding sets this: a brand-new account's role may not exist yet, so the function fails with
+   * MemberRoleUnavailableError and the state machine retries it with backoff for a bounded time.
+   * A share fan-out instead reports such accounts as failed and carries on.
+   */
+  failWhenRoleUnavailable: z.boolean().default(false),
+});
+export type MemberActionsBatch = z.input<typeof MemberActionsBatch>;
+
+export interface MemberBatchResult {
+  succeeded: string[];
+  failed: AccountFailure[];
+}
+
+export interface MemberActionsDependencies {
+  memberServiceCatalog: MemberServiceCatalog;
+  /** Accounts worked on at once inside one invocation. */
+  concurrency?: number;
+  /** Extra tries of AssumeRole within the invocation, for eventual consistency of new roles. */
+  roleAttempts?: number;
+  roleRetryDelayMs?: number;
+  partition?: string;
+}
+
+const principalArn = (partition: string, accountId: string, path: string): string =>
+  `arn:${partition}:iam::${accountId}:${path}`;
+
+/**
+ * Accepts the account share (IMPORTED) and associates the IAM principals in each member account.
+ * Both calls are idempotent in Service Catalog, so a retried batch repeats them safely.
+ */
+export const runMemberActions = async (
+  input: MemberActionsBatch,
+  dependencies: MemberActionsDependencies,
+): Promise<MemberBatchResult> => {
+  const batch = MemberActionsBatch.parse(input);
+  const partition = dependencies.partition ?? 'aws';
+  const roleAttempts = dependencies.roleAttempts ?? 3;
+  const roleRetryDelayMs = dependencies.roleRetryDelayMs ?? 500;
+
+  const clientFor = async (accountId: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await dependencies.memberServiceCatalog(accountId);
+      } catch (error) {
+        if (!(error instanceof MemberRoleUnavailableError) || attempt >= roleAttempts) throw error;
+        await sleep(roleRetryDelayMs * attempt);
+      }
+    }
+  };
+
+  const outcomes = await mapWithConcurrency(batch.accounts, dependencies.concurrency ?? 10, async (accountId) => {
+    try {
+      const client = await clientFor(accountId);
+      if (batch.actions.accept) {
+        await client.send(
+          new AcceptPortfolioShareCommand({ PortfolioId: batch.portfolioId, PortfolioShareType: 'IMPORTED' }),
+        );
+      }
+      for (const path of batch.actions.iamPrincipals) {
+        await client.send(
+          new AssociatePrincipalWithPortfolioCommand({
+            PortfolioId: batch.portfolioId,
+            PrincipalARN: principalArn(partition, accountId, path),
+            PrincipalType: 'IAM',
+          }),
+        );
+      }
+      return { accountId };
+    } catch (error) {
+      if (error instanceof MemberRoleUnavailableError && batch.failWhenRoleUnavailable) throw error;
+      return { accountId, ...describeError(error) };
+    }
+  });
+
+  const failed = outcomes.filter((outcome): outcome is AccountFailure => 'error' in outcome);
+  const failedIds = new Set(failed.map((failure) => failure.accountId));
+  return { succeeded: batch.accounts.filter((accountId) => !failedIds.has(accountId)), failed };
+};

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { chunk } from '../concurrency.js';
+import { AccountFailure, RequestFailure } from '../contracts/result-events.js';
+import { ShareWorkflowInput } from '../contracts/workflow-input.js';
+
+/** Throttled accounts are shared again at most this many times before they count as failed. */
+export const MAX_RESHARE_ROUNDS = 3;
+/** Accounts per member-actions invocation: 5,000 accounts are 50 Map iterations. */
+export const MEMBER_BATCH_SIZE = 100;
+
+/** `DescribePortfolioShareStatus` output, as the state machine passes it on. */
+export const ShareStatus = z.object({
+  Status: z.enum(['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'ERROR']),
+  ShareDetails: z
+    .object({
+      SuccessfulShares: z.array(z.string()).optional(),
+      ShareErrors: z
+        .array(z.object({ Accounts: z.array(z.string()).optional(), Message: z.string().optional(), Error: z.string().optional() }))
+        .optional(),
+    })
+    .optional(),
+});
+export type ShareStatus = z.infer<typeof ShareStatus>;
+
+export const ShareProgress = z.object({
+  round: z.number().int().min(0),
+  sharedAccounts: z.array(z.string()),
+  failedAccounts: z.array(AccountFailure),
+  /** Accounts that came back throttled and will be shared again one at a time. */
+  retryAccounts: z.array(z.string()),
+  /** Accounts per batch for member actions; empty when none are needed. */
+  memberBatches: z.array(z.array(z.string())),
+  failure: RequestFailure.nullable(),
+  next: z.enum(['RESHARE', 'MEMBER_ACTIONS', 'SUMMARISE']),
+});
+export type ShareProgress = z.infer<typeof ShareProgress>;
+
+export const INITIAL_PROGRESS: ShareProgress = {
+  round: 0,
+  sharedAccounts: [],
+  failedAccounts: [],
+  retryAccounts: [],
+  memberBatches: [],
+  failure: null,
+  next: 'SUMMARISE',
+};
+
+export const EvaluateShareInput = z.object({
+  request: ShareWorkflowInput,
+  progress: ShareProgress,
+  /** The final status of the share just made (absent for account shares, which have no token). */
+  status: ShareStatus.optional(),
+  /** The final status of each re-share of a throttled account. */
+  reshares: z.array(z.object({ accountId: z.string(), status: ShareStatus })).optional(),
+});
+export type EvaluateShareInput = z.input<typeof EvaluateShareInput>;
+
+interface Classified {
+  shared: string[];
+  failed: AccountFailure[];
+  throttled: Map<string, string>;
+  failure: z.infer<typeof RequestFailure> | null;
+}
+
+const isDuplicate = (error: string) => /^Duplicate/i.test(error);
+const isThrottling = (error: string) => /Throttl|TooManyRequests/i.test(error);
+
+/** Sorts one share status into accounts shared, failed (with message) and throttled. */
+export const classifyShareStatus = (status: ShareStatus): Classified => {
+  const shared = [...(status.ShareDetails?.SuccessfulShares ?? [])];
+  const failed: AccountFailure[] = [];
+  const throttled = new Map<string, string>();
+  for (const shareError of status.ShareDetails?.ShareErrors ?? []) {
+    const error = shareError.Error ?? 'ShareError';
+    const message = shareError.Message ?? '';
+    for (const accountId of shareError.Accounts ?? []) {
+      if (isDuplicate(error)) shared.push(accountId);
+      else if (isThrottling(error)) throttled.set(accountId, message);
+      else failed.push({ accountId, error, message });
+    }
+  }
+  const noAccounts = shared.length + failed.length + throttled.size === 0;
+  const failure =
+    status.Status === 'ERROR' && noAccounts
+      ? { error: 'PortfolioShareError', message: 'The portfolio share ended in ERROR without per-account details' }
+      : null;
+  return { shared, failed, throttled, failure };
+};
+
+const needsMemberActions = (request: ShareWorkflowInput): boolean =>
+  request.memberActions.accept || request.memberActions.iamPrincipals.length > 0;
+
+/**
+ * Folds a share's final status (or the re-shares of throttled accounts) into the progress and
+ * decides what comes next: share throttled accounts again, act in member accounts, or summarise.
+ */
+export const evaluateShare = (raw: EvaluateShareInput): ShareProgress => {
+  const input = EvaluateShareInput.parse(raw);
+  const { request, progress } = input;
+
+  const statuses: ShareStatus[] =
+    input.reshares?.map((reshare) => reshare.status) ?? (input.status ? [input.status] : []);
+  const classified = statuses.map(classifyShareStatus);
+  if (request.target.type === 'EXTERNAL_ACCOUNT' && !input.status && !input.reshares) {
+    classified.push({ shared: [request.target.id], failed: [], throttled: new Map(), failure: null });
+  }
+
+  const shared = new Set([...progress.sharedAccounts, ...classified.flatMap((c) => c.shared)]);
+  const failedAccounts = [...progress.failedAccounts, ...classified.flatMap((c) => c.failed)].filter(
+    (failure) => !shared.has(failure.accountId),
+  );
+  const throttled = new Map(classified.flatMap((c) => [...c.throttled]).filter(([accountId]) => !shared.has(accountId)));
+  const failure = progress.failure ?? classified.find((c) => c.failure)?.failure ?? null;
+
+  const round = input.reshares ? progress.round : 0;
+  if (throttled.size > 0 && round < MAX_RESHARE_ROUNDS && !failure) {
+    return {
+      ...progress,
+      round: round + 1,
+      sharedAccounts: [...shared],
+      failedAccounts,
+      retryAccounts: [...throttled.keys()],
+      failure,
+      next: 'RESHARE',
+    };
+  }
+
+  for (const [accountId, message] of throttled) {
+    failedAccounts.push({
+      accountId,
+      error: 'ThrottlingException',
+      message: `${message || 'Throttled'} (still throttled after ${round} re-share${round === 1 ? '' : 's'})`,
+    });
+  }
+  const sharedAccounts = [...shared];
+  const memberBatches = needsMemberActions(request) && !failure ? chunk(sharedAccounts, MEMBER_BATCH_SIZE) : [];
+  return {
+    round,
+    sharedAccounts,
+    failedAccounts,
+    retryAccounts: [],
+    memberBatches,
+    failure,
+    next: memberBatches.length > 0 ? 'MEMBER_ACTIONS' : 'SUMMARISE',
+  };
+};

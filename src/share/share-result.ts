@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { DetailType } from '../contracts/events.js';
+import type { ShareTarget } from '../contracts/identifiers.js';
+import {
+  type RequestFailure,
+  ShareResultDetail,
+  type ShareOutcome,
+  shareDetailType,
+} from '../contracts/result-events.js';
+import { ShareWorkflowInput } from '../contracts/workflow-input.js';
+import { ShareProgress } from './share-progress.js';
+
+/** An error caught by a state machine `Catch`: `Cause` is a message, or a Lambda error as JSON. */
+export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtError>;
+
+export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
+  let message = caught.Cause ?? '';
+  try {
+    const parsed: unknown = JSON.parse(message);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) message = String(parsed.errorMessage);
+  } catch {
+    // A plain message, as SDK integrations report them.
+  }
+  return { error: caught.Error, message };
+};
+
+export const SummariseShareInput = z.object({
+  request: ShareWorkflowInput,
+  startedAt: z.string(),
+  shareToken: z.string().nullable(),
+  progress: ShareProgress,
+  memberResults: z
+    .array(z.object({ succeeded: z.array(z.string()), failed: z.array(z.object({ accountId: z.string(), error: z.string(), message: z.string() })) }))
+    .optional(),
+  /** Set when a state caught an error, or when a check failed the request. */
+  failure: CaughtError.optional(),
+});
+export type SummariseShareInput = z.input<typeof SummariseShareInput>;
+
+export interface ResultEvent<D> {
+  detailType: DetailType;
+  detail: D;
+}
+
+const outcomeOf = (shared: number, failed: number, failure: RequestFailure | null): ShareOutcome =>
+  failure || (failed > 0 && shared === 0) ? 'FAILED' : failed > 0 ? 'PARTIALLY_SUCCEEDED' : 'SUCCEEDED';
+
+const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => ({
+  detailType: shareDetailType(detail.outcome),
+  detail: ShareResultDetail.parse(detail),
+});
+
+/** The one result event of a share request, from everything the workflow gathered. */
+export const summariseShare = (raw: SummariseShareInput, now = new Date()): ResultEvent<ShareResultDetail> => {
+  const input = SummariseShareInput.parse(raw);
+  const memberFailures = input.memberResults?.flatMap((batch) => batch.failed) ?? [];
+  const memberFailed = new Set(memberFailures.map((failure) => failure.accountId));
+  const sharedAccounts = input.progress.sharedAccounts.filter((accountId) => !memberFailed.has(accountId));
+  const failedAccounts = [...input.progress.failedAccounts, ...memberFailures];
+  const failure = input.failure ? caughtErrorToFailure(input.failure) : input.progress.failure;
+
+  return toResult({
+    requestId: input.request.requestId,
+    outcome: outcomeOf(sharedAccounts.length, failedAccounts.length, failure),
+    portfolioId: input.request.portfolioId,
+    target: input.request.target,
+    shareToken: input.shareToken,
+    sharedAccounts,
+    failedAccounts,
+    failure,
+    startedAt: new Date(input.startedAt).toISOString(),
+    endedAt: now.toISOString(),
+  });
+};
+
+/** The result event of a request that never reached a workflow (it did not validate). */
+export const rejectedShareResult = (
+  request: { requestId: string; portfolioId?: unknown; target?: unknown },
+  failure: RequestFailure,
+  now = new Date(),
+): ResultEvent<ShareResultDetail> => {
+  const portfolioId = typeof request.portfolioId === 'string' ? request.portfolioId : null;
+  const target = ShareResultDetail.shape.target.safeParse(request.target);
+  return toResult({
+    requestId: request.requestId,
+    outcome: 'FAILED',
+    portfolioId,
+    target: target.success ? (target.data as ShareTarget | null) : null,
+    shareToken: null,
+    sharedAccounts: [],
+    failedAccounts: [],
+    failure,
+    startedAt: now.toISOString(),
+    endedAt: now.toISOString(),
+  });
+};
