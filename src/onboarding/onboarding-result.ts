@@ -34,9 +34,9 @@ export type PortfolioRun = z.input<typeof PortfolioRun>;
 export const SummariseOnboardingInput = z.object({
   request: OnboardingWorkflowInput,
   startedAt: z.string(),
-  plan: OnboardingPlan.optional(),
-  portfolioRuns: z.array(PortfolioRun).optional(),
-  failure: CaughtError.optional(),
+  plan: OnboardingPlan.nullish(),
+  portfolioRuns: z.array(PortfolioRun).nullish(),
+  failure: CaughtError.nullish(),
 });
 export type SummariseOnboardingInput = z.input<typeof SummariseOnboardingInput>;
 

@@ -49,9 +49,9 @@ export const EvaluateShareInput = z.object({
   request: ShareWorkflowInput,
   progress: ShareProgress,
   /** The final status of the share just made (absent for account shares, which have no token). */
-  status: ShareStatus.optional(),
+  status: ShareStatus.nullish(),
   /** The final status of each re-share of a throttled account. */
-  reshares: z.array(z.object({ accountId: z.string(), status: ShareStatus })).optional(),
+  reshares: z.array(z.object({ accountId: z.string(), status: ShareStatus })).nullish(),
 });
 export type EvaluateShareInput = z.input<typeof EvaluateShareInput>;
 

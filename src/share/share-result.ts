@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DetailType } from '../contracts/events.js';
 import type { ShareTarget } from '../contracts/identifiers.js';
 import {
+  AccountFailure,
   type RequestFailure,
   ShareResultDetail,
   type ShareOutcome,
@@ -25,16 +26,22 @@ export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
   return { error: caught.Error, message };
 };
 
+/** A member-actions batch: its result, or the error that stopped the whole invocation. */
+const MemberBatchOutcome = z.object({
+  succeeded: z.array(z.string()),
+  failed: z.array(AccountFailure),
+  unprocessed: z.array(z.string()).optional(),
+  error: CaughtError.optional(),
+});
+
 export const SummariseShareInput = z.object({
   request: ShareWorkflowInput,
   startedAt: z.string(),
   shareToken: z.string().nullable(),
   progress: ShareProgress,
-  memberResults: z
-    .array(z.object({ succeeded: z.array(z.string()), failed: z.array(z.object({ accountId: z.string(), error: z.string(), message: z.string() })) }))
-    .optional(),
+  memberResults: z.array(MemberBatchOutcome).nullish(),
   /** Set when a state caught an error, or when a check failed the request. */
-  failure: CaughtError.optional(),
+  failure: CaughtError.nullish(),
 });
 export type SummariseShareInput = z.input<typeof SummariseShareInput>;
 
@@ -54,7 +61,13 @@ const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => 
 /** The one result event of a share request, from everything the workflow gathered. */
 export const summariseShare = (raw: SummariseShareInput, now = new Date()): ResultEvent<ShareResultDetail> => {
   const input = SummariseShareInput.parse(raw);
-  const memberFailures = input.memberResults?.flatMap((batch) => batch.failed) ?? [];
+  const memberFailures = (input.memberResults ?? []).flatMap((batch) => [
+    ...batch.failed,
+    ...(batch.unprocessed ?? []).map((accountId) => ({
+      accountId,
+      ...caughtErrorToFailure(batch.error ?? { Error: 'MemberActionsFailed', Cause: 'The batch was not processed' }),
+    })),
+  ]);
   const memberFailed = new Set(memberFailures.map((failure) => failure.accountId));
   const sharedAccounts = input.progress.sharedAccounts.filter((accountId) => !memberFailed.has(accountId));
   const failedAccounts = [...input.progress.failedAccounts, ...memberFailures];

@@ -1,0 +1,29 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ApiError, type ApiResponse } from '../http/share-api.js';
+import { ValidationError } from '../validation.js';
+import { logger } from './handler.js';
+
+export const toHttpResult = (response: ApiResponse): APIGatewayProxyResultV2 => ({
+  statusCode: response.statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(response.body),
+});
+
+/**
+ * Maps errors to HTTP answers: validation → 400 naming the fields, ApiError → its status,
+ * anything else → a bare 500 (logged, never shown to the caller).
+ */
+export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  onError: async (request) => {
+    const { error } = request;
+    if (error instanceof ValidationError) {
+      request.response = toHttpResult({ statusCode: 400, body: { message: error.message, issues: error.issues } });
+    } else if (error instanceof ApiError) {
+      request.response = toHttpResult({ statusCode: error.statusCode, body: { message: error.message, ...error.details } });
+    } else {
+      logger.error('Unhandled error', { error });
+      request.response = toHttpResult({ statusCode: 500, body: { message: 'Internal server error' } });
+    }
+  },
+});
