@@ -1,0 +1,36 @@
+// AWS-shaped identifiers (`port-` + 13 lower-case alphanumerics, ...) drawn from the seeded random
+// source, so that a simulation with the same seed hands out the same ids.
+import type { Random } from '../contract.js';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ID_LENGTH = 13;
+
+export type IdPrefix = 'port' | 'prod' | 'prodview' | 'pa' | 'pp' | 'rec' | 'share' | 'tag';
+
+export interface IdGenerator {
+  next(prefix: IdPrefix): string;
+  /** Records an id that came from elsewhere (a fixture) so that it is never handed out again. */
+  reserve(id: string): void;
+}
+
+export function createIdGenerator(random: Random): IdGenerator {
+  const issued = new Set<string>();
+  return {
+    next(prefix) {
+      for (;;) {
+        let suffix = '';
+        for (let i = 0; i < ID_LENGTH; i += 1) {
+          suffix += ALPHABET[Math.floor(random() * ALPHABET.length) % ALPHABET.length];
+        }
+        const id = `${prefix}-${suffix}`;
+        if (!issued.has(id)) {
+          issued.add(id);
+          return id;
+        }
+      }
+    },
+    reserve(id) {
+      issued.add(id);
+    },
+  };
+}
