@@ -1,2 +1,8 @@
 // aws-local-stepfunctions@3 calls Promise.withResolvers, which Node 20 lacks.
 import '../local/polyfills.js';
+
+// Tests never reach AWS: a region for the clients, quiet function logs, no credentials lookup.
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';

@@ -1,0 +1,56 @@
+import type { Context } from 'aws-lambda';
+import { integrationFor, type IntegrationClients, type TaskHandler, UnsupportedResourceError } from './sdk-integration.js';
+
+type StateDefinition = { Type: string; Resource?: string; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
+export type Machine = { StartAt: string; States: Record<string, StateDefinition> };
+
+/** Every Task state of a definition, nested Map and Parallel states included. */
+export const taskStates = (machine: Machine): { name: string; resource: string }[] =>
+  Object.entries(machine.States).flatMap(([name, state]) => [
+    ...(state.Type === 'Task' && state.Resource ? [{ name, resource: state.Resource }] : []),
+    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? taskStates(inner) : [])),
+  ]);
+
+/** A Lambda handler as the Lambda runtime would call it. */
+export type LambdaFunction = (event: unknown, context: Context) => Promise<unknown>;
+
+export const lambdaContext = (functionName: string, region = 'us-east-1', accountId = '123456789012'): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+  memoryLimitInMB: '512',
+  awsRequestId: crypto.randomUUID(),
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 300_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+const LAMBDA_ARN = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)$/;
+
+export interface BindingOptions {
+  clients: IntegrationClients;
+  /** Lambda functions by name (the last part of their ARN). */
+  functions: Record<string, LambdaFunction>;
+  /** Handlers for other resources by state name, e.g. a nested `startExecution.sync:2`. */
+  overrides?: Record<string, TaskHandler>;
+}
+
+/** Binds every Task state of a definition to a local handler, as aws-local-stepfunctions expects. */
+export const bindTaskStates = (machine: Machine, options: BindingOptions): Record<string, TaskHandler> =>
+  Object.fromEntries(
+    taskStates(machine).map(({ name, resource }) => {
+      const override = options.overrides?.[name];
+      if (override) return [name, override];
+      const integration = integrationFor(options.clients, resource);
+      if (integration) return [name, integration];
+      const lambda = LAMBDA_ARN.exec(resource);
+      const fn = lambda ? options.functions[lambda[1] as string] : undefined;
+      if (!fn) throw new UnsupportedResourceError(`No local binding for state "${name}" (${resource})`);
+      const functionName = lambda?.[1] as string;
+      return [name, (input: unknown) => fn(input, lambdaContext(functionName))];
+    }),
+  );

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { SharingPolicy } from '../policy/sharing-policy.js';
+import { DetailType, EVENT_SOURCE } from './events.js';
+import { RESULT_DETAIL_SCHEMAS } from './result-events.js';
+import { ShareRequest } from './share-request.js';
+
+const fileName = (detailType: string) => `${detailType.toLowerCase().replaceAll(' ', '-')}.schema.json`;
+
+const detailSchema = (detail: z.ZodType) => {
+  const { $schema: _nested, ...schema } = z.toJSONSchema(detail, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' });
+  return schema;
+};
+
+const eventSchema = (detailType: string, detail: z.ZodType) => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: `https://github.com/portfolio-share-orchestrator/schemas/events/${fileName(detailType)}`,
+  title: detailType,
+  description: `An EventBridge event with source ${EVENT_SOURCE} and detail-type "${detailType}".`,
+  type: 'object',
+  required: ['source', 'detail-type', 'detail'],
+  properties: {
+    source: { const: EVENT_SOURCE },
+    'detail-type': { const: detailType },
+    detail: detailSchema(detail),
+  },
+});
+
+/** Every JSON Schema file the repository publishes, by path, generated from the zod schemas. */
+export const jsonSchemaFiles = (): Record<string, object> => ({
+  'config/sharing-policy.schema.json': {
+    ...z.toJSONSchema(SharingPolicy, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    title: 'portfolio-share-orchestrator sharing policy',
+  },
+  [`schemas/events/${fileName(DetailType.shareRequested)}`]: eventSchema(DetailType.shareRequested, ShareRequest),
+  ...Object.fromEntries(
+    Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [`schemas/events/${fileName(detailType)}`, eventSchema(detailType, schema)]),
+  ),
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { EXTERNAL, MANAGEMENT, MEMBER_A, MEMBER_B, OU_WORKLOADS, createHarness, createPortfolio, type Harness } from './service-catalog/fakes.js';
+
+const PATTERN = 'arn:aws:iam:::role/Developer*';
+
+async function sharedPortfolio(h: Harness, sharePrincipals: boolean): Promise<string> {
+  const portfolioId = await createPortfolio(h.mgmt);
+  await h.mgmt('AssociatePrincipalWithPortfolio', { PortfolioId: portfolioId, PrincipalARN: PATTERN, PrincipalType: 'IAM_PATTERN' });
+  await h.mgmt('AssociatePrincipalWithPortfolio', {
+    PortfolioId: portfolioId,
+    PrincipalARN: `arn:aws:iam::${MANAGEMENT}:role/Admin`,
+    PrincipalType: 'IAM',
+  });
+  await h.mgmt('CreatePortfolioShare', {
+    PortfolioId: portfolioId,
+    OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU_WORKLOADS },
+    SharePrincipals: sharePrincipals,
+  });
+  h.clock.advance(1300);
+  return portfolioId;
+}
+
+async function principalArns(h: Harness, accountId: string, portfolioId: string): Promise<string[]> {
+  const output = await h.as(accountId)('ListPrincipalsForPortfolio', { PortfolioId: portfolioId });
+  return (output.Principals as { PrincipalARN: string }[]).map((principal) => principal.PrincipalARN);
+}
+
+describe('principal associations', () => {
+  it('shows the owner IAM_PATTERN principals in recipients only with SharePrincipals', async () => {
+    const h = createHarness();
+    const withSharing = await sharedPortfolio(h, true);
+    expect(await principalArns(h, MEMBER_A, withSharing)).toEqual([PATTERN]);
+    const without = await sharedPortfolio(h, false);
+    expect(await principalArns(h, MEMBER_A, without)).toEqual([]);
+
+    await h.mgmt('UpdatePortfolioShare', {
+      PortfolioId: without,
+      OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU_WORKLOADS },
+      SharePrincipals: true,
+    });
+    h.clock.advance(1300);
+    expect(await principalArns(h, MEMBER_B, without)).toEqual([PATTERN]);
+  });
+
+  it('lets a recipient associate an IAM principal of its own account with an imported portfolio', async () => {
+    const h = createHarness();
+    const portfolioId = await sharedPortfolio(h, false);
+    const role = `arn:aws:iam::${MEMBER_A}:role/PlatformUser`;
+    await h.as(MEMBER_A)('AssociatePrincipalWithPortfolio', { PortfolioId: portfolioId, PrincipalARN: role, PrincipalType: 'IAM' });
+    await h.as(MEMBER_A)('AssociatePrincipalWithPortfolio', { PortfolioId: portfolioId, PrincipalARN: role, PrincipalType: 'IAM' });
+    expect(await principalArns(h, MEMBER_A, portfolioId)).toEqual([role]);
+    expect(await principalArns(h, MEMBER_B, portfolioId)).toEqual([]);
+    expect(await principalArns(h, MANAGEMENT, portfolioId)).toEqual([PATTERN, `arn:aws:iam::${MANAGEMENT}:role/Admin`]);
+
+    await expect(
+      h.as(MEMBER_A)('AssociatePrincipalWithPortfolio', {
+        PortfolioId: portfolioId,
+        PrincipalARN: `arn:aws:iam::${MEMBER_B}:role/PlatformUser`,
+        PrincipalType: 'IAM',
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidParametersException' });
+    await expect(
+      h.as(MEMBER_A)('AssociatePrincipalWithPortfolio', { PortfolioId: portfolioId, PrincipalARN: role, PrincipalType: 'IAM_PATTERN' }),
+    ).rejects.toMatchObject({ code: 'InvalidParametersException' });
+    await expect(
+      h.as(EXTERNAL)('AssociatePrincipalWithPortfolio', {
+        PortfolioId: portfolioId,
+        PrincipalARN: `arn:aws:iam::${EXTERNAL}:role/X`,
+        PrincipalType: 'IAM',
+      }),
+    ).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+
+    await expect(
+      h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role, PrincipalType: 'IAM_PATTERN' }),
+    ).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role });
+    await expect(h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
+  });
+
+  it('paginates ListPrincipalsForPortfolio with PageSize at most 20', async () => {
+    const h = createHarness();
+    const portfolioId = await createPortfolio(h.mgmt);
+    for (let i = 0; i < 3; i += 1) {
+      await h.mgmt('AssociatePrincipalWithPortfolio', {
+        PortfolioId: portfolioId,
+        PrincipalARN: `arn:aws:iam::${MANAGEMENT}:role/Role${i}`,
+        PrincipalType: 'IAM',
+      });
+    }
+    const first = await h.mgmt('ListPrincipalsForPortfolio', { PortfolioId: portfolioId, PageSize: 2 });
+    expect(first.Principals).toHaveLength(2);
+    const second = await h.mgmt('ListPrincipalsForPortfolio', { PortfolioId: portfolioId, PageSize: 2, PageToken: first.NextPageToken });
+    expect(second).toEqual({ Principals: [{ PrincipalARN: `arn:aws:iam::${MANAGEMENT}:role/Role2`, PrincipalType: 'IAM' }] });
+    await expect(h.mgmt('ListPrincipalsForPortfolio', { PortfolioId: portfolioId, PageSize: 21 })).rejects.toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining('Member must have value less than or equal to 20'),
+    });
+  });
+});

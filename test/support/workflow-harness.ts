@@ -1,0 +1,100 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
+import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
+import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
+import { handler as evaluateShare } from '../../functions/evaluate-share.js';
+import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
+import { handler as runMemberActions } from '../../functions/run-member-actions.js';
+import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
+import { handler as summariseShare } from '../../functions/summarise-share.js';
+
+export const ACCOUNT = '123456789012';
+export const EVENT_BUS = 'portfolio-share-orchestrator-test';
+
+/** The real handlers of serverless.yml, by function key. */
+export const FUNCTIONS: Record<string, LambdaFunction> = {
+  evaluateShare,
+  summariseShare,
+  runMemberActions,
+  planOnboarding,
+  summariseOnboarding,
+} as unknown as Record<string, LambdaFunction>;
+
+export const definition = (file: string): Machine =>
+  loadDefinition(file, localSubstitutions(file, { region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
+
+/** Clients for SDK integrations: the handlers' own module-level clients use the same mocked classes. */
+export const integrationClients = () => ({
+  servicecatalog: new ServiceCatalogClient({ region: 'us-east-1' }),
+  organizations: new OrganizationsClient({ region: 'us-east-1' }),
+  sfn: new SFNClient({ region: 'us-east-1' }),
+  eventbridge: new EventBridgeClient({ region: 'us-east-1' }),
+  sts: new STSClient({ region: 'us-east-1' }),
+});
+
+const statesWith = (machine: Machine, predicate: (state: Record<string, unknown>) => boolean): string[] =>
+  Object.entries(machine.States).flatMap(([name, state]) => {
+    const inner = (state as { ItemProcessor?: Machine }).ItemProcessor;
+    return [...(predicate(state as Record<string, unknown>) ? [name] : []), ...(inner ? statesWith(inner, predicate) : [])];
+  });
+
+export interface WorkflowRun {
+  output: unknown;
+  error?: { name: string; message: string };
+  /** States entered, nested Map iterations included: what AWS bills as state transitions. */
+  transitions: number;
+  /** History events as a Standard execution records them (entered/exited, task scheduled/started/ended, Map iterations, retries). */
+  historyEvents: number;
+  entered: string[];
+}
+
+/** Runs a real ASL file on aws-local-stepfunctions, Task states bound to the real handlers, no waiting. */
+export const runWorkflow = async (
+  file: string,
+  input: unknown,
+  options: { overrides?: Record<string, TaskHandler> } = {},
+): Promise<WorkflowRun> => {
+  const machine = definition(file);
+  const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
+  const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
+  const execution = stateMachine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides: options.overrides }),
+      waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
+      retryIntervalOverrides: zero(statesWith(machine, (state) => Array.isArray(state.Retry))),
+    },
+  });
+  const entered: string[] = [];
+  let historyEvents = 2;
+  const logging = (async () => {
+    for await (const event of execution.eventLogs) {
+      const state = (event as { state?: { name: string; type: string } }).state;
+      switch (event.type) {
+        case 'StateEntered':
+          entered.push(state?.name ?? '');
+          historyEvents += state?.type === 'Task' ? 5 : state?.type === 'Map' ? 4 : 2;
+          break;
+        case 'MapIterationStarted':
+          historyEvents += 2;
+          break;
+        case 'StateRetried':
+          historyEvents += 3;
+          break;
+      }
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await logging;
+    return { output, transitions: entered.length, historyEvents, entered };
+  } catch (error) {
+    await logging.catch(() => undefined);
+    const failure = error as Error;
+    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered };
+  }
+};

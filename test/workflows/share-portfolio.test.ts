@@ -1,0 +1,247 @@
+import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  AcceptPortfolioShareCommand,
+  AssociatePrincipalWithPortfolioCommand,
+  CreatePortfolioShareCommand,
+  DescribePortfolioShareStatusCommand,
+  EnableAWSOrganizationsAccessCommand,
+  GetAWSOrganizationsAccessStatusCommand,
+  InvalidStateException,
+  ResourceNotFoundException,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
+import { expectValidResultEvent } from '../support/result-events.js';
+import { runWorkflow } from '../support/workflow-harness.js';
+
+const serviceCatalog = mockClient(ServiceCatalogClient);
+const eventBridge = mockClient(EventBridgeClient);
+const sts = mockClient(STSClient);
+
+const PORTFOLIO = 'port-abcd1234efgh5';
+const OU = 'ou-ab12-cdef3456';
+const accounts = (count: number) => Array.from({ length: count }, (_, i) => String(210_000_000_000 + i));
+
+const request = (overrides: Partial<ShareWorkflowInput> = {}): ShareWorkflowInput => ({
+  requestId: 'req-1',
+  portfolioId: PORTFOLIO,
+  target: { type: 'ORGANIZATIONAL_UNIT', id: OU },
+  sharePrincipals: false,
+  shareTagOptions: false,
+  origin: 'api',
+  allowEnableOrganizationsAccess: false,
+  memberRoleName: 'PortfolioShareMemberRole',
+  memberActions: { accept: false, iamPrincipals: [] },
+  ...overrides,
+});
+
+const emitted = () =>
+  eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+
+const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+
+beforeEach(() => {
+  serviceCatalog.reset();
+  eventBridge.reset();
+  sts.reset();
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
+  serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
+  serviceCatalog.on(CreatePortfolioShareCommand).resolves({ PortfolioShareToken: 'share-token-1' });
+  sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+});
+
+describe('share-portfolio state machine', () => {
+  it('polls an organization share through an unknown token and IN_PROGRESS to COMPLETED, then emits Succeeded', async () => {
+    const shared = accounts(3);
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'token not found', $metadata: {} }))
+      .resolvesOnce({ Status: 'NOT_STARTED' })
+      .resolvesOnce({ Status: 'IN_PROGRESS' })
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: shared, ShareErrors: [] } });
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(run.error).toBeUndefined();
+    expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(4);
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toEqual({
+      PortfolioId: PORTFOLIO,
+      OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU },
+      SharePrincipals: false,
+      ShareTagOptions: false,
+    });
+    const [event] = emitted();
+    expect(emitted()).toHaveLength(1);
+    expect(event?.DetailType).toBe('Portfolio Share Succeeded');
+    const detail = expectValidResultEvent(event);
+    expect(detail).toMatchObject({ requestId: 'req-1', outcome: 'SUCCEEDED', shareToken: 'share-token-1', sharedAccounts: shared, failedAccounts: [] });
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED' });
+    expect(run.entered.filter((name) => name === 'Lengthen poll wait')).toHaveLength(3);
+  });
+
+  it('retries InvalidStateException while another share action runs on the portfolio', async () => {
+    serviceCatalog
+      .on(CreatePortfolioShareCommand)
+      .rejectsOnce(new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }))
+      .rejectsOnce(new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }))
+      .resolves({ PortfolioShareToken: 'share-token-2' });
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(3);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', shareToken: 'share-token-2' });
+  });
+
+  it('counts Duplicate share errors as shared, shares throttled accounts again, and reports the rest as failed', async () => {
+    const [ok, duplicate, throttled, denied] = accounts(4) as [string, string, string, string];
+    serviceCatalog.on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU } }).resolves({ PortfolioShareToken: 'share-ou' });
+    serviceCatalog.on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ACCOUNT', Value: throttled } }).resolves({ PortfolioShareToken: 'share-retry' });
+    serviceCatalog.on(DescribePortfolioShareStatusCommand, { PortfolioShareToken: 'share-ou' }).resolves({
+      Status: 'COMPLETED_WITH_ERRORS',
+      ShareDetails: {
+        SuccessfulShares: [ok],
+        ShareErrors: [
+          { Accounts: [duplicate], Error: 'DuplicateResourceException', Message: 'already shared' },
+          { Accounts: [throttled], Error: 'ThrottlingException', Message: 'Rate exceeded' },
+          { Accounts: [denied], Error: 'AccessDeniedException', Message: 'account is suspended' },
+        ],
+      },
+    });
+    serviceCatalog.on(DescribePortfolioShareStatusCommand, { PortfolioShareToken: 'share-retry' }).resolves({
+      Status: 'COMPLETED',
+      ShareDetails: { SuccessfulShares: [throttled] },
+    });
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(emitted()[0]?.DetailType).toBe('Portfolio Share Partially Succeeded');
+    expect(detail.sharedAccounts).toEqual(expect.arrayContaining([ok, duplicate, throttled]));
+    expect(detail.failedAccounts).toEqual([{ accountId: denied, error: 'AccessDeniedException', message: 'account is suspended' }]);
+    expect(run.entered).toContain('Share account again');
+  });
+
+  it('reports accounts still throttled after the bounded re-shares as failed', async () => {
+    const [throttled] = accounts(1) as [string];
+    const stillThrottled = { Status: 'COMPLETED_WITH_ERRORS' as const, ShareDetails: { ShareErrors: [{ Accounts: [throttled], Error: 'ThrottlingException', Message: 'Rate exceeded' }] } };
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves(stillThrottled);
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(run.entered.filter((name) => name === 'Share account again')).toHaveLength(3);
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'FAILED', sharedAccounts: [] });
+    expect(detail.failedAccounts[0]).toMatchObject({ accountId: throttled, error: 'ThrottlingException' });
+  });
+
+  it('associates IAM principals in member accounts and names the account whose member role is missing', async () => {
+    const [good, noRole] = accounts(2) as [string, string];
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [good, noRole] } });
+    sts.on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` }).rejects(
+      Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }),
+    );
+
+    const run = await runWorkflow('share-portfolio.asl.json', request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }));
+
+    expect(run.error).toBeUndefined();
+    expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input)).toEqual([
+      { PortfolioId: PORTFOLIO, PrincipalARN: `arn:aws:iam::${good}:role/Developer`, PrincipalType: 'IAM' },
+    ]);
+    expect(serviceCatalog.commandCalls(AcceptPortfolioShareCommand)).toHaveLength(0);
+    expect(emitted()[0]?.DetailType).toBe('Portfolio Share Partially Succeeded');
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail.sharedAccounts).toEqual([good]);
+    expect(detail.failedAccounts).toEqual([expect.objectContaining({ accountId: noRole, error: 'MemberRoleUnavailableError' })]);
+  });
+
+  it('shares with an external account and accepts the IMPORTED share in it, without polling', async () => {
+    const [external] = accounts(1) as [string];
+    serviceCatalog.on(CreatePortfolioShareCommand).resolves({});
+
+    const run = await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'EXTERNAL_ACCOUNT', id: external }, memberActions: { accept: true, iamPrincipals: [] } }));
+
+    expect(serviceCatalog.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(0);
+    expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(0);
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toMatchObject({ AccountId: external });
+    expect(serviceCatalog.commandCalls(AcceptPortfolioShareCommand)[0]?.args[0].input).toEqual({ PortfolioId: PORTFOLIO, PortfolioShareType: 'IMPORTED' });
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', sharedAccounts: [external], shareToken: null });
+  });
+
+  it('fails clearly when Organizations access is disabled and the policy does not allow enabling it', async () => {
+    serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+
+    await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(0);
+    expect(serviceCatalog.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(0);
+    expect(emitted()).toHaveLength(1);
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail.outcome).toBe('FAILED');
+    expect(detail.failure).toMatchObject({ error: 'OrganizationsAccessDisabled' });
+    expect(detail.failure?.message).toContain('DISABLED');
+  });
+
+  it('enables Organizations access when allowed and waits through UNDER_CHANGE', async () => {
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
+    serviceCatalog.on(EnableAWSOrganizationsAccessCommand).resolves({});
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+
+    const run = await runWorkflow('share-portfolio.asl.json', request({ allowEnableOrganizationsAccess: true }));
+
+    expect(serviceCatalog.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(1);
+    expect(serviceCatalog.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(4);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED' });
+  });
+
+  it('catches an unexpected error (unknown portfolio) and reports it in one Failed event', async () => {
+    serviceCatalog.on(CreatePortfolioShareCommand).rejects(new ResourceNotFoundException({ message: 'Portfolio port-abcd1234efgh5 not found', $metadata: {} }));
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(run.error).toBeUndefined();
+    expect(emitted()).toHaveLength(1);
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'ServiceCatalog.ResourceNotFoundException', message: 'Portfolio port-abcd1234efgh5 not found' } });
+  });
+
+  it('reports a share that ended in ERROR without account details as Failed', async () => {
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'ERROR' });
+
+    await runWorkflow('share-portfolio.asl.json', request());
+
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'PortfolioShareError' } });
+  });
+});
+
+describe('share-portfolio cost per account', () => {
+  // Member actions run in batches, so a large OU costs a few transitions per batch, not per account.
+  it.each([1, 100, 5_000])('shares with an OU of %i accounts, with member actions, far below the history limit', async (count) => {
+    const shared = accounts(count);
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolvesOnce({ Status: 'IN_PROGRESS' })
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: shared } });
+    serviceCatalog.on(AssociatePrincipalWithPortfolioCommand).resolves({});
+
+    const run = await runWorkflow('share-portfolio.asl.json', request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }));
+
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail.sharedAccounts).toHaveLength(count);
+    expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
+    const batches = Math.ceil(count / 100);
+    // A fixed 20 (prepare, access check, create, two status polls, evaluate, Map, summarise, emit, finish) plus one a batch.
+    expect(run.transitions).toBe(20 + batches);
+    expect(run.historyEvents).toBeLessThan(25_000 / 20);
+    console.info(`share to ${count} accounts: ${run.transitions} state transitions (${(run.transitions / count).toFixed(3)} per account), ~${run.historyEvents} history events`);
+  }, 120_000);
+});
