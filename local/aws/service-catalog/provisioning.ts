@@ -181,7 +181,7 @@ function newRecord(
   type: RecordType,
   provisioned: ProvisionedProduct,
   durationMs: number,
-  ownerArn: string,
+  ownerArns: string[],
 ): RecordEntry {
   const record: RecordEntry = {
     id: scope.ids.next('rec'),
@@ -195,7 +195,7 @@ function newRecord(
     createdAt: scope.now,
     completesAt: scope.now + durationMs,
     userArn: userArnOf(scope.caller),
-    ownerArn,
+    ownerArns,
     launchRoleArn: provisioned.launchRoleArn,
     tags: provisioned.tags,
   };
@@ -255,7 +255,7 @@ const provisionProduct = operation<ProvisionProductInput>((input, scope) => {
     tags: (input.Tags ?? []).map((tag) => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' })),
   };
   scope.state.provisionedProducts.set(provisioned.id, provisioned);
-  const record = newRecord(scope, 'PROVISION_PRODUCT', provisioned, scope.knobs.provisioningMs, provisioned.ownerArn);
+  const record = newRecord(scope, 'PROVISION_PRODUCT', provisioned, scope.knobs.provisioningMs, [provisioned.ownerArn]);
   provisioned.provisioningRecordId = record.id;
   scope.state.idempotency.set(tokenKey, record.id);
   return { RecordDetail: recordDetail(record, scope.now) };
@@ -370,18 +370,19 @@ function checkOwnerArn(arn: string, accountId: string): void {
 }
 
 const updateProvisionedProductProperties = operation<UpdateProvisionedProductPropertiesInput>((input, scope) => {
-  const provisioned = managedProvisionedProduct(scope, input.ProvisionedProductId ?? '');
   const properties = input.ProvisionedProductProperties ?? {};
   const tokenKey = `UpdateProvisionedProductProperties:${scope.caller.accountId}:${input.IdempotencyToken ?? ''}`;
   const replayed = scope.state.records.get(scope.state.idempotency.get(tokenKey) ?? '');
-  if (replayed) {
+  // A retried request answers as the first did, even though the caller may no longer own the product.
+  if (replayed && replayed.provisionedProductId === input.ProvisionedProductId) {
     return {
-      ProvisionedProductId: provisioned.id,
+      ProvisionedProductId: replayed.provisionedProductId,
       ProvisionedProductProperties: properties,
       RecordId: replayed.id,
       Status: recordStatus(replayed, scope.now),
     };
   }
+  const provisioned = managedProvisionedProduct(scope, input.ProvisionedProductId ?? '');
   if (scope.now < provisioned.availableAt) {
     throw invalidState(`Provisioned product ${provisioned.id} is UNDER_CHANGE; wait until it is AVAILABLE.`);
   }
@@ -397,7 +398,9 @@ const updateProvisionedProductProperties = operation<UpdateProvisionedProductPro
     provisioned.ownerSessionArn = owner;
   }
   if (launchRole !== undefined) provisioned.launchRoleArn = launchRole === '' ? undefined : launchRole;
-  const record = newRecord(scope, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', provisioned, scope.knobs.recordCompletionMs, previousOwner);
+  const record = newRecord(scope, 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', provisioned, scope.knobs.recordCompletionMs, [
+    ...new Set([previousOwner, provisioned.ownerArn]),
+  ]);
   scope.state.idempotency.set(tokenKey, record.id);
   return {
     ProvisionedProductId: provisioned.id,
@@ -436,7 +439,7 @@ const listRecordHistory = operation<ListRecordHistoryInput>((input, scope) => {
       if (level === 'account') return true;
       const provisioned = scope.state.provisionedProducts.get(record.provisionedProductId);
       return (
-        sameIdentity(record.ownerArn, scope.caller.arn) ||
+        record.ownerArns.some((ownerArn) => sameIdentity(ownerArn, scope.caller.arn)) ||
         (provisioned !== undefined && sameIdentity(provisioned.ownerArn, scope.caller.arn))
       );
     })

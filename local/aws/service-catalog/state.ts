@@ -147,8 +147,11 @@ export interface RecordEntry {
   completesAt: number;
   /** Who made the request. */
   userArn: string;
-  /** Who owned the provisioned product when the record was written: that owner keeps seeing it in ListRecordHistory. */
-  ownerArn: string;
+  /**
+   * Who owned the provisioned product when the record was written (both owners for an OWNER change):
+   * they keep seeing the record in ListRecordHistory after the product changes hands.
+   */
+  ownerArns: string[];
   launchRoleArn?: string;
   tags: Tag[];
 }
