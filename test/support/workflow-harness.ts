@@ -60,11 +60,20 @@ export const runWorkflow = async (
   options: { overrides?: Record<string, TaskHandler> } = {},
 ): Promise<WorkflowRun> => {
   const machine = definition(file);
+  // A nested startExecution.sync:2 runs the child definition here too, unless the test replaces it.
+  const overrides: Record<string, TaskHandler> = {
+    'Share portfolio with entitled target': async (input) => {
+      const child = await runWorkflow('share-portfolio.asl.json', (input as { Input: unknown }).Input);
+      if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
+      return { Status: 'SUCCEEDED', Output: child.output };
+    },
+    ...options.overrides,
+  };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input, {
     overrides: {
-      taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides: options.overrides }),
+      taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }),
       waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
       retryIntervalOverrides: zero(statesWith(machine, (state) => Array.isArray(state.Retry))),
     },

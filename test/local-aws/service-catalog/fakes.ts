@@ -1,10 +1,21 @@
 // Test doubles for the endpoint seams: a small mutable organization, a manual clock and a seeded
 // random source, plus a caller helper that invokes the module as a given identity.
 import type { Caller, OrganizationNodeType, OrganizationView, SimulationClock } from '../../../local/aws/contract.js';
-import {
-  createServiceCatalogModule,
-  type ServiceCatalogModule,
-} from '../../../local/aws/service-catalog/index.js';
+import { AwsServiceError } from '../../../local/aws/contract.js';
+import { createServiceCatalogModule, type ServiceCatalogModule } from '../../../local/aws/service-catalog/index.js';
+import { operationModels } from '../../../local/aws/service-catalog/model.js';
+
+/** Errors every AWS JSON service may answer, whatever the operation's model lists. */
+const FRAMEWORK_ERRORS = new Set(['ValidationException', 'SerializationException', 'AccessDeniedException', 'UnknownOperationException']);
+
+/** Every error the module raises must be one the operation's model (or the framework) names: SDKs map nothing else. */
+function assertModelledError(operation: string, error: unknown): void {
+  if (!(error instanceof AwsServiceError)) throw new Error(`${operation} failed with a non-AWS error`, { cause: error });
+  const modelled = operationModels[operation]?.errors ?? [];
+  if (!FRAMEWORK_ERRORS.has(error.code) && !modelled.includes(error.code)) {
+    throw new Error(`${operation} raised ${error.code}, which its model does not list (${modelled.join(', ')})`, { cause: error });
+  }
+}
 
 export const ORG_ID = 'o-exampleorg1';
 export const ROOT_ID = 'r-ab12';
@@ -173,8 +184,14 @@ export function createHarness(options: { fixture?: unknown; knobs?: Record<strin
   });
   const as = (caller: Caller | string): Call => {
     const identity = typeof caller === 'string' ? rootCaller(caller) : caller;
-    return async (operation, input = {}) =>
-      (await sc.handle(operation, input, { caller: identity, region: 'us-east-1', requestId: 'test' })) as Record<string, unknown>;
+    return async (operation, input = {}) => {
+      try {
+        return (await sc.handle(operation, input, { caller: identity, region: 'us-east-1', requestId: 'test' })) as Record<string, unknown>;
+      } catch (error) {
+        assertModelledError(operation, error);
+        throw error;
+      }
+    };
   };
   return { org, clock, sc, as, mgmt: as(MANAGEMENT) };
 }
