@@ -44,6 +44,7 @@ import { accessOperations, accessStatus, syncShareMembership, type AccessStatus 
 import { mergeKnobs, parseFixture, parseKnobs, type Knobs, type KnobsPatch } from './config.js';
 import { invalidParameters, unknownOperation } from './errors.js';
 import { createIdGenerator } from './ids.js';
+import { operationModels } from './model.js';
 import { loadFixture, portfolioOperations } from './portfolios.js';
 import { principalOperations } from './principals.js';
 import { provisioningOperations } from './provisioning.js';
@@ -99,6 +100,10 @@ export interface ServiceCatalogModule extends ServiceModule {
 }
 
 const ACCEPT_LANGUAGES = new Set(['en', 'jp', 'zh']);
+
+function refusesLanguage(operationName: string): boolean {
+  return operationModels[operationName]?.errors.includes('InvalidParametersException') ?? false;
+}
 
 const OPERATIONS: OperationTable = {
   ...portfolioOperations,
@@ -161,7 +166,8 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
         if (!handler) throw unknownOperation(operationName);
         validateInput(operationName, input);
         const language = input.AcceptLanguage;
-        if (typeof language === 'string' && language !== '' && !ACCEPT_LANGUAGES.has(language)) {
+        // Only where the model lets the operation answer InvalidParametersException; others ignore the language.
+        if (typeof language === 'string' && language !== '' && !ACCEPT_LANGUAGES.has(language) && refusesLanguage(operationName)) {
           throw invalidParameters(`AcceptLanguage ${language} is not supported; use en, jp or zh.`);
         }
         return compact(handler(input, scopeFor(context)));

@@ -416,8 +416,8 @@ const describeRecord = operation<DescribeRecordInput>((input, scope) => {
   const provisioned = record ? scope.state.provisionedProducts.get(record.provisionedProductId) : undefined;
   // Only the current owner (or the account root) may describe records: a previous owner no longer can.
   if (!record || !provisioned || !canManage(scope, provisioned)) throw resourceNotFound(`Record not found: ${id}`);
-  const outputs = paginate([], `DescribeRecord:${id}`, input.PageToken, input.PageSize);
-  return { RecordDetail: recordDetail(record, scope.now), RecordOutputs: outputs.items, NextPageToken: outputs.nextPageToken };
+  // Provisioning here runs no template, so a record has no outputs to page through.
+  return { RecordDetail: recordDetail(record, scope.now), RecordOutputs: [] };
 });
 
 const RECORD_FILTERS: Record<string, (record: RecordEntry) => string> = {
