@@ -117,10 +117,13 @@ describe('onboard-account state machine', () => {
     serviceCatalog
       .on(DescribePortfolioSharesCommand, { PortfolioId: DATA, Type: 'ORGANIZATIONAL_UNIT' })
       .resolves({ PortfolioShareDetails: [{ PrincipalId: CHILD_OU, Type: 'ORGANIZATIONAL_UNIT' }] });
+    // A fresh account: the function caches member sessions per account for the life of its container.
+    const newAccount = '210987654399';
+    organizations.on(ListParentsCommand, { ChildId: newAccount }).resolves({ Parents: [{ Id: CHILD_OU, Type: 'ORGANIZATIONAL_UNIT' }] });
     const denied = Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
     sts.on(AssumeRoleCommand).rejectsOnce(denied).rejectsOnce(denied).rejectsOnce(denied).rejectsOnce(denied).resolves({ Credentials: credentials });
 
-    const run = await runWorkflow('onboard-account.asl.json', onboardingInput);
+    const run = await runWorkflow('onboard-account.asl.json', { ...onboardingInput, accountId: newAccount });
 
     // Three tries inside the first invocation, then the state machine's Retry invokes it again.
     expect(run.error).toBeUndefined();
