@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let resources: Record<string, Resource>;
+let templatePath: string;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+// `npx serverless package` offline, with dummy credentials, exactly as the README says.
+beforeAll(async () => {
+  const out = mkdtempSync(join(tmpdir(), 'pso-package-'));
+  await run('npx', ['serverless', 'package', '--stage', 'ci', '--region', 'us-east-1', '--package', out], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', SLS_TELEMETRY_DISABLED: '1' },
+    timeout: 180_000,
+  });
+  templatePath = join(out, 'cloudformation-template-update-stack.json');
+  resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+}, 200_000);
+
+describe('packaged CloudFormation', () => {
+  it('has both state machines, with definitions that reference the deployed functions and bus', () => {
+    const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
+    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine']);
+    const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
+    expect(share).toContain('EvaluateShareLambdaFunction');
+    expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
+    expect(share).not.toMatch(/\$\{\w+FunctionArn\}/);
+    expect(JSON.stringify(machines.OnboardAccountStateMachine?.Properties.DefinitionString)).toContain('SharePortfolioStateMachine');
+  });
+
+  it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {
+    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
+    const expected = [
+      { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['CreateAccountResult'], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
+      },
+      { source: ['aws.organizations'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'] } },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['AcceptHandshake'], responseElements: { handshake: { state: ['ACCEPTED'] } } },
+      },
+      {
+        source: ['aws.controltower'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: { eventName: ['CreateManagedAccount'], serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } },
+      },
+      {
+        source: ['aws.controltower'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: { eventName: ['UpdateManagedAccount'], serviceEventDetails: { updateManagedAccountStatus: { state: ['SUCCEEDED'] } } },
+      },
+    ];
+    for (const pattern of expected) expect(patterns).toContainEqual(pattern);
+    for (const [name, rule] of ofType('AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.RetryPolicy, name).toMatchObject({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+        expect(target.DeadLetterConfig, name).toEqual({ Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } });
+      }
+    }
+  });
+
+  it('puts the share request rule on the project bus and the account rules on the default bus', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
+    expect(onBus.map((rule) => rule.EventPattern.source[0]).sort()).toEqual(['portfolio-share-orchestrator', 'portfolio-share-orchestrator']);
+    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
+  });
+
+  it('has the project bus, its archive and the audit log delivery of every result event', () => {
+    expect(ofType('AWS::Events::EventBus')).toHaveLength(1);
+    const [[, archive] = []] = ofType('AWS::Events::Archive');
+    expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
+    const audit = resources.ResultEventsToAuditLogRule?.Properties;
+    expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
+    expect(audit?.EventPattern['detail-type']).toHaveLength(5);
+  });
+
+  it('has the HTTP API routes behind IAM authorisation', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /shares/{requestId}', 'POST /shares']);
+    for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('grants no wildcard action and nothing like servicecatalog:*', () => {
+    const actions = ofType('AWS::IAM::Role').flatMap(([, role]) =>
+      (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat())),
+    );
+    expect(actions.length).toBeGreaterThan(20);
+    for (const action of actions) expect(action).not.toContain('*');
+  });
+
+  it('gives every function its own least-privilege role, not a shared default role', () => {
+    for (const [name, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Role, name).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Role$/), 'Arn'] });
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('passes cfn-lint without errors (cfn-lint comes with the machine image, see README)', async () => {
+    const lint = await run('cfn-lint', ['--format', 'json', templatePath]).catch((error: { stdout?: string; code?: number }) => {
+      if (error.code === undefined || error.stdout === undefined) throw error;
+      return { stdout: error.stdout };
+    });
+    const findings = JSON.parse(lint.stdout || '[]') as { Level: string; Rule: { Id: string }; Message: string }[];
+    expect(findings.filter((finding) => finding.Level === 'Error')).toEqual([]);
+  }, 120_000);
+});
+
+describe('member-account role template', () => {
+  const template = join(ROOT, 'templates', 'member-account-role.yml');
+
+  it('trusts only the hub member-actions role inside the organization and allows only the member calls', () => {
+    const text = readFileSync(template, 'utf8');
+    expect(text).toMatch(/AWS: !Ref HubMemberActionsRoleArn/);
+    expect(text).toMatch(/aws:PrincipalOrgID: !Ref OrganizationId/);
+    const actions = [...text.matchAll(/^\s+- (servicecatalog:\w+)$/gm)].map((match) => match[1]);
+    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio']);
+  });
+
+  it('passes cfn-lint', async () => {
+    const { stdout } = await run('cfn-lint', ['--format', 'json', template]);
+    expect(JSON.parse(stdout || '[]')).toEqual([]);
+  });
+});
