@@ -1,0 +1,191 @@
+// The local AWS endpoint, assembled: the one place where the fixture, the simulated clock, the knobs,
+// the identities and the service modules (Organizations, STS, EventBridge, Service Catalog, and any
+// module plugged in later such as Step Functions) are wired together. `startLocalAws` is the single
+// way tests, benchmarks, `npm run local:aws` and the local runtime start it.
+import { SimulatedClock } from './clock.js';
+import type { Random } from './contract.js';
+import { EventLog } from './event-log.js';
+import { EventBridge } from './eventbridge.js';
+import { DEMO_FIXTURE_PATH, fixtureAccounts, loadFixture, parseFixture, type Fixture } from './fixture.js';
+import { IdentityStore, MANAGEMENT_TEST_ACCESS_KEY } from './identity.js';
+import { SimulationKnobs, type KnobSettings } from './knobs.js';
+import { ControlTowerSimulation } from './organizations/control-tower.js';
+import { GLOBAL_EVENTS_REGION } from './organizations/cloudtrail.js';
+import { Organization } from './organizations/organization.js';
+import { organizationsRegistration } from './organizations/service.js';
+import { deriveRandom } from './random.js';
+import { LocalAwsServer, type ApiCallListener, type ServiceRegistration } from './server.js';
+import { createServiceCatalogModule, type ServiceCatalogModule } from './service-catalog/index.js';
+import { ApiCallStats, formatApiStats, type ApiStats } from './stats.js';
+import { stsRegistration } from './sts.js';
+
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_REGION = GLOBAL_EVENTS_REGION;
+
+export interface StartLocalAwsOptions {
+  /** 4566 by default; 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** A fixture object (validated like a fixture file); wins over `fixturePath`. */
+  fixture?: unknown;
+  /** A fixture YAML file; the demo organization by default. */
+  fixturePath?: string;
+  /** Overrides `simulation.timeScale` of the fixture. */
+  timeScale?: number;
+  /** Overrides `simulation.seed` of the fixture. */
+  seed?: number;
+  /** Merged over the fixture's latency / throttling / faults / duplicateEventRate. */
+  knobs?: Partial<KnobSettings>;
+  /** Extra service modules, e.g. Step Functions (`awsJson1_0`, target `AWSStepFunctions`). */
+  services?: ServiceRegistration[];
+  /** Called for bugs inside the endpoint (answered to clients as 500); they are also kept in `internalErrors`. */
+  onInternalError?: (error: unknown, where: { service: string; operation: string }) => void;
+}
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** What an AWS SDK v3 client constructor needs to talk to the local endpoint. */
+export interface LocalClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: AwsCredentials;
+}
+
+export interface LocalAws {
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly fixture: Fixture;
+  readonly seed: number;
+  /** The organization: state, OrganizationView, invitations (`joinByInvitation`), settings. */
+  readonly organization: Organization;
+  /** Access keys and IAM roles (`createRole` / `deleteRole`). */
+  readonly identity: IdentityStore;
+  /** Every event published (Organizations, Control Tower, accepted PutEvents entries). */
+  readonly events: EventLog;
+  readonly eventBridge: EventBridge;
+  readonly knobs: SimulationKnobs;
+  readonly clock: SimulatedClock;
+  readonly controlTower: ControlTowerSimulation;
+  readonly serviceCatalog: ServiceCatalogModule;
+  /** The management account's root credentials: `test` / `test`. */
+  readonly credentials: AwsCredentials;
+  /** Bugs caught inside the endpoint since start. */
+  readonly internalErrors: readonly unknown[];
+  clientConfig(credentials?: AwsCredentials): LocalClientConfig;
+  stats(): ApiStats;
+  /** "API calls by operation" as a text table. */
+  formatStats(): string;
+  resetStats(): void;
+  /** Plugs in another service module (e.g. Step Functions) while running. */
+  registerService(registration: ServiceRegistration): void;
+  /** Observes every handled API call. Returns the unsubscribe function. */
+  onCall(listener: ApiCallListener): () => void;
+  /** A deterministic random stream of this run's seed, for plugged-in modules. */
+  random(stream: string): Random;
+  close(): Promise<void>;
+}
+
+export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  const fixture = options.fixture !== undefined ? parseFixture(options.fixture, 'fixture option') : await loadFixture(options.fixturePath ?? DEMO_FIXTURE_PATH);
+  const seed = options.seed ?? fixture.simulation.seed;
+  const internalErrors: unknown[] = [];
+  const report = (error: unknown, where: { service: string; operation: string }) => {
+    internalErrors.push(error);
+    options.onInternalError?.(error, where);
+  };
+
+  const clock = new SimulatedClock({
+    scale: options.timeScale ?? fixture.simulation.timeScale,
+    ...(fixture.simulation.startTime ? { startTime: Date.parse(fixture.simulation.startTime) } : {}),
+    onTaskError: (error) => report(error, { service: 'simulation', operation: 'scheduled task' }),
+  });
+  const knobs = new SimulationKnobs({
+    seed,
+    clock,
+    settings: {
+      latency: fixture.simulation.latency,
+      throttling: fixture.simulation.throttling,
+      faults: fixture.simulation.faults,
+      duplicateEventRate: fixture.simulation.duplicateEventRate,
+    },
+  });
+  if (options.knobs) knobs.apply(options.knobs);
+  const events = new EventLog({
+    duplicate: () => knobs.duplicateEvent(),
+    onListenerError: (error) => report(error, { service: 'events', operation: 'subscriber' }),
+  });
+
+  const identity = new IdentityStore({ random: deriveRandom(seed, 'identity') });
+  const managementAccountId = fixture.organization.managementAccount.id;
+  identity.addAccessKey({ accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test', accountId: managementAccountId });
+  for (const account of fixtureAccounts(fixture)) {
+    for (const role of account.roles) identity.createRole(account.id, role);
+    for (const key of account.accessKeys) {
+      identity.addAccessKey({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, accountId: account.id, ...(key.user ? { userName: key.user } : {}) });
+    }
+  }
+
+  const organization = new Organization({ fixture, clock, random: deriveRandom(seed, 'organizations'), sink: events, identity });
+  const eventBridge = new EventBridge({ clock, random: deriveRandom(seed, 'events'), sink: events });
+  for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
+  const controlTower = new ControlTowerSimulation({ organization, clock, random: deriveRandom(seed, 'controltower'), sink: events, identity });
+  const serviceCatalog = createServiceCatalogModule({
+    organization,
+    clock,
+    random: deriveRandom(seed, 'servicecatalog'),
+    fixture: fixture.serviceCatalog,
+    knobs: fixture.simulation.serviceCatalog,
+  });
+
+  const stats = new ApiCallStats();
+  const server = new LocalAwsServer({ identity, knobs, clock, stats, onInternalError: report });
+  server.register(organizationsRegistration(organization));
+  server.register(stsRegistration(identity));
+  server.register(eventBridge.registration());
+  server.register({ module: serviceCatalog, name: 'servicecatalog', protocol: 'awsJson1_1' });
+  for (const registration of options.services ?? []) server.register(registration);
+
+  let address: { url: string; port: number };
+  try {
+    address = await server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
+  } catch (error) {
+    clock.close();
+    throw error;
+  }
+  const credentials: AwsCredentials = { accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test' };
+
+  return {
+    url: address.url,
+    port: address.port,
+    region: DEFAULT_REGION,
+    fixture,
+    seed,
+    organization,
+    identity,
+    events,
+    eventBridge,
+    knobs,
+    clock,
+    controlTower,
+    serviceCatalog,
+    credentials,
+    internalErrors,
+    clientConfig: (custom = credentials) => ({ endpoint: address.url, region: DEFAULT_REGION, credentials: custom }),
+    stats: () => stats.snapshot(),
+    formatStats: () => formatApiStats(stats.snapshot()),
+    resetStats: () => stats.reset(),
+    registerService: (registration) => server.register(registration),
+    onCall: (listener) => server.onCall(listener),
+    random: (stream) => deriveRandom(seed, `plugin:${stream}`),
+    close: async () => {
+      clock.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,246 @@
+// EventBridge (awsJson 1.1), the part the project needs: PutEvents with AWS's limits and per-entry
+// errors, and custom event buses. Accepted entries go to the same EventSink as the events the
+// endpoint itself publishes.
+import type { SimulatedClock } from './clock.js';
+import { AwsServiceError, type BusEvent, type EventSink, type Random, type RequestContext, type ServiceModule } from './contract.js';
+import { unknownOperationError } from './errors.js';
+import { paginate } from './pagination.js';
+import { randomUuid } from './random.js';
+import type { ServiceRegistration } from './server.js';
+import { epochSeconds, isoSeconds } from './time-format.js';
+
+export const DEFAULT_EVENT_BUS = 'default';
+const MAX_ENTRIES = 10;
+// "The total entry size must be less than 256KB."
+const MAX_REQUEST_BYTES = 256 * 1024;
+const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+const BUS_ARN = /^arn:aws[\w-]*:events:([a-z]+-[a-z]+-[\w-]+):(\d{12}):event-bus\/([/.\-_A-Za-z0-9]+)$/;
+
+export interface EventBusRecord {
+  accountId: string;
+  region: string;
+  name: string;
+  arn: string;
+  description?: string;
+  /** Simulated epoch ms. */
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+export interface EventBridgeOptions {
+  clock: SimulatedClock;
+  random: Random;
+  sink: EventSink;
+}
+
+/** The event buses of every account and region, plus the PutEvents / bus API over them. */
+export class EventBridge {
+  readonly #buses = new Map<string, EventBusRecord>();
+  readonly #options: EventBridgeOptions;
+  readonly #defaultBusCreated: number;
+
+  constructor(options: EventBridgeOptions) {
+    this.#options = options;
+    this.#defaultBusCreated = options.clock.now();
+  }
+
+  /** Creates a custom bus (idempotent), e.g. the project's bus named in the fixture. */
+  ensureBus(accountId: string, region: string, name: string, description?: string): EventBusRecord {
+    const existing = this.bus(accountId, region, name);
+    if (existing) return existing;
+    const now = this.#options.clock.now();
+    const record: EventBusRecord = { accountId, region, name, arn: busArn(accountId, region, name), creationTime: now, lastModifiedTime: now };
+    if (description !== undefined) record.description = description;
+    this.#buses.set(busKey(accountId, region, name), record);
+    return record;
+  }
+
+  bus(accountId: string, region: string, name: string): EventBusRecord | undefined {
+    if (name === DEFAULT_EVENT_BUS) {
+      return { accountId, region, name, arn: busArn(accountId, region, name), creationTime: this.#defaultBusCreated, lastModifiedTime: this.#defaultBusCreated };
+    }
+    return this.#buses.get(busKey(accountId, region, name));
+  }
+
+  module(): ServiceModule {
+    return {
+      target: 'AWSEvents',
+      handle: async (operation, input, context) => {
+        switch (operation) {
+          case 'PutEvents':
+            return this.#putEvents(input, context);
+          case 'CreateEventBus':
+            return this.#createEventBus(input, context);
+          case 'DescribeEventBus':
+            return this.#describeEventBus(input, context);
+          case 'ListEventBuses':
+            return this.#listEventBuses(input, context);
+          case 'DeleteEventBus':
+            return this.#deleteEventBus(input, context);
+          default:
+            throw unknownOperationError(operation);
+        }
+      },
+    };
+  }
+
+  registration(): ServiceRegistration {
+    return {
+      module: this.module(),
+      name: 'events',
+      protocol: 'awsJson1_1',
+      internalError: { code: 'InternalException', message: 'An internal error occurred.', statusCode: 500 },
+    };
+  }
+
+  #putEvents(input: Record<string, unknown>, context: RequestContext): unknown {
+    const entries = input.Entries;
+    if (!Array.isArray(entries)) throw validation(`1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null`);
+    if (entries.length < 1) throw validation(`1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    if (entries.length > MAX_ENTRIES) {
+      throw validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+    }
+    const records = entries.map((entry: unknown) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {}));
+    if (records.reduce((total, entry) => total + entrySize(entry), 0) > MAX_REQUEST_BYTES) {
+      throw validation('Total size of the entries in the request is over the limit.');
+    }
+    const results = records.map((entry) => this.#putEntry(entry, context));
+    return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
+  }
+
+  #putEntry(entry: Record<string, unknown>, context: RequestContext): Record<string, string> {
+    for (const member of ['Source', 'DetailType', 'Detail'] as const) {
+      if (typeof entry[member] !== 'string' || entry[member] === '') {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${member} is not valid. Reason: ${member} is a required argument.` };
+      }
+    }
+    const detail = parseDetail(entry.Detail as string);
+    if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    const source = entry.Source as string;
+    // Sources starting with `aws.` are reserved for AWS services.
+    if (source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+    const target = resolveBus(entry.EventBusName, context);
+    if (!target) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter EventBusName is not valid.' };
+    const time = readTime(entry.Time) ?? this.#options.clock.now();
+    const id = randomUuid(this.#options.random);
+    const bus = this.bus(target.accountId, target.region, target.name);
+    // AWS accepts entries for a bus that does not exist, returns an EventId, and delivers them nowhere.
+    if (bus) {
+      const event: BusEvent = {
+        version: '0',
+        id,
+        'detail-type': entry.DetailType as string,
+        source,
+        account: context.caller.accountId,
+        time: isoSeconds(time),
+        region: target.region,
+        resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+        detail,
+        eventBusName: bus.name,
+      };
+      this.#options.sink.publish(event);
+    }
+    return { EventId: id };
+  }
+
+  #createEventBus(input: Record<string, unknown>, context: RequestContext): unknown {
+    const name = input.Name;
+    if (typeof name !== 'string' || !BUS_NAME.test(name)) {
+      throw validation(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
+    }
+    if (input.EventSourceName !== undefined) throw validation('Partner event buses are not supported by the local endpoint.');
+    const accountId = context.caller.accountId;
+    if (this.bus(accountId, context.region, name)) throw new AwsServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+    const description = typeof input.Description === 'string' ? input.Description : undefined;
+    const bus = this.ensureBus(accountId, context.region, name, description);
+    return { EventBusArn: bus.arn, ...(description !== undefined ? { Description: description } : {}) };
+  }
+
+  #describeEventBus(input: Record<string, unknown>, context: RequestContext): unknown {
+    const target = resolveBus(input.Name, context);
+    const bus = target && this.bus(target.accountId, target.region, target.name);
+    if (!bus) throw new AwsServiceError('ResourceNotFoundException', `Event bus ${String(target?.name ?? input.Name)} does not exist.`);
+    return describe(bus);
+  }
+
+  #listEventBuses(input: Record<string, unknown>, context: RequestContext): unknown {
+    const prefix = typeof input.NamePrefix === 'string' ? input.NamePrefix : '';
+    const accountId = context.caller.accountId;
+    const custom = [...this.#buses.values()].filter((bus) => bus.accountId === accountId && bus.region === context.region);
+    const all = [this.bus(accountId, context.region, DEFAULT_EVENT_BUS) as EventBusRecord, ...custom]
+      .filter((bus) => bus.name.startsWith(prefix))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const page = paginate(all, { nextToken: input.NextToken, pageSize: input.Limit }, {
+      scope: `events:ListEventBuses:${accountId}:${context.region}:${prefix}`,
+      limits: { defaultPageSize: 100, maxPageSize: 100 },
+      invalid: (_problem, message) => validation(message),
+    });
+    return { EventBuses: page.items.map(describe), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  }
+
+  #deleteEventBus(input: Record<string, unknown>, context: RequestContext): unknown {
+    const name = input.Name;
+    if (typeof name !== 'string' || !BUS_NAME.test(name)) throw validation(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must not be null`);
+    if (name === DEFAULT_EVENT_BUS) throw validation('Cannot delete event bus default.');
+    this.#buses.delete(busKey(context.caller.accountId, context.region, name));
+    return {};
+  }
+}
+
+function describe(bus: EventBusRecord): Record<string, unknown> {
+  return {
+    Name: bus.name,
+    Arn: bus.arn,
+    ...(bus.description !== undefined ? { Description: bus.description } : {}),
+    CreationTime: epochSeconds(bus.creationTime),
+    LastModifiedTime: epochSeconds(bus.lastModifiedTime),
+  };
+}
+
+function resolveBus(nameOrArn: unknown, context: RequestContext): { accountId: string; region: string; name: string } | undefined {
+  if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '') return { accountId: context.caller.accountId, region: context.region, name: DEFAULT_EVENT_BUS };
+  if (typeof nameOrArn !== 'string') return undefined;
+  const arn = BUS_ARN.exec(nameOrArn);
+  if (arn) return { region: arn[1] ?? context.region, accountId: arn[2] ?? context.caller.accountId, name: arn[3] ?? DEFAULT_EVENT_BUS };
+  return BUS_NAME.test(nameOrArn) ? { accountId: context.caller.accountId, region: context.region, name: nameOrArn } : undefined;
+}
+
+function parseDetail(detail: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Entry size as the EventBridge User Guide computes it ("Calculating PutEvents event entry size"). */
+function entrySize(entry: Record<string, unknown>): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  for (const member of ['Source', 'DetailType', 'Detail'] as const) {
+    if (typeof entry[member] === 'string') size += Buffer.byteLength(entry[member]);
+  }
+  if (Array.isArray(entry.Resources)) for (const resource of entry.Resources) size += Buffer.byteLength(String(resource));
+  return size;
+}
+
+function readTime(value: unknown): number | undefined {
+  if (typeof value === 'number') return value * 1000;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  }
+  return undefined;
+}
+
+function validation(message: string): AwsServiceError {
+  return new AwsServiceError('ValidationException', message);
+}
+
+function busKey(accountId: string, region: string, name: string): string {
+  return `${accountId}|${region}|${name}`;
+}
+
+function busArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
+}

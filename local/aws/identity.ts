@@ -1,0 +1,149 @@
+// Who is calling: access keys (long-term and STS session keys) and the IAM roles that exist in each
+// account. Signatures are not verified; the access key alone decides the caller, as the design says.
+import type { Caller, Random } from './contract.js';
+import { BASE32, UPPER_ALPHANUMERIC, randomString } from './random.js';
+
+export const MANAGEMENT_TEST_ACCESS_KEY = 'test';
+
+export interface RoleRecord {
+  accountId: string;
+  name: string;
+  /** IAM path, `/` by default. */
+  path: string;
+  arn: string;
+  /** `AROA…`, the role's unique id. */
+  roleId: string;
+}
+
+export interface AccessKeyGrant {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  /** An IAM user name; without it the key belongs to the account's root user. */
+  userName?: string;
+}
+
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Real epoch ms (see issueSession). */
+  expiration: number;
+}
+
+export type ResolvedCaller =
+  | { ok: true; caller: Caller }
+  | { ok: false; reason: 'unknown-key' | 'invalid-session-token' | 'expired' };
+
+interface KeyRecord {
+  secretAccessKey: string;
+  caller: Caller;
+  sessionToken?: string;
+  expiration?: number;
+}
+
+export class InvalidAccessKeyError extends Error {
+  override name = 'InvalidAccessKeyError';
+}
+
+export class IdentityStore {
+  readonly #keys = new Map<string, KeyRecord>();
+  readonly #roles = new Map<string, Map<string, RoleRecord>>();
+  readonly #userIds = new Map<string, string>();
+  readonly #random: Random;
+  readonly #realNow: () => number;
+
+  constructor(options: { random: Random; realNow?: () => number }) {
+    this.#random = options.random;
+    this.#realNow = options.realNow ?? Date.now;
+  }
+
+  /** Gives an account (root user or an IAM user) a long-term access key. */
+  addAccessKey(grant: AccessKeyGrant): Caller {
+    if (this.#keys.has(grant.accessKeyId)) throw new InvalidAccessKeyError(`Access key ${grant.accessKeyId} is already in use`);
+    const caller: Caller = grant.userName
+      ? {
+          accountId: grant.accountId,
+          arn: `arn:aws:iam::${grant.accountId}:user/${grant.userName}`,
+          userId: this.#userId(`${grant.accountId}/${grant.userName}`, 'AIDA'),
+          accessKeyId: grant.accessKeyId,
+        }
+      : { accountId: grant.accountId, arn: `arn:aws:iam::${grant.accountId}:root`, userId: grant.accountId, accessKeyId: grant.accessKeyId };
+    this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller });
+    return caller;
+  }
+
+  resolve(accessKeyId: string, sessionToken: string | undefined): ResolvedCaller {
+    const record = this.#keys.get(accessKeyId);
+    if (!record) return { ok: false, reason: 'unknown-key' };
+    if (record.sessionToken !== undefined && record.sessionToken !== sessionToken) return { ok: false, reason: 'invalid-session-token' };
+    if (record.expiration !== undefined && record.expiration <= this.#realNow()) return { ok: false, reason: 'expired' };
+    return { ok: true, caller: record.caller };
+  }
+
+  /** Creates the role if it does not exist yet (a StackSet or Account Factory reaching the account). */
+  createRole(accountId: string, name: string, path = '/'): RoleRecord {
+    const roles = this.#roles.get(accountId) ?? new Map<string, RoleRecord>();
+    this.#roles.set(accountId, roles);
+    const existing = roles.get(name);
+    if (existing) return existing;
+    const role: RoleRecord = {
+      accountId,
+      name,
+      path,
+      arn: `arn:aws:iam::${accountId}:role${path}${name}`,
+      roleId: this.#userId(`${accountId}/role/${name}`, 'AROA'),
+    };
+    roles.set(name, role);
+    return role;
+  }
+
+  deleteRole(accountId: string, name: string): boolean {
+    return this.#roles.get(accountId)?.delete(name) ?? false;
+  }
+
+  role(accountId: string, name: string): RoleRecord | undefined {
+    return this.#roles.get(accountId)?.get(name);
+  }
+
+  roles(accountId: string): RoleRecord[] {
+    return [...(this.#roles.get(accountId)?.values() ?? [])];
+  }
+
+  /**
+   * Issues STS session credentials for a role session. Expiry is kept in real time, not simulated time:
+   * SDK clients compare `Expiration` with the machine clock to decide when to refresh, and a sped-up
+   * simulation must not make their cached credentials expire under them.
+   */
+  issueSession(role: RoleRecord, sessionName: string, durationSeconds: number): { caller: Caller; credentials: SessionCredentials } {
+    const accessKeyId = `ASIA${randomString(this.#random, BASE32, 16)}`;
+    const credentials: SessionCredentials = {
+      accessKeyId,
+      secretAccessKey: randomString(this.#random, `${UPPER_ALPHANUMERIC}abcdefghijklmnopqrstuvwxyz/+`, 40),
+      sessionToken: `IQoJb3JpZ2luX2VjE${randomString(this.#random, `${UPPER_ALPHANUMERIC}abcdefghijklmnopqrstuvwxyz/+`, 300)}`,
+      expiration: Math.floor((this.#realNow() + durationSeconds * 1000) / 1000) * 1000,
+    };
+    const caller: Caller = {
+      accountId: role.accountId,
+      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
+      userId: `${role.roleId}:${sessionName}`,
+      accessKeyId,
+    };
+    this.#keys.set(accessKeyId, {
+      secretAccessKey: credentials.secretAccessKey,
+      caller,
+      sessionToken: credentials.sessionToken,
+      expiration: credentials.expiration,
+    });
+    return { caller, credentials };
+  }
+
+  #userId(key: string, prefix: 'AIDA' | 'AROA'): string {
+    let id = this.#userIds.get(key);
+    if (!id) {
+      id = `${prefix}${randomString(this.#random, BASE32, 17)}`;
+      this.#userIds.set(key, id);
+    }
+    return id;
+  }
+}
