@@ -129,9 +129,10 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       }),
     );
     conforms('CreateProduct', product);
-    await management.send(
+    const associated = await management.send(
       new AssociateProductWithPortfolioCommand({ PortfolioId: created.PortfolioDetail?.Id, ProductId: product.ProductViewDetail?.ProductViewSummary?.ProductId }),
     );
+    conforms('AssociateProductWithPortfolio', associated);
     conforms('DescribePortfolio', await management.send(new DescribePortfolioCommand({ Id: created.PortfolioDetail?.Id })));
 
     const names: string[] = [];
@@ -252,7 +253,7 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     endpoint.aws.clock.advance(2000);
 
     const principal = { PortfolioId: portfolioId, PrincipalARN: `arn:aws:iam::${MANAGEMENT}:role/Admin` };
-    await management.send(new AssociatePrincipalWithPortfolioCommand({ ...principal, PrincipalType: 'IAM' }));
+    conforms('AssociatePrincipalWithPortfolio', await management.send(new AssociatePrincipalWithPortfolioCommand({ ...principal, PrincipalType: 'IAM' })));
     await expectAwsError(management.send(new DeletePortfolioCommand({ Id: portfolioId })), scError('DeletePortfolio', 'ResourceInUseException'));
     conforms('DisassociatePrincipalFromPortfolio', await management.send(new DisassociatePrincipalFromPortfolioCommand(principal)));
     conforms('DeletePortfolio', await management.send(new DeletePortfolioCommand({ Id: portfolioId })));

@@ -295,6 +295,14 @@ const createPortfolioShare = operation<CreatePortfolioShareInput>((input, scope)
     : createNodeShare(scope, portfolio, target, input);
 });
 
+/** Accounts an update or delete of the share works through: those that have it, failed ones excepted. */
+function reachedMembers(scope: Scope, portfolio: Portfolio, share: OrgShare): AccountOutcome[] {
+  return shareMembers(scope, portfolio, share)
+    .filter((accountId) => !share.failed.has(accountId))
+    .sort()
+    .map((accountId) => ({ accountId }));
+}
+
 function existingNodeShare(portfolio: Portfolio, nodeType: OrganizationNodeType, nodeId: string): OrgShare {
   const share = portfolio.orgShares.get(orgShareKey(nodeType, nodeId));
   if (!share) throw resourceNotFound(`Portfolio ${portfolio.id} is not shared with ${nodeType} ${nodeId}.`);
@@ -322,9 +330,7 @@ const updatePortfolioShare = operation<UpdatePortfolioShareInput>((input, scope)
   if (input.SharePrincipals !== undefined && target.nodeType === 'ACCOUNT') {
     throw invalidParameters('SharePrincipals is supported only for shares with an organization or organizational unit.');
   }
-  const outcomes = shareMembers(scope, portfolio, share)
-    .sort()
-    .map((accountId): AccountOutcome => ({ accountId }));
+  const outcomes = reachedMembers(scope, portfolio, share);
   const action = startAction(scope, portfolio, 'UPDATE', target, outcomes);
   const update: NonNullable<ShareAction['update']> = {};
   if (input.ShareTagOptions !== undefined) update.shareTagOptions = input.ShareTagOptions;
@@ -345,9 +351,7 @@ const deletePortfolioShare = operation<DeletePortfolioShareInput>((input, scope)
   }
   requireOrganizationSharing(scope, target.nodeType, target.nodeId, portfolio);
   const share = existingNodeShare(portfolio, target.nodeType, target.nodeId);
-  const outcomes = shareMembers(scope, portfolio, share)
-    .sort()
-    .map((accountId): AccountOutcome => ({ accountId }));
+  const outcomes = reachedMembers(scope, portfolio, share);
   const action = startAction(scope, portfolio, 'DELETE', target, outcomes);
   return { PortfolioShareToken: action.token };
 });
