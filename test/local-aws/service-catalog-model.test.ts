@@ -1,49 +1,12 @@
 // Keeps local/aws/service-catalog/model.ts true to the published Service Catalog model (botocore's
 // service-2.json, when botocore is installed) and checks that the module serves every operation in it.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { operationModels, shapes, type OperationModel, type ShapeModel } from '../../local/aws/service-catalog/model.js';
+import { botocoreUnavailableReason, loadServiceModel, type ServiceModel } from './botocore-model.js';
 import { MANAGEMENT, createHarness } from './service-catalog/fakes.js';
 
-interface BotocoreShape {
-  type: ShapeModel['type'];
-  required?: string[];
-  members?: Record<string, { shape: string }>;
-  member?: { shape: string };
-  key?: { shape: string };
-  value?: { shape: string };
-  min?: number;
-  max?: number;
-  pattern?: string;
-  enum?: string[];
-}
-
-interface BotocoreModel {
-  operations: Record<string, { input?: { shape: string }; errors?: { shape: string }[] }>;
-  shapes: Record<string, BotocoreShape>;
-}
-
-function loadBotocoreModel(): BotocoreModel | undefined {
-  let directory: string;
-  try {
-    directory = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
-  }
-  const base = join(directory, 'data', 'servicecatalog', '2015-12-10', 'service-2.json');
-  if (existsSync(`${base}.gz`)) return JSON.parse(gunzipSync(readFileSync(`${base}.gz`)).toString('utf8')) as BotocoreModel;
-  if (existsSync(base)) return JSON.parse(readFileSync(base, 'utf8')) as BotocoreModel;
-  return undefined;
-}
-
 /** The same extraction that produced model.ts: input shapes reachable from each operation, constraints only. */
-function extract(model: BotocoreModel, operations: string[]): { operations: Record<string, OperationModel>; shapes: Record<string, ShapeModel> } {
+function extract(model: ServiceModel, operations: string[]): { operations: Record<string, OperationModel>; shapes: Record<string, ShapeModel> } {
   const extracted: Record<string, ShapeModel> = {};
   const walk = (name: string): void => {
     if (extracted[name]) return;
@@ -79,11 +42,9 @@ function extract(model: BotocoreModel, operations: string[]): { operations: Reco
   return { operations: extractedOperations, shapes: extracted };
 }
 
-const botocore = loadBotocoreModel();
-
 describe('Service Catalog model', () => {
-  it.skipIf(!botocore)('matches the installed botocore model for every served operation', () => {
-    const expected = extract(botocore as BotocoreModel, Object.keys(operationModels));
+  it.skipIf(botocoreUnavailableReason() !== undefined)('matches the installed botocore model for every served operation', () => {
+    const expected = extract(loadServiceModel('servicecatalog'), Object.keys(operationModels));
     expect(operationModels).toEqual(expected.operations);
     expect(shapes).toEqual(expected.shapes);
   });

@@ -35,9 +35,6 @@ export const validationFailed = (message: string): AwsServiceError =>
 export const serializationFailed = (message: string): AwsServiceError =>
   new AwsServiceError('SerializationException', message);
 
-export const unknownOperation = (operation: string): AwsServiceError =>
-  new AwsServiceError('UnknownOperationException', `Operation ${operation} is not supported by this endpoint.`);
-
 /** Thrown for a fixture or knob section that does not match its documented format. */
 export class ServiceCatalogConfigError extends Error {
   override name = 'ServiceCatalogConfigError';

@@ -42,7 +42,8 @@
 import { AwsServiceError, type OrganizationView, type Random, type RequestContext, type ServiceModule, type SimulationClock } from '../contract.js';
 import { accessOperations, accessStatus, syncShareMembership, type AccessStatus } from './access.js';
 import { mergeKnobs, parseFixture, parseKnobs, type Knobs, type KnobsPatch } from './config.js';
-import { invalidParameters, unknownOperation } from './errors.js';
+import { unknownOperationError } from '../errors.js';
+import { invalidParameters } from './errors.js';
 import { createIdGenerator } from './ids.js';
 import { operationModels } from './model.js';
 import { loadFixture, portfolioOperations } from './portfolios.js';
@@ -163,7 +164,7 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
       stats.calls[operationName] = (stats.calls[operationName] ?? 0) + 1;
       try {
         const handler = OPERATIONS[operationName];
-        if (!handler) throw unknownOperation(operationName);
+        if (!handler) throw unknownOperationError(operationName);
         validateInput(operationName, input);
         const language = input.AcceptLanguage;
         // Only where the model lets the operation answer InvalidParametersException; others ignore the language.

@@ -1,44 +1,27 @@
-// PageToken / PageSize paging. Tokens are opaque to callers; they carry the offset and the listing
-// they belong to, so a token from one listing is refused by another.
+// PageToken / PageSize paging of Service Catalog listings, on the endpoint's shared pagination
+// helper. Page sizes were already checked against the model (20 or 100 at most, by operation);
+// PageSize 0 or absent means the default page size.
+import { paginate as paginateListing } from '../pagination.js';
 import { invalidParameters } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
+const LARGEST_MODELLED_PAGE_SIZE = 100;
 
 export interface Page<T> {
   items: T[];
   nextPageToken?: string;
 }
 
-interface TokenBody {
-  listing: string;
-  offset: number;
-}
-
-function encode(body: TokenBody): string {
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
-}
-
-function decode(token: string, listing: string): number {
-  try {
-    const body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<TokenBody>;
-    if (body.listing === listing && typeof body.offset === 'number' && Number.isInteger(body.offset) && body.offset >= 0) {
-      return body.offset;
-    }
-  } catch {
-    // Falls through to the refusal below: a token that does not decode is as invalid as a foreign one.
-  }
-  throw invalidParameters('The page token is not valid.');
-}
-
-/**
- * One page of `items`. `listing` names the listing and its filters (e.g. `ListPortfolios:123456789012`);
- * PageSize 0 or absent means the default page size.
- */
+/** One page of `items`; `listing` names the listing and its filters, so a token only fits its own listing. */
 export function paginate<T>(items: readonly T[], listing: string, pageToken: string | undefined, pageSize: number | undefined): Page<T> {
-  const offset = pageToken ? decode(pageToken, listing) : 0;
-  const size = pageSize && pageSize > 0 ? pageSize : DEFAULT_PAGE_SIZE;
-  const end = offset + size;
-  const page: Page<T> = { items: items.slice(offset, end) };
-  if (end < items.length) page.nextPageToken = encode({ listing, offset: end });
-  return page;
+  const page = paginateListing(
+    items,
+    { nextToken: pageToken, pageSize: pageSize ? pageSize : undefined },
+    {
+      scope: `servicecatalog:${listing}`,
+      limits: { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: LARGEST_MODELLED_PAGE_SIZE },
+      invalid: (_problem, message) => invalidParameters(message),
+    },
+  );
+  return page.nextToken === undefined ? { items: page.items } : { items: page.items, nextPageToken: page.nextToken };
 }

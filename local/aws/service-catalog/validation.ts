@@ -3,7 +3,8 @@
 // detected: Value ... at 'portfolioId' failed to satisfy constraint: ..."). Members the model does
 // not know are ignored, as AWS ignores them.
 import { operationModels, shapes, type ShapeModel } from './model.js';
-import { serializationFailed, unknownOperation, validationFailed } from './errors.js';
+import { unknownOperationError } from '../errors.js';
+import { serializationFailed, validationFailed } from './errors.js';
 
 const compiledPatterns = new Map<string, RegExp>();
 
@@ -125,7 +126,7 @@ class Checker {
 /** Throws ValidationException (constraints) or SerializationException (JSON types) for input the model refuses. */
 export function validateInput(operation: string, input: unknown): void {
   const model = operationModels[operation];
-  if (!model) throw unknownOperation(operation);
+  if (!model) throw unknownOperationError(operation);
   const checker = new Checker();
   checker.checkStructure(input ?? {}, shapeOf(model.input), '');
   const count = checker.violations.length;
