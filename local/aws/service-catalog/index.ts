@@ -132,11 +132,12 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   let knobs = parseKnobs(options.knobs);
   const state = new ServiceCatalogState();
   const ids = createIdGenerator(random);
-  loadFixture(state, ids, org, parseFixture(options.fixture), clock.now());
+  loadFixture(state, ids, org, parseFixture(options.fixture), Math.floor(clock.now()));
   let stats: ServiceCatalogStats = { calls: {}, errors: {} };
 
   function scopeFor(context: RequestContext): Scope {
-    const scope: Scope = { state, org, knobs, ids, random, caller: context.caller, region: context.region, now: clock.now() };
+    // Whole milliseconds: AWS timestamps carry at most millisecond precision.
+    const scope: Scope = { state, org, knobs, ids, random, caller: context.caller, region: context.region, now: Math.floor(clock.now()) };
     settleShareActions(scope);
     syncShareMembership(scope);
     return scope;

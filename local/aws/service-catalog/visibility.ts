@@ -1,7 +1,7 @@
 // Who may see and use a portfolio. Organization shares are resolved against the organization as it
 // is at the time of the call (accounts moved into a shared OU gain the portfolio, accounts moved out
 // lose it); only per-account failures of a share action are remembered.
-import type { OrganizationView } from '../contract.js';
+import type { AwsServiceError, OrganizationView } from '../contract.js';
 import { resourceNotFound } from './errors.js';
 import { SERVICE_PRINCIPAL, toEpochSeconds, type AccountShare, type OrgShare, type Portfolio, type Scope } from './state.js';
 
@@ -59,7 +59,7 @@ export function hasUse(access: PortfolioAccess): boolean {
   return access.owner || access.accountShare?.accepted === true || access.orgShares.length > 0;
 }
 
-export function portfolioNotFound(portfolioId: string): Error {
+export function portfolioNotFound(portfolioId: string): AwsServiceError {
   return resourceNotFound(`Portfolio not found: ${portfolioId}`);
 }
 
