@@ -6,3 +6,4 @@ console.log('  running: the local AWS endpoint (Organizations, Service Catalog, 
 console.log('  not yet: the local runtime of the rules, workflows and HTTP API on http://127.0.0.1:3000 (README, "Status")');
 console.log('');
 await import('./aws/start.js');
+export {};

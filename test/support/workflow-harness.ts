@@ -71,7 +71,7 @@ export const runWorkflow = async (
   };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
-  const execution = stateMachine.run(input, {
+  const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
     overrides: {
       taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }),
       waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
