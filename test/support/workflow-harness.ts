@@ -73,7 +73,8 @@ export const runWorkflow = async (
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
     overrides: {
-      taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }),
+      // Handlers return JSON; the library's type wants it spelled as its own JSONValue.
+      taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }) as never,
       waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
       retryIntervalOverrides: zero(statesWith(machine, (state) => Array.isArray(state.Retry))),
     },
