@@ -83,6 +83,23 @@ describe('organization-node shares', () => {
     await expect(h.as(MEMBER_C)('DescribePortfolio', { Id: portfolioId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
   });
 
+  it('gives access to the accounts an action has reached while IN_PROGRESS, and takes it away the same way', async () => {
+    const h = createHarness();
+    const portfolioId = await createPortfolio(h.mgmt);
+    const token = await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) });
+    h.clock.advance(800);
+    expect(await status(h.mgmt, token)).toMatchObject({ Status: 'IN_PROGRESS', ShareDetails: { SuccessfulShares: [MEMBER_A] } });
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([MEMBER_A]);
+    h.clock.advance(500);
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([MEMBER_A, MEMBER_B]);
+
+    await h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) });
+    h.clock.advance(800);
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([MEMBER_B]);
+    h.clock.advance(500);
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([]);
+  });
+
   it('follows the organization at call time: moved-out accounts lose it, moved-in and new accounts gain it', async () => {
     const h = createHarness();
     const { portfolioId } = await sharedWithWorkloads(h);

@@ -34,6 +34,7 @@ import {
   type ShareAction,
   type ShareActionKind,
 } from './state.js';
+import { processedOutcomes } from './share-progress.js';
 import {
   accessOf,
   coveringOrgShares,
@@ -161,6 +162,7 @@ function startAction(
     startAt,
     completesAt: startAt + knobs.sharePropagationBaseMs + knobs.sharePropagationPerAccountMs * outcomes.length,
     outcomes,
+    order: new Map(outcomes.map((outcome, index) => [outcome.accountId, index])),
     settled: false,
   };
   scope.state.shareActions.set(action.token, action);
@@ -205,13 +207,6 @@ export function shareActionStatus(action: ShareAction, now: number): ShareStatus
   return failures < action.outcomes.length ? 'COMPLETED_WITH_ERRORS' : 'ERROR';
 }
 
-/** Accounts processed so far: they are worked through evenly between start and completion. */
-function processedOutcomes(action: ShareAction, now: number): AccountOutcome[] {
-  if (now >= action.completesAt) return action.outcomes;
-  if (now < action.startAt) return [];
-  const fraction = (now - action.startAt) / (action.completesAt - action.startAt);
-  return action.outcomes.slice(0, Math.floor(action.outcomes.length * fraction));
-}
 
 function recipientCount(scope: Scope, portfolio: Portfolio, extraMembers: readonly string[]): number {
   const recipients = new Set(portfolio.accountShares.keys());
@@ -280,6 +275,7 @@ function createNodeShare(
       sharePrincipals: input.SharePrincipals ?? false,
       createdAt: scope.now,
       activeAt: action.completesAt,
+      creatingToken: action.token,
       failed: new Set(outcomes.filter((outcome) => outcome.error === 'ThrottlingException').map((outcome) => outcome.accountId)),
     });
   }
@@ -353,6 +349,7 @@ const deletePortfolioShare = operation<DeletePortfolioShareInput>((input, scope)
   const share = existingNodeShare(portfolio, target.nodeType, target.nodeId);
   const outcomes = reachedMembers(scope, portfolio, share);
   const action = startAction(scope, portfolio, 'DELETE', target, outcomes);
+  share.deletingToken = action.token;
   return { PortfolioShareToken: action.token };
 });
 

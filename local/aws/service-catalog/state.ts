@@ -37,6 +37,10 @@ export interface OrgShare {
   createdAt: number;
   /** When the creating share action completes; recipients see nothing before. */
   activeAt: number;
+  /** The action that creates the share: accounts it has reached already see the portfolio before it completes. */
+  creatingToken?: string;
+  /** The action that deletes the share: accounts it has reached no longer see the portfolio. */
+  deletingToken?: string;
   /** Accounts whose share failed (e.g. throttled); they stay without access until a later action reaches them. */
   failed: Set<string>;
   /** Set while Service Catalog's Organizations access is off: AWS then stops syncing shares with the organization. */
@@ -108,8 +112,10 @@ export interface ShareAction {
   visibleAt: number;
   startAt: number;
   completesAt: number;
-  /** Decided when the action starts, revealed as simulated time passes. */
+  /** Decided when the action starts, revealed as simulated time passes, in this order. */
   outcomes: AccountOutcome[];
+  /** Account → its index in `outcomes`. */
+  order: Map<string, number>;
   update?: { shareTagOptions?: boolean; sharePrincipals?: boolean };
   settled: boolean;
 }

@@ -3,6 +3,7 @@
 // lose it); only per-account failures of a share action are remembered.
 import type { AwsServiceError, OrganizationView } from '../contract.js';
 import { resourceNotFound } from './errors.js';
+import { hasReached } from './share-progress.js';
 import { SERVICE_PRINCIPAL, toEpochSeconds, type AccountShare, type OrgShare, type Portfolio, type Scope } from './state.js';
 
 export function isOrganizationAdmin(org: OrganizationView, accountId: string): boolean {
@@ -33,9 +34,12 @@ export function shareMembers(scope: Scope, portfolio: Portfolio, share: OrgShare
 export function coveringOrgShares(scope: Scope, portfolio: Portfolio, accountId: string): OrgShare[] {
   if (accountId === portfolio.ownerAccountId) return [];
   const shares: OrgShare[] = [];
+  const actionOf = (token: string | undefined) => (token === undefined ? undefined : scope.state.shareActions.get(token));
   for (const share of portfolio.orgShares.values()) {
-    if (share.activeAt > scope.now || share.failed.has(accountId)) continue;
-    if (shareCovers(scope.org, share, accountId)) shares.push(share);
+    if (share.failed.has(accountId) || !shareCovers(scope.org, share, accountId)) continue;
+    if (share.activeAt > scope.now && !hasReached(actionOf(share.creatingToken), accountId, scope.now)) continue;
+    if (hasReached(actionOf(share.deletingToken), accountId, scope.now)) continue;
+    shares.push(share);
   }
   return shares;
 }
