@@ -315,6 +315,16 @@ describe('share errors', () => {
     expect(await acceptedIds(h.as(MEMBER_B), 'AWS_ORGANIZATIONS')).toEqual([portfolioId]);
   });
 
+  it('heals a throttled account as soon as sharing again reaches it', async () => {
+    const h = createHarness();
+    h.sc.injectShareErrors({ accounts: [MEMBER_A] });
+    const { portfolioId } = await sharedWithWorkloads(h);
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([MEMBER_B]);
+    await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) });
+    h.clock.advance(800);
+    expect(h.sc.accountsWithAccess(portfolioId)).toEqual([MEMBER_A, MEMBER_B]);
+  });
+
   it('heals a throttled account through an organization share of node type ACCOUNT', async () => {
     const h = createHarness({ knobs: { shareErrors: { throttleAccounts: [MEMBER_A], throttleAttempts: 1 } } });
     const { portfolioId } = await sharedWithWorkloads(h);

@@ -163,7 +163,6 @@ function startAction(
     completesAt: startAt + knobs.sharePropagationBaseMs + knobs.sharePropagationPerAccountMs * outcomes.length,
     outcomes,
     order: new Map(outcomes.map((outcome, index) => [outcome.accountId, index])),
-    settled: false,
   };
   scope.state.shareActions.set(action.token, action);
   scope.state.unsettledActions.push(action);
@@ -178,7 +177,6 @@ export function settleShareActions(scope: Scope): void {
     const action = state.unsettledActions[i];
     if (!action || action.completesAt > now) continue;
     state.unsettledActions.splice(i, 1);
-    action.settled = true;
     const portfolio = state.portfolios.get(action.portfolioId);
     const share = portfolio?.orgShares.get(orgShareKey(action.nodeType, action.nodeId));
     if (!portfolio || !share) continue;
@@ -206,7 +204,6 @@ export function shareActionStatus(action: ShareAction, now: number): ShareStatus
   if (failures === 0) return 'COMPLETED';
   return failures < action.outcomes.length ? 'COMPLETED_WITH_ERRORS' : 'ERROR';
 }
-
 
 function recipientCount(scope: Scope, portfolio: Portfolio, extraMembers: readonly string[]): number {
   const recipients = new Set(portfolio.accountShares.keys());
@@ -267,6 +264,7 @@ function createNodeShare(
     return injectedOutcome(scope, accountId);
   });
   const action = startAction(scope, portfolio, 'CREATE', target, outcomes);
+  if (existing) existing.resharingToken = action.token;
   if (!existing) {
     // A new share: accounts failing in its first action stay without it until a later action reaches them.
     portfolio.orgShares.set(key, {

@@ -39,6 +39,8 @@ export interface OrgShare {
   activeAt: number;
   /** The action that creates the share: accounts it has reached already see the portfolio before it completes. */
   creatingToken?: string;
+  /** The latest action that shares it again: failed accounts it has reached see the portfolio. */
+  resharingToken?: string;
   /** The action that deletes the share: accounts it has reached no longer see the portfolio. */
   deletingToken?: string;
   /** Accounts whose share failed (e.g. throttled); they stay without access until a later action reaches them. */
@@ -117,7 +119,6 @@ export interface ShareAction {
   /** Account → its index in `outcomes`. */
   order: Map<string, number>;
   update?: { shareTagOptions?: boolean; sharePrincipals?: boolean };
-  settled: boolean;
 }
 
 export interface ProvisionedProduct {

@@ -36,7 +36,8 @@ export function coveringOrgShares(scope: Scope, portfolio: Portfolio, accountId:
   const shares: OrgShare[] = [];
   const actionOf = (token: string | undefined) => (token === undefined ? undefined : scope.state.shareActions.get(token));
   for (const share of portfolio.orgShares.values()) {
-    if (share.failed.has(accountId) || !shareCovers(scope.org, share, accountId)) continue;
+    if (!shareCovers(scope.org, share, accountId)) continue;
+    if (share.failed.has(accountId) && !hasReached(actionOf(share.resharingToken), accountId, scope.now)) continue;
     if (share.activeAt > scope.now && !hasReached(actionOf(share.creatingToken), accountId, scope.now)) continue;
     if (hasReached(actionOf(share.deletingToken), accountId, scope.now)) continue;
     shares.push(share);
