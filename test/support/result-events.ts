@@ -1,5 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -8,6 +9,8 @@ import type { ShareResultDetail } from '../../src/contracts/result-events.js';
 
 const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'schemas', 'events');
 const ajv = new Ajv2020({ allErrors: true, strict: false });
+// The schemas use `format: date-time`; validate it rather than ignore it.
+addFormats.default(ajv);
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 const validatorFor = (detailType: string) => {
