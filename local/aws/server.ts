@@ -12,7 +12,7 @@ import type { SimulatedClock } from './clock.js';
 import type { IdentityStore } from './identity.js';
 import type { SimulationKnobs } from './knobs.js';
 import type { ApiCallStats } from './stats.js';
-import { decodeJsonInput, encodeJsonError, encodeJsonOutput, readJsonTarget, type AwsJsonVersion } from './protocols/aws-json.js';
+import { decodeJsonInput, encodeJsonError, encodeJsonOutput, readJsonTarget, type AwsJsonVersion, type ErrorMessageMember } from './protocols/aws-json.js';
 import { decodeQueryRequest, encodeQueryError, encodeQueryOutput } from './protocols/aws-query.js';
 import type { EncodedResponse } from './protocols/http-response.js';
 import { firstHeader, readCredentialScope } from './protocols/sigv4.js';
@@ -36,6 +36,8 @@ export interface ServiceRegistration {
   throttlingError?: ServiceErrorTemplate;
   /** What an injected fault fails with; the common `InternalFailure` (500) unless the model names another. */
   internalError?: ServiceErrorTemplate;
+  /** awsJson services: the member name of the error message in the model's error shapes (`message` unless given). */
+  errorMessageMember?: ErrorMessageMember;
 }
 
 /** One handled API call, as reported to `onCall` listeners (live logs, tests that inspect wire output). */
@@ -218,7 +220,7 @@ export class LocalAwsServer {
       try {
         return { registration, operation: parsed.operation, input: decodeJsonInput(body) };
       } catch (error) {
-        if (error instanceof AwsServiceError) return { response: encodeJsonError(jsonVersion(registration.protocol), requestId, error) };
+        if (error instanceof AwsServiceError) return { response: encodeJsonError(jsonVersion(registration.protocol), requestId, error, registration.errorMessageMember) };
         throw error;
       }
     }
@@ -227,7 +229,7 @@ export class LocalAwsServer {
     if (query && registration?.query) return { registration, operation: query.action, input: query.input };
     if (query) {
       return {
-        response: encodeQueryError('https://local.amazonaws.com/doc/', requestId, new AwsServiceError('InvalidAction', `Could not find operation ${query.action} for version ${query.version}`)),
+        response: encodeQueryError(undefined, requestId, new AwsServiceError('InvalidAction', `Could not find operation ${query.action} for version ${query.version}`)),
       };
     }
     return { response: encodeJsonError('1.1', requestId, new AwsServiceError('UnknownOperationException', 'The request has neither an X-Amz-Target header nor an Action parameter.')) };
@@ -241,7 +243,7 @@ function encodeOutput(registration: ServiceRegistration, operation: string, requ
 
 function encodeError(registration: ServiceRegistration, requestId: string, error: AwsServiceError): EncodedResponse {
   if (registration.protocol === 'awsQuery' && registration.query) return encodeQueryError(registration.query.xmlNamespace, requestId, error);
-  return encodeJsonError(jsonVersion(registration.protocol), requestId, error);
+  return encodeJsonError(jsonVersion(registration.protocol), requestId, error, registration.errorMessageMember);
 }
 
 function jsonVersion(protocol: WireProtocol): AwsJsonVersion {

@@ -181,10 +181,13 @@ describe('service modules and protocol edges', () => {
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('content-type')).toBe('application/x-amz-json-1.1');
     expect(unsigned.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await unsigned.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    // Organizations' error shapes call the message `Message`; services without error members use `message`.
+    expect(await unsigned.json()).toEqual({ __type: 'MissingAuthenticationTokenException', Message: 'Missing Authentication Token' });
 
     const invalid = await rawJson('AWSOrganizationsV20161128.ListAccounts', '{"MaxResults": 99}', 'test');
-    expect(await invalid.json()).toEqual({ __type: 'InvalidInputException', message: expect.any(String), Reason: 'MAX_VALUE_EXCEEDED' });
+    expect(await invalid.json()).toEqual({ __type: 'InvalidInputException', Message: expect.any(String), Reason: 'MAX_VALUE_EXCEEDED' });
+    const events = await rawJson('AWSEvents.DescribeEventBus', '{"Name": "missing"}', 'test');
+    expect(await events.json()).toEqual({ __type: 'ResourceNotFoundException', message: 'Event bus missing does not exist.' });
 
     const health = await fetch(`${endpoint.aws.url}/_local/health`);
     expect(await health.json()).toEqual({ status: 'running', services: ['organizations', 'events', 'servicecatalog', 'sts'] });

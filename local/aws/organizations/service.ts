@@ -37,6 +37,8 @@ export function organizationsRegistration(organization: Organization): ServiceRe
       statusCode: 400,
     },
     internalError: { code: 'ServiceException', message: "AWS Organizations can't complete your request because of an internal service error. Try again later.", statusCode: 500 },
+    // Organizations' error shapes name the message `Message`.
+    errorMessageMember: 'Message',
   };
 }
 

@@ -1,6 +1,8 @@
 // The awsJson 1.0 / 1.1 wire protocol: `X-Amz-Target: <Prefix>.<Operation>`, JSON bodies, errors as
 // `{"__type": "<ErrorName>", "message": "..."}` with the HTTP status of the error and the
-// `x-amzn-RequestId` header. Output is written as given; modules return timestamps as epoch seconds.
+// `x-amzn-RequestId` header. AWS writes the message under the member name its model gives the error
+// shapes: `message` by default, `Message` for services such as Organizations. Output is written as
+// given; modules return timestamps as epoch seconds.
 import { AwsServiceError } from '../contract.js';
 import { errorMembers } from '../errors.js';
 import type { EncodedResponse } from './http-response.js';
@@ -35,11 +37,13 @@ export function encodeJsonOutput(version: AwsJsonVersion, requestId: string, out
   };
 }
 
-export function encodeJsonError(version: AwsJsonVersion, requestId: string, error: AwsServiceError): EncodedResponse {
+export type ErrorMessageMember = 'message' | 'Message';
+
+export function encodeJsonError(version: AwsJsonVersion, requestId: string, error: AwsServiceError, messageMember: ErrorMessageMember = 'message'): EncodedResponse {
   return {
     statusCode: error.statusCode,
     headers: jsonHeaders(version, requestId),
-    body: JSON.stringify({ __type: error.code, message: error.message, ...errorMembers(error) }),
+    body: JSON.stringify({ __type: error.code, [messageMember]: error.message, ...errorMembers(error) }),
   };
 }
 

@@ -36,13 +36,14 @@ export function encodeQueryOutput(operation: string, xmlNamespace: string, reque
   return { statusCode: 200, headers: xmlHeaders(requestId), body };
 }
 
-export function encodeQueryError(xmlNamespace: string, requestId: string, error: AwsServiceError): EncodedResponse {
+/** `xmlNamespace` is the service's; without one (the service is unknown) the element has none. */
+export function encodeQueryError(xmlNamespace: string | undefined, requestId: string, error: AwsServiceError): EncodedResponse {
   const type = error.statusCode >= 500 ? 'Receiver' : 'Sender';
   const members = Object.entries(errorMembers(error))
     .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
     .join('');
   const body =
-    `<ErrorResponse xmlns="${xmlNamespace}">\n` +
+    `<ErrorResponse${xmlNamespace ? ` xmlns="${xmlNamespace}"` : ''}>\n` +
     `  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(error.code)}</Code>\n    <Message>${escapeXml(error.message)}</Message>${members}\n  </Error>\n` +
     `  <RequestId>${requestId}</RequestId>\n` +
     `</ErrorResponse>\n`;
