@@ -78,7 +78,7 @@ const simulationSchema = z
     /** Simulated time runs this many times faster than real time. */
     timeScale: z.number().positive().default(1),
     /** Simulated time at start (ISO 8601); the real time by default. */
-    startTime: z.string().datetime().optional(),
+    startTime: z.iso.datetime().optional(),
     /** Simulated seconds a CreateAccount request stays IN_PROGRESS. */
     createAccountSeconds: z.number().nonnegative().default(60),
     /** Roles every account that joins (created or invited) gets after a simulated delay, as a StackSet would deploy them. */

@@ -101,7 +101,7 @@ describe('Organizations reads', () => {
   it('lists the root, children, parents and OUs', async () => {
     const client = endpoint.organizations();
     const roots = await client.send(new ListRootsCommand({}));
-    expect(roots.Roots).toEqual([{ Id: ROOT_ID, Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-testorg0001/${ROOT_ID}`, Name: 'Root', PolicyTypes: [] }]);
+    expect(roots.Roots).toEqual([{ Id: ROOT_ID, Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-testorg0001/${ROOT_ID}`, Name: 'Root', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }]);
     expectConforms(endpoint, 'organizations', 'ListRoots', roots);
 
     const units = await client.send(new ListChildrenCommand({ ParentId: ROOT_ID, ChildType: 'ORGANIZATIONAL_UNIT' }));

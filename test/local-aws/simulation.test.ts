@@ -1,6 +1,13 @@
 // Simulation controls of the local endpoint: latency, throttling, faults, time scale, duplicate
 // events, API call stats, plugging in a service module, raw protocol edges and shutting down.
-import { DescribeOrganizationCommand, ListAccountsCommand, ListRootsCommand } from '@aws-sdk/client-organizations';
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  DescribeCreateAccountStatusCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListRootsCommand,
+} from '@aws-sdk/client-organizations';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -110,6 +117,27 @@ describe('time, events and stats', () => {
     expect(done.state).toBe('SUCCEEDED');
     expect(performance.now() - started).toBeLessThan(1_000);
     await expect(endpoint.aws.events.waitFor({ eventName: 'CreateAccountResult' }, 1_000)).resolves.toMatchObject({ source: 'aws.organizations' });
+  });
+
+  it('replays generated ids and simulated start time from the fixture', async () => {
+    const fixture = testFixture();
+    const options = { fixture: { ...fixture, simulation: { ...(fixture.simulation as object), startTime: '2024-05-01T09:00:00Z' } } };
+    const ids = async (target: TestEndpoint) => {
+      const unit = await target.organizations().send(new CreateOrganizationalUnitCommand({ ParentId: 'r-tst1', Name: 'Replayed' }));
+      const request = await target.organizations().send(new CreateAccountCommand({ AccountName: 'replayed', Email: 'replayed@example.com' }));
+      target.aws.clock.advance(60_000);
+      const status = await target.organizations().send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus?.Id }));
+      return [unit.OrganizationalUnit?.Id, request.CreateAccountStatus?.Id, status.CreateAccountStatus?.AccountId];
+    };
+    const first = await startTestEndpoint(options);
+    const second = await startTestEndpoint(options);
+    try {
+      expect(first.aws.clock.now() - Date.parse('2024-05-01T09:00:00Z')).toBeLessThan(60_000);
+      expect(await ids(first)).toEqual(await ids(second));
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('delivers events twice at the duplicate rate, with the same id', async () => {

@@ -25,6 +25,8 @@ const ACCOUNT_NAME = /^[\u0020-\u007E]{1,50}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const SERVICE_PRINCIPAL = /^[\w+=,.@-]{1,128}$/;
 const PAGE_LIMITS = { defaultPageSize: 20, maxPageSize: 20 };
+// An organization with all features has service control policies enabled on its root.
+const ENABLED_POLICY_TYPES = [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }];
 
 export function organizationsRegistration(organization: Organization): ServiceRegistration {
   return {
@@ -55,14 +57,14 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
           MasterAccountArn: org.accountArn(org.managementAccountId),
           MasterAccountId: org.managementAccountId,
           MasterAccountEmail: org.managementAccount.email,
-          AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+          AvailablePolicyTypes: ENABLED_POLICY_TYPES,
         },
       }),
     },
     ListRoots: {
       access: 'management-or-delegated-administrator',
       run: (input) => {
-        const page = pageOf([{ Id: org.rootId, Arn: org.rootArn, Name: 'Root', PolicyTypes: [] }], input, 'ListRoots');
+        const page = pageOf([{ Id: org.rootId, Arn: org.rootArn, Name: 'Root', PolicyTypes: ENABLED_POLICY_TYPES }], input, 'ListRoots');
         return withToken({ Roots: page.items }, page.nextToken);
       },
     },
