@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { EventPattern } from './event-pattern.js';
+import type { Machine } from './task-bindings.js';
+
+const run = promisify(execFile);
+export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+
+/** `serverless print --format json`: serverless.yml with every variable resolved, as it deploys. */
+export const printServerlessConfig = async (stage: string): Promise<ServerlessConfig> => {
+  const { stdout } = await run('npx', ['serverless', 'print', '--format', 'json', '--stage', stage, '--region', 'us-east-1'], {
+    cwd: PROJECT_ROOT,
+    // `print` resolves variables only; it needs no real credentials and makes no AWS call.
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', SLS_TELEMETRY_DISABLED: '1' },
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as ServerlessConfig;
+};
+
+type Intrinsic = { Ref: string } | { 'Fn::GetAtt': [string, string] };
+type Value = string | Intrinsic;
+
+interface FunctionEvent {
+  eventBridge?: { pattern: EventPattern; eventBus?: Value; retryPolicy?: { maximumEventAge?: number; maximumRetryAttempts?: number } };
+  httpApi?: { method: string; path: string; authorizer?: { type?: string } };
+}
+
+export interface ServerlessConfig {
+  service: string;
+  provider: { stage: string; region: string; environment?: Record<string, Value>; timeout?: number };
+  functions: Record<string, { handler: string; name: string; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }>;
+  stepFunctions: { stateMachines: Record<string, { id: string; name: string; definition: unknown }> };
+  resources: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }[] | { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+}
+
+export interface LocalFunction {
+  key: string;
+  name: string;
+  /** `functions/x.handler` → module `functions/x.ts`, export `handler`. */
+  modulePath: string;
+  exportName: string;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+}
+
+export interface LocalRule {
+  name: string;
+  /** `default` or the project's bus name. */
+  eventBusName: string;
+  pattern: EventPattern;
+  target: { kind: 'function'; functionKey: string } | { kind: 'log'; logGroupName: string };
+  retryPolicy: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
+}
+
+export interface LocalRoute {
+  method: string;
+  path: string;
+  functionKey: string;
+  iamAuthorised: boolean;
+}
+
+export interface LocalStateMachine {
+  key: string;
+  logicalId: string;
+  name: string;
+  definition: Machine;
+}
+
+export interface LocalDefinitions {
+  service: string;
+  region: string;
+  accountId: string;
+  eventBusName: string;
+  functions: LocalFunction[];
+  stateMachines: LocalStateMachine[];
+  rules: LocalRule[];
+  routes: LocalRoute[];
+}
+
+export class UnresolvedReferenceError extends Error {
+  override name = 'UnresolvedReferenceError';
+}
+
+/**
+ * Turns the resolved Serverless configuration into what the local runtime runs: functions with
+ * their environment, state machines with their references made local, rules and HTTP routes.
+ * CloudFormation references resolve to local names and ARNs the way the deployed stack's would.
+ */
+export const localDefinitions = (config: ServerlessConfig, accountId: string): LocalDefinitions => {
+  const region = config.provider.region;
+  const resources = Object.assign({}, ...[config.resources].flat().map((part) => part.Resources)) as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const busResource = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::Events::EventBus');
+  if (!busResource) throw new UnresolvedReferenceError('serverless.yml declares no AWS::Events::EventBus');
+  const [busId, bus] = busResource;
+  const eventBusName = bus.Properties.Name as string;
+
+  const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const functionsByLogicalId = new Map(
+    Object.entries(config.functions).map(([key, fn]) => [`${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`, { key, fn }]),
+  );
+  const machines = Object.entries(config.stepFunctions.stateMachines);
+  const machineArn = (name: string) => `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+
+  const resolve = (value: Value): string => {
+    if (typeof value === 'string') return value;
+    if ('Ref' in value) {
+      if (value.Ref === busId) return eventBusName;
+      const machine = machines.find(([, sm]) => sm.id === value.Ref);
+      if (machine) return machineArn(machine[1].name);
+      if (value.Ref === 'AWS::Region') return region;
+      if (value.Ref === 'AWS::AccountId') return accountId;
+    } else {
+      const [logicalId, attribute] = value['Fn::GetAtt'];
+      const fn = functionsByLogicalId.get(logicalId);
+      if (fn && attribute === 'Arn') return functionArn(fn.fn.name);
+      if (logicalId === busId) return attribute === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName}` : eventBusName;
+    }
+    throw new UnresolvedReferenceError(`No local value for ${JSON.stringify(value)}`);
+  };
+  const resolveDeep = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolveDeep);
+    if (value && typeof value === 'object') {
+      if ('Ref' in value || 'Fn::GetAtt' in value) return resolve(value as Intrinsic);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveDeep(item)]));
+    }
+    return value;
+  };
+  const resolveEnvironment = (environment: Record<string, Value> = {}) =>
+    Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, resolve(value)]));
+
+  const functions = Object.entries(config.functions).map(([key, fn]): LocalFunction => {
+    const [modulePath, exportName] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.slice(fn.handler.lastIndexOf('.') + 1)];
+    return {
+      key,
+      name: fn.name,
+      modulePath: `${modulePath}.ts`,
+      exportName,
+      timeoutSeconds: fn.timeout ?? config.provider.timeout ?? 6,
+      environment: { ...resolveEnvironment(config.provider.environment), ...resolveEnvironment(fn.environment) },
+    };
+  });
+
+  const rules: LocalRule[] = Object.entries(config.functions).flatMap(([key, fn]) =>
+    (fn.events ?? []).flatMap((event, index) =>
+      event.eventBridge
+        ? [
+            {
+              name: `${fn.name}-rule-${index + 1}`,
+              eventBusName: event.eventBridge.eventBus ? resolve(event.eventBridge.eventBus) : 'default',
+              pattern: event.eventBridge.pattern,
+              target: { kind: 'function' as const, functionKey: key },
+              retryPolicy: {
+                maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
+                maximumEventAgeSeconds: event.eventBridge.retryPolicy?.maximumEventAge ?? 86_400,
+              },
+            },
+          ]
+        : [],
+    ),
+  );
+  for (const [name, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    for (const target of resource.Properties.Targets ?? []) {
+      const [logicalId] = (target.Arn?.['Fn::GetAtt'] ?? []) as string[];
+      const logGroup = logicalId ? resources[logicalId] : undefined;
+      if (logGroup?.Type !== 'AWS::Logs::LogGroup') throw new UnresolvedReferenceError(`Rule ${name}: only log group targets run locally`);
+      rules.push({
+        name,
+        eventBusName: resource.Properties.EventBusName ? resolve(resource.Properties.EventBusName) : 'default',
+        pattern: resource.Properties.EventPattern,
+        target: { kind: 'log', logGroupName: logGroup.Properties.LogGroupName },
+        retryPolicy: {
+          maximumRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts ?? 185,
+          maximumEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
+        },
+      });
+    }
+  }
+
+  const routes: LocalRoute[] = Object.entries(config.functions).flatMap(([key, fn]) =>
+    (fn.events ?? []).flatMap((event) =>
+      event.httpApi
+        ? [{ method: event.httpApi.method.toUpperCase(), path: event.httpApi.path, functionKey: key, iamAuthorised: event.httpApi.authorizer?.type === 'aws_iam' }]
+        : [],
+    ),
+  );
+
+  const stateMachines = machines.map(([key, sm]) => ({ key, logicalId: sm.id, name: sm.name, definition: resolveDeep(sm.definition) as Machine }));
+  return { service: config.service, region, accountId, eventBusName, functions, stateMachines, rules, routes };
+};
