@@ -1,0 +1,84 @@
+import type { BusEvent, SimulationClock } from '../aws/contract.js';
+import type { EventLog } from '../aws/event-log.js';
+import { matchesEventPattern, validateEventPattern } from './event-pattern.js';
+import type { LocalRule } from './serverless-config.js';
+
+export interface Delivery {
+  rule: string;
+  event: BusEvent;
+  attempts: number;
+  error?: string;
+}
+
+export interface EventRouterOptions {
+  events: EventLog;
+  rules: LocalRule[];
+  clock: SimulationClock;
+  invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
+  writeLog: (logGroupName: string, event: BusEvent) => void;
+  /** Called when a delivery gives up: the rule target's dead-letter queue. */
+  onDeadLetter?: (delivery: Delivery) => void;
+  onDelivered?: (delivery: Delivery) => void;
+}
+
+/** EventBridge's retry backoff: exponential with a cap, in simulated seconds. */
+const backoffSeconds = (attempt: number) => Math.min(2 ** attempt, 300);
+
+/** The envelope as EventBridge hands it to a target (the bus name is ours, not AWS's). */
+const asDelivered = ({ eventBusName: _bus, ...event }: BusEvent) => event;
+
+/**
+ * Routes every event on the local buses to the rules whose pattern matches, as EventBridge does:
+ * at least once, retried with backoff for the rule's retry policy, then to the dead-letter queue.
+ */
+export const startEventRouter = (options: EventRouterOptions) => {
+  for (const rule of options.rules) validateEventPattern(rule.pattern);
+  const inFlight = new Set<Promise<void>>();
+  const deadLetters: Delivery[] = [];
+  let stopped = false;
+
+  const sleepSimulated = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, (seconds * 1000) / options.clock.scale));
+
+  const deliver = async (rule: LocalRule, event: BusEvent): Promise<void> => {
+    const firstTry = options.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (rule.target.kind === 'log') options.writeLog(rule.target.logGroupName, event);
+        else await options.invokeFunction(rule.target.functionKey, asDelivered(event));
+        options.onDelivered?.({ rule: rule.name, event, attempts: attempt });
+        return;
+      } catch (error) {
+        const expired = options.clock.now() - firstTry > rule.retryPolicy.maximumEventAgeSeconds * 1000;
+        if (stopped || expired || attempt > rule.retryPolicy.maximumRetryAttempts) {
+          const delivery = { rule: rule.name, event, attempts: attempt, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+          deadLetters.push(delivery);
+          options.onDeadLetter?.(delivery);
+          return;
+        }
+        await sleepSimulated(backoffSeconds(attempt));
+      }
+    }
+  };
+
+  const unsubscribe = options.events.subscribe((event) => {
+    if (stopped) return;
+    for (const rule of options.rules) {
+      if ((event.eventBusName ?? 'default') !== rule.eventBusName || !matchesEventPattern(rule.pattern, asDelivered(event))) continue;
+      const delivery = deliver(rule, event).finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    }
+  });
+
+  return {
+    deadLetters,
+    /** Resolves once no delivery is in flight. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    stop(): void {
+      stopped = true;
+      unsubscribe();
+    },
+  };
+};
+export type EventRouter = ReturnType<typeof startEventRouter>;
