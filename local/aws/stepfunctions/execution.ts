@@ -1,0 +1,261 @@
+// One execution of a Standard workflow: the interpreter run, its status as the API reports it, its
+// history, and the Task handler calls it makes.
+import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { SimulationClock } from '../contract.js';
+import { EXECUTION_CONTEXT_ALIAS, TASK_INPUT_KEY, TASK_RUN_KEY, type StateInfo } from './definition.js';
+import { ExecutionStoppedError, StatesError } from './errors.js';
+import { ExecutionHistory, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall } from './history.js';
+import { sleepUntil } from './scaled-time.js';
+import type { RegisteredStateMachine } from './state-machines.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ClosedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
+
+/** A Task handler as this service calls it: the effective input, and what it needs to report a child execution or stop. */
+export type LocalTaskHandler = (parameters: unknown, task: { call: TaskCall; signal: AbortSignal }) => Promise<unknown>;
+
+export interface ExecutionOptions {
+  arn: string;
+  name: string;
+  machine: RegisteredStateMachine;
+  inputText: string;
+  traceHeader?: string;
+  clock: SimulationClock;
+  region: string;
+  /** Handlers of the Task states this service binds itself, by state name. */
+  ownHandlers: Record<string, LocalTaskHandler>;
+  onStateEntered: (execution: LocalExecution, notice: StateEnteredNotice) => void;
+  onClosed: (execution: LocalExecution) => void;
+}
+
+// The model's limits of SensitiveError and SensitiveCause.
+const MAX_ERROR_LENGTH = 256;
+const MAX_CAUSE_LENGTH = 32_768;
+const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const truncate = (text: string | undefined, max: number) => (text === undefined ? undefined : [...text].slice(0, max).join(''));
+
+interface Closing {
+  status: ClosedStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+export class LocalExecution {
+  readonly arn: string;
+  readonly name: string;
+  readonly machine: RegisteredStateMachine;
+  readonly inputText: string;
+  readonly input: unknown;
+  readonly traceHeader: string | undefined;
+  /** Simulated epoch ms. */
+  readonly startDate: number;
+  readonly history: ExecutionHistory;
+  status: ExecutionStatus = 'RUNNING';
+  stopDate: number | undefined;
+  output: string | undefined;
+  error: string | undefined;
+  cause: string | undefined;
+  /** Resolves when the execution closes (its status leaves RUNNING). */
+  readonly closed: Promise<void>;
+  /** Resolves when the interpreter has wound down and no handler call is in flight. */
+  readonly settled: Promise<void>;
+
+  readonly #options: ExecutionOptions;
+  readonly #context: Record<string, unknown>;
+  readonly #abort = new AbortController();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #markClosed!: () => void;
+  #markSettled!: () => void;
+  #abortRun: () => void = () => undefined;
+
+  constructor(options: ExecutionOptions) {
+    this.#options = options;
+    this.arn = options.arn;
+    this.name = options.name;
+    this.machine = options.machine;
+    this.inputText = options.inputText;
+    this.input = JSON.parse(options.inputText) as unknown;
+    this.traceHeader = options.traceHeader;
+    this.startDate = Math.round(options.clock.now());
+    this.closed = new Promise((resolve) => {
+      this.#markClosed = resolve;
+    });
+    this.settled = new Promise((resolve) => {
+      this.#markSettled = resolve;
+    });
+    const context = {
+      [EXECUTION_CONTEXT_ALIAS]: {
+        Id: this.arn,
+        Input: this.input,
+        Name: this.name,
+        RoleArn: this.machine.roleArn,
+        StartTime: new Date(this.startDate).toISOString(),
+        RedriveCount: 0,
+      },
+      StateMachine: { Id: this.machine.arn, Name: this.machine.name },
+    };
+    this.history = new ExecutionHistory({
+      states: this.machine.states,
+      region: options.region,
+      clock: options.clock,
+      rootInput: this.input,
+      context,
+      onStateEntered: (notice) => options.onStateEntered(this, notice),
+      onLimitReached: () => this.#close({ status: 'FAILED', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }),
+    });
+    this.#context = context;
+    this.history.started(this.inputText, this.machine.roleArn, this.startDate);
+  }
+
+  /** Runs the interpreter; separate from construction so that the execution is findable before its first handler runs. */
+  start(): void {
+    void this.#run(this.#context).finally(() => this.#markSettled());
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** StopExecution: closes a running execution as ABORTED and returns its stop date. */
+  stop(error?: string, cause?: string): number {
+    if (this.status === 'RUNNING') this.#close({ status: 'ABORTED', ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) });
+    return this.stopDate as number;
+  }
+
+  async #run(context: Record<string, unknown>): Promise<void> {
+    const interpreter = new StateMachine(this.machine.runnable(this.#options.clock.scale) as never, { validationOptions: { noValidate: true } });
+    const run = interpreter.run(this.input as never, {
+      // Handlers return JSON; the interpreter's type wants it spelled as its own JSONValue.
+      overrides: { taskResourceLocalHandlers: this.#handlers() as never },
+      context: context as never,
+    });
+    this.#abortRun = run.abort;
+    if (this.status !== 'RUNNING') run.abort();
+    const drained = (async () => {
+      for await (const event of run.eventLogs) this.history.handle(event as never);
+    })();
+    const outcome = await run.result.then(
+      (output) => ({ ok: true as const, output }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    // The interpreter reports the end before its event log has been read to the end.
+    await drained;
+    this.#close(outcome.ok ? { status: 'SUCCEEDED', output: JSON.stringify(outcome.output ?? null) } : this.#failure(outcome.error));
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #failure(error: unknown): Closing {
+    if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
+    const failure = error instanceof ExecutionError ? error.cause : error;
+    if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
+    const closing: Closing = { status: 'FAILED', error: failure.name, cause: typeof failure.cause === 'string' ? failure.cause : failure.message };
+    // A Fail state without Error or Cause reports none; the interpreter would invent a name and a message.
+    const last = this.history.lastFailure;
+    const failState = last?.type === 'Fail' ? this.machine.states.get(last.state)?.definition : undefined;
+    if (failState) {
+      if (failState.Error === undefined && failState.ErrorPath === undefined) delete closing.error;
+      if (failState.Cause === undefined && failState.CausePath === undefined) delete closing.cause;
+    }
+    return closing;
+  }
+
+  #close(closing: Closing): void {
+    if (this.status !== 'RUNNING') return;
+    const now = Math.max(this.startDate, Math.round(this.#options.clock.now()));
+    this.status = closing.status;
+    this.stopDate = now;
+    this.output = closing.output;
+    this.error = truncate(closing.error, MAX_ERROR_LENGTH);
+    this.cause = truncate(closing.cause, MAX_CAUSE_LENGTH);
+    const failure = { ...(this.error === undefined ? {} : { error: this.error }), ...(this.cause === undefined ? {} : { cause: this.cause }) };
+    switch (closing.status) {
+      case 'SUCCEEDED':
+        this.history.end('ExecutionSucceeded', { output: this.output, outputDetails: { truncated: false } }, now);
+        break;
+      case 'FAILED':
+        this.history.end('ExecutionFailed', failure, now);
+        break;
+      case 'TIMED_OUT':
+        this.history.end('ExecutionTimedOut', failure, now);
+        break;
+      case 'ABORTED':
+        this.history.end('ExecutionAborted', failure, now);
+        break;
+    }
+    if (closing.status !== 'SUCCEEDED') {
+      this.#abort.abort(new ExecutionStoppedError(`${this.arn} is ${closing.status}`));
+      this.#abortRun();
+    }
+    this.#markClosed();
+    this.#options.onClosed(this);
+  }
+
+  /** Every Task state's handler, wrapped to record the call and to refuse work once the execution stopped. */
+  #handlers(): Record<string, (raw: unknown) => Promise<unknown>> {
+    const handlers: Record<string, (raw: unknown) => Promise<unknown>> = {};
+    for (const info of this.machine.states.values()) {
+      if (info.type === 'Wait') handlers[info.name] = (raw) => this.#track(this.#wait(info, raw));
+      if (info.type !== 'Task') continue;
+      const own = this.#options.ownHandlers[info.name];
+      const bound = this.machine.handlers[info.name];
+      const handler: LocalTaskHandler | undefined = own ?? (bound ? (parameters) => bound(parameters) : undefined);
+      if (handler) handlers[info.name] = (raw) => this.#track(this.#callTask(info.name, handler, raw));
+    }
+    return handlers;
+  }
+
+  async #callTask(state: string, handler: LocalTaskHandler, raw: unknown): Promise<unknown> {
+    this.#refuseWhenStopped();
+    const wrapped = (raw ?? {}) as Record<string, unknown>;
+    const parameters = wrapped[TASK_INPUT_KEY];
+    const run = wrapped[TASK_RUN_KEY] as { Input?: unknown } | undefined;
+    const call = this.history.taskCall(state, run?.Input, parameters);
+    try {
+      // A function that returns nothing gives null, as a Lambda function's empty payload does.
+      const output = (await handler(parameters, { call, signal: this.#abort.signal })) ?? null;
+      call.ended = { at: this.#options.clock.now(), output };
+      return output;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new StatesError('States.TaskFailed', String(error));
+      call.ended = { at: this.#options.clock.now(), error: { name: failure.name, cause: failure.message } };
+      throw failure;
+    }
+  }
+
+  /** A Wait state, run as a Task: sleeps on the simulated clock, then passes its input on. */
+  async #wait(info: StateInfo, raw: unknown): Promise<unknown> {
+    this.#refuseWhenStopped();
+    const { clock } = this.#options;
+    const parameters = (raw ?? {}) as { seconds?: unknown; timestamp?: unknown } & Record<string, unknown>;
+    let until: number;
+    if (parameters.seconds !== undefined) {
+      const seconds = parameters.seconds;
+      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+        throw new StatesError('States.Runtime', `Wait state ${info.name}: the seconds to wait must be a non-negative integer, got ${JSON.stringify(seconds)}`);
+      }
+      until = clock.now() + seconds * 1000;
+    } else {
+      const timestamp = parameters.timestamp;
+      if (typeof timestamp !== 'string' || !RFC3339.test(timestamp)) {
+        throw new StatesError('States.Runtime', `Wait state ${info.name}: the timestamp must be an RFC 3339 string, got ${JSON.stringify(timestamp)}`);
+      }
+      until = Date.parse(timestamp);
+    }
+    await sleepUntil(clock, until, this.#abort.signal);
+    return parameters[TASK_INPUT_KEY] ?? null;
+  }
+
+  #refuseWhenStopped(): void {
+    if (this.#abort.signal.aborted) throw new ExecutionStoppedError(`${this.arn} is ${this.status}; the interpreter is winding down`);
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    const forget = () => this.#inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+}

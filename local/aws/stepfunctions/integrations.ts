@@ -1,0 +1,95 @@
+// The Step Functions integration this service runs itself: `arn:aws:states:::states:startExecution`
+// starts a child execution here and returns at once; `.sync` and `.sync:2` wait for it and return
+// its description (`.sync:2` with Input and Output as JSON), failing with States.TaskFailed when the
+// child does not succeed, as Step Functions does.
+import { AwsServiceError, type SimulationClock } from '../contract.js';
+import { StatesError } from './errors.js';
+import type { LocalExecution, LocalTaskHandler } from './execution.js';
+import type { StartExecutionPattern } from './state-machines.js';
+
+export interface ChildExecutions {
+  /** StartExecution on behalf of the parent's account and region (idempotent for the same name and input). */
+  start(request: { stateMachineArn: string; name?: string; inputText: string }): LocalExecution;
+  stop(execution: LocalExecution): void;
+}
+
+/** Epoch ms, as the integration's output carries dates. */
+const epochMs = (simulatedMs: number | undefined) => (simulatedMs === undefined ? undefined : Math.round(simulatedMs));
+
+const parseJson = (text: string | undefined): unknown => (text === undefined ? undefined : (JSON.parse(text) as unknown));
+
+/** DescribeExecution as the `.sync` integrations return it: PascalCase, dates in epoch ms. */
+function describeChild(child: LocalExecution, pattern: 'sync' | 'sync:2'): Record<string, unknown> {
+  const asJson = pattern === 'sync:2';
+  const description: Record<string, unknown> = {
+    ExecutionArn: child.arn,
+    Input: asJson ? parseJson(child.inputText) : child.inputText,
+    InputDetails: { Included: true },
+    Name: child.name,
+    RedriveCount: 0,
+    StartDate: epochMs(child.startDate),
+    StateMachineArn: child.machine.arn,
+    Status: child.status,
+    StopDate: epochMs(child.stopDate),
+  };
+  if (child.output !== undefined) {
+    description.Output = asJson ? parseJson(child.output) : child.output;
+    description.OutputDetails = { Included: true };
+  }
+  if (child.status === 'SUCCEEDED') {
+    description.RedriveStatus = 'NOT_REDRIVABLE';
+    description.RedriveStatusReason = 'Execution is SUCCEEDED and cannot be redriven';
+  }
+  if (child.error !== undefined) description.Error = child.error;
+  if (child.cause !== undefined) description.Cause = child.cause;
+  return description;
+}
+
+/** A refused StartExecution, named as the optimised integration names service errors. */
+function integrationError(error: AwsServiceError): StatesError {
+  return new StatesError(
+    `StepFunctions.${error.code}Exception`,
+    `${error.message} (Service: AWSStepFunctions; Status Code: ${error.statusCode}; Error Code: ${error.code}; Proxy: null)`,
+    { cause: error },
+  );
+}
+
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+export function startExecutionIntegration(pattern: StartExecutionPattern, children: ChildExecutions, clock: SimulationClock): LocalTaskHandler {
+  return async (parameters, { call, signal }) => {
+    const request = (typeof parameters === 'object' && parameters !== null ? parameters : {}) as Record<string, unknown>;
+    const input = request.Input;
+    let child: LocalExecution;
+    try {
+      child = children.start({
+        stateMachineArn: typeof request.StateMachineArn === 'string' ? request.StateMachineArn : String(request.StateMachineArn),
+        ...(typeof request.Name === 'string' ? { name: request.Name } : {}),
+        inputText: input === undefined ? '{}' : typeof input === 'string' ? input : JSON.stringify(input),
+      });
+    } catch (error) {
+      if (error instanceof AwsServiceError) throw integrationError(error);
+      throw error;
+    }
+    const submitted = { ExecutionArn: child.arn, StartDate: epochMs(child.startDate) };
+    if (pattern === 'start') return submitted;
+
+    call.submitted = { at: clock.now(), output: submitted };
+    // A stopped parent stops the child it waits for, as Step Functions cancels a .sync job.
+    const stopChild = () => children.stop(child);
+    signal.addEventListener('abort', stopChild, { once: true });
+    try {
+      await Promise.race([child.closed, whenAborted(signal)]);
+    } finally {
+      signal.removeEventListener('abort', stopChild);
+    }
+    const description = describeChild(child, pattern);
+    if (child.status !== 'SUCCEEDED') throw new StatesError('States.TaskFailed', JSON.stringify(description));
+    return description;
+  };
+}
