@@ -1,9 +1,63 @@
-// `npm start`: the local stack. Today it runs the local AWS endpoint with the demo organization;
-// the local runtime that runs the rules, state machines, functions and HTTP API on it is the next
-// step (README, "Status").
-console.log('portfolio-share-orchestrator local stack');
-console.log('  running: the local AWS endpoint (Organizations, Service Catalog, STS, EventBridge)');
-console.log('  not yet: the local runtime of the rules, workflows and HTTP API on http://127.0.0.1:3000 (README, "Status")');
+// `npm start`: the whole system on one machine with the demo organization.
+//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N]
+import { parseArgs } from 'node:util';
+import { startLocalStack } from './runtime/local-stack.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4566' },
+    'http-port': { type: 'string', default: '3000' },
+    fixture: { type: 'string' },
+    'time-scale': { type: 'string', default: '10' },
+    seed: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N]');
+  process.exit(0);
+}
+const number = (name: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    console.error(`--${name} must be a number, got ${text}`);
+    process.exit(2);
+  }
+  return value;
+};
+
+const time = () => new Date().toISOString().slice(11, 19);
+const seed = number('seed', values.seed);
+const stack = await startLocalStack({
+  port: number('port', values.port) ?? 4566,
+  httpPort: number('http-port', values['http-port']) ?? 3000,
+  timeScale: number('time-scale', values['time-scale']) ?? 10,
+  ...(values.fixture ? { fixturePath: values.fixture } : {}),
+  ...(seed !== undefined ? { seed } : {}),
+  onLine: (line) => console.log(`${time()}  ${line}`),
+});
+
+const { aws, http, definitions } = stack;
+console.log(`portfolio-share-orchestrator local stack (stage local, time ×${aws.clock.scale})`);
+console.log(`  AWS endpoint  ${aws.url}   (Organizations, Service Catalog, STS, EventBridge, Step Functions)`);
+console.log(`  HTTP API      ${http.url}   (${definitions.routes.map((route) => `${route.method} ${route.path}`).join(', ')})`);
+console.log(`  rules         ${definitions.rules.length}; state machines ${definitions.stateMachines.map((machine) => machine.name).join(', ')}`);
+console.log(`  audit stream  ${stack.eventsFile}`);
+console.log(`  organization  ${aws.organization.organizationId}, management account ${aws.organization.managementAccountId} (access key test / test)`);
 console.log('');
-await import('./aws/start.js');
-export {};
+console.log('Try:');
+console.log('  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1');
+console.log(`  aws --endpoint-url ${aws.url} organizations create-account --email new-team@example.com --account-name new-team`);
+console.log(
+  `  curl -s --aws-sigv4 aws:amz:us-east-1:execute-api --user test:test -H 'content-type: application/json' ${http.url}/shares -d '{"portfolioId":"port-cicdpipeline1","target":{"type":"ORGANIZATIONAL_UNIT","id":"ou-ex12-workload"},"requestId":"demo-1"}'`,
+);
+console.log(`  curl -s --aws-sigv4 aws:amz:us-east-1:execute-api --user test:test ${http.url}/shares/demo-1`);
+console.log('Ctrl-C stops it.');
+
+const stop = async () => {
+  await stack.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,158 @@
+import '../polyfills.js';
+import { CreateEventBusCommand, EventBridgeClient, ResourceAlreadyExistsException } from '@aws-sdk/client-eventbridge';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BusEvent } from '../aws/contract.js';
+import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from '../aws/endpoint.js';
+import { createStepFunctionsModule } from '../aws/stepfunctions/index.js';
+import { type Delivery, startEventRouter } from './event-router.js';
+import { startHttpApi } from './http-api.js';
+import { LocalFunctions } from './local-functions.js';
+import { type LocalDefinitions, PROJECT_ROOT, localDefinitions, printServerlessConfig } from './serverless-config.js';
+import { bindTaskStates } from './task-bindings.js';
+
+export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'services'> {
+  /** The HTTP API's port: 3000 by default, 0 for a free one (tests). */
+  httpPort?: number;
+  /** The Serverless stage whose resolved configuration runs here. */
+  stage?: string;
+  /** Where the audit stream and dead letters are written. */
+  stateDir?: string;
+  /** Environment for the functions over serverless.yml's, e.g. another SHARING_POLICY_PATH. */
+  environment?: Record<string, string>;
+  /** One readable line per event received, step of note, delivery failure and result. */
+  onLine?: (line: string) => void;
+}
+
+/**
+ * The whole system on one machine: the local AWS endpoint, and on it the rules, state machines,
+ * functions and HTTP routes that `serverless.yml` deploys, read from its resolved configuration.
+ */
+export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
+  const stage = options.stage ?? 'local';
+  const stateDir = options.stateDir ?? join(PROJECT_ROOT, '.local');
+  mkdirSync(stateDir, { recursive: true });
+  const say = options.onLine ?? (() => undefined);
+
+  const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage)]);
+  const accountId = aws.organization.managementAccountId;
+  const definitions = localDefinitions(config, accountId);
+  try {
+    const clientConfig = { ...aws.clientConfig(), region: definitions.region };
+    const eventBridge = new EventBridgeClient(clientConfig);
+    await eventBridge.send(new CreateEventBusCommand({ Name: definitions.eventBusName })).catch((error: unknown) => {
+      if (!(error instanceof ResourceAlreadyExistsException)) throw error;
+    });
+
+    // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
+    const functions = await LocalFunctions.load(definitions.functions, {
+      region: definitions.region,
+      accountId,
+      environment: {
+        AWS_ENDPOINT_URL: aws.url,
+        AWS_REGION: definitions.region,
+        AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        ...options.environment,
+      },
+    });
+    const integrationClients = {
+      servicecatalog: new ServiceCatalogClient(clientConfig),
+      organizations: new OrganizationsClient(clientConfig),
+      sfn: new SFNClient(clientConfig),
+      eventbridge: eventBridge,
+      sts: new STSClient(clientConfig),
+    };
+    const stepFunctions = createStepFunctionsModule({
+      region: definitions.region,
+      accountId,
+      clock: aws.clock,
+      bindTasks: (machine) => bindTaskStates(machine, { clients: integrationClients, functions: functions.byName() }),
+    });
+    aws.registerService(stepFunctions.registration);
+    const stateMachineArns = Object.fromEntries(
+      definitions.stateMachines.map((machine) => [machine.key, stepFunctions.registerStateMachine({ name: machine.name, definition: machine.definition }).stateMachineArn]),
+    );
+
+    const eventsFile = join(stateDir, 'events.jsonl');
+    const deadLettersFile = join(stateDir, 'dead-letters.jsonl');
+    const unsubscribeAudit = aws.events.subscribe((event: BusEvent) => {
+      if (event.eventBusName !== definitions.eventBusName) return;
+      appendFileSync(eventsFile, `${JSON.stringify(event)}\n`);
+      say(`event   ${event['detail-type']} ${describeDetail(event.detail)}`);
+    });
+    const router = startEventRouter({
+      events: aws.events,
+      rules: definitions.rules,
+      clock: aws.clock,
+      invokeFunction: (key, event) => functions.invoke(key, event),
+      writeLog: (logGroupName, event) => appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(event)}\n`),
+      onDeadLetter: (delivery: Delivery) => {
+        appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);
+        say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
+      },
+      onDelivered: (delivery) => {
+        if (delivery.event.source.startsWith('aws.')) say(`rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`);
+      },
+    });
+    const unsubscribeSteps = stepFunctions.onExecutionEvent((event) => say(`step    ${event}`));
+    const http = await startHttpApi({
+      port: options.httpPort ?? 3000,
+      routes: definitions.routes,
+      invokeFunction: (key, event) => functions.invoke(key, event),
+      isKnownAccessKey: (key) => {
+        // A session key is known too; the API does not check its token, as it checks no signature.
+        const resolved = aws.identity.resolve(key, undefined);
+        return resolved.ok || resolved.reason === 'invalid-session-token';
+      },
+      onRequest: ({ method, path, status }) => say(`http    ${method} ${path} → ${status}`),
+    });
+
+    return {
+      aws,
+      http,
+      definitions,
+      functions,
+      stepFunctions,
+      stateMachineArns,
+      router,
+      eventsFile,
+      /** Waits until no rule delivery and no execution is in flight. */
+      async settle(timeoutMs = 60_000): Promise<void> {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          await router.idle();
+          if (stepFunctions.running() === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            if (stepFunctions.running() === 0) return router.idle();
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error(`The local stack did not settle within ${timeoutMs} ms (${stepFunctions.running()} executions running)`);
+      },
+      async close(): Promise<void> {
+        unsubscribeSteps();
+        unsubscribeAudit();
+        router.stop();
+        await stepFunctions.stopAll();
+        await Promise.all([http.close(), aws.close()]);
+      },
+    };
+  } catch (error) {
+    await aws.close();
+    throw error;
+  }
+};
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+export type { LocalAws, LocalDefinitions };
+
+const describeDetail = (detail: Record<string, unknown>): string =>
+  ['requestId', 'outcome', 'portfolioId', 'accountId']
+    .filter((key) => detail[key] !== undefined && detail[key] !== null)
+    .map((key) => `${key}=${String(detail[key])}`)
+    .join(' ');
