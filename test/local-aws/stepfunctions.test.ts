@@ -149,7 +149,11 @@ const MACHINES: Record<string, Machine | Record<string, unknown>> = {
   child: {
     StartAt: 'Child work',
     States: {
-      'Child work': { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Child fails' }], Default: 'Child doubles' },
+      'Child work': {
+        Type: 'Choice',
+        Choices: [{ And: [{ Variable: '$.fail', IsPresent: true }, { Variable: '$.fail', BooleanEquals: true }], Next: 'Child fails' }],
+        Default: 'Child doubles',
+      },
       'Child doubles': { Type: 'Task', Resource: lambda('double'), End: true },
       'Child fails': { Type: 'Fail', Error: 'ChildFailed', Cause: 'asked to fail' },
     },
@@ -321,5 +325,333 @@ describe('Step Functions on the local endpoint', () => {
     expect(reversed.events?.map((event) => event.id)).toEqual([11, 10, 9]);
     expect(reversed.events?.[0]?.executionSucceededEventDetails).toEqual({ outputDetails: { truncated: false } });
     expect(reversed.nextToken).toBeDefined();
+  });
+
+  it('describes and lists state machines, only to their own account', async () => {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arns.double }));
+    conforms('DescribeStateMachine', described);
+    expect(described).toMatchObject({ stateMachineArn: arns.double, name: 'double', status: 'ACTIVE', type: 'STANDARD' });
+    expect(JSON.parse(described.definition ?? '')).toEqual(MACHINES.double);
+
+    const firstPage = await sfn.send(new ListStateMachinesCommand({ maxResults: 2 }));
+    conforms('ListStateMachines', firstPage);
+    expect(firstPage.stateMachines?.map((machine) => machine.name)).toEqual(['caught', 'child']);
+    const rest = await sfn.send(new ListStateMachinesCommand({ nextToken: firstPage.nextToken }));
+    expect(rest.stateMachines?.map((machine) => machine.name)).toContain('wait');
+
+    const partner = client(PARTNER_KEY);
+    expect((await partner.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    await expectSfnError(partner.send(new DescribeStateMachineCommand({ stateMachineArn: arns.double })), 'DescribeStateMachine', 'StateMachineDoesNotExist');
+    await expectSfnError(partner.send(new StartExecutionCommand({ stateMachineArn: arns.double })), 'StartExecution', 'StateMachineDoesNotExist');
+  });
+
+  it('creates a state machine through the API and runs it', async () => {
+    const definition = JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Result: { hello: 'world' }, End: true } } });
+    const created = await sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }));
+    conforms('CreateStateMachine', created);
+    const again = await sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }));
+    expect(again).toMatchObject({ stateMachineArn: created.stateMachineArn, creationDate: created.creationDate });
+    await expectSfnError(
+      sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition: definition.replace('world', 'there'), roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` })),
+      'CreateStateMachine',
+      'StateMachineAlreadyExists',
+    );
+    await expectSfnError(
+      sfn.send(new CreateStateMachineCommand({ name: 'broken', definition: '{"StartAt":"Nowhere","States":{}}', roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` })),
+      'CreateStateMachine',
+      'InvalidDefinition',
+    );
+    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn }));
+    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({ status: 'SUCCEEDED', output: { hello: 'world' }, input: {} });
+  });
+
+  it('treats the same name and input as the same execution while it runs, and refuses a name once used', async () => {
+    const first = await start('wait', { request: 1 }, 'idempotent-1');
+    const again = await start('wait', { request: 1 }, 'idempotent-1');
+    expect(again.executionArn).toBe(first.executionArn);
+    expect(again.startDate).toEqual(first.startDate);
+    await expectSfnError(start('wait', { request: 2 }, 'idempotent-1'), 'StartExecution', 'ExecutionAlreadyExists', `Execution Already Exists: '${first.executionArn}'`);
+
+    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, error: 'Operator', cause: 'not needed' }));
+    conforms('StopExecution', stopped);
+    await expectSfnError(start('wait', { request: 1 }, 'idempotent-1'), 'StartExecution', 'ExecutionAlreadyExists');
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.wait }));
+    expect(executions.filter((execution) => execution.name === 'idempotent-1')).toHaveLength(1);
+  });
+
+  it('stops a running execution: ABORTED with the error and cause given, a closed history, the same stop date again', async () => {
+    const { executionArn = '' } = await start('wait', {}, 'to-stop');
+    const running = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(running.status).toBe('RUNNING');
+    expect(running.stopDate).toBeUndefined();
+    conforms('DescribeExecution', running);
+
+    const { stopDate } = await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator', cause: 'changed my mind' }));
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    conforms('DescribeExecution', described);
+    expect(described).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'changed my mind', stopDate });
+    expect(described.output).toBeUndefined();
+    const again = await sfn.send(new StopExecutionCommand({ executionArn }));
+    expect(again.stopDate).toEqual(stopDate);
+
+    const events = await history(executionArn);
+    expect(events.map((event) => event.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
+    expect(events[2]).toMatchObject({ previousEventId: 0, executionAbortedEventDetails: { error: 'Operator', cause: 'changed my mind' } });
+  });
+
+  it('lists executions newest first, filtered by status, page by page', async () => {
+    const names = ['list-1', 'list-2', 'list-3'];
+    for (const name of names) await start('double', { n: 1 }, name);
+    await Promise.all(names.map((name) => stepFunctions.waitForExecution(`arn:aws:states:${REGION}:${ACCOUNT}:execution:double:${name}`, 5_000)));
+    const running = await start('wait', {}, 'list-running');
+
+    const listed: string[] = [];
+    for await (const page of paginateListExecutions({ client: sfn, pageSize: 2 }, { stateMachineArn: arns.double, statusFilter: 'SUCCEEDED' })) {
+      conforms('ListExecutions', page);
+      expect(page.executions?.length).toBeLessThanOrEqual(2);
+      listed.push(...(page.executions ?? []).map((execution) => execution.name ?? ''));
+    }
+    expect(listed.slice(0, 3)).toEqual(['list-3', 'list-2', 'list-1']);
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.wait, statusFilter: 'RUNNING' }));
+    expect(executions.map((execution) => execution.executionArn)).toContain(running.executionArn);
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.double, statusFilter: 'RUNNING' }))).executions).toEqual([]);
+    await expectSfnError(sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.double, nextToken: 'not-a-token' })), 'ListExecutions', 'InvalidToken');
+  });
+
+  it('answers bad requests with the errors AWS names', async () => {
+    const unknownMachine = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nowhere`;
+    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: unknownMachine })), 'StartExecution', 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${unknownMachine}'`);
+    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: 'not-an-arn' })), 'StartExecution', 'InvalidArn');
+    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'has space' })), 'StartExecution', 'InvalidName', "Invalid Name: 'has space'");
+    for (const name of ['a<b', 'a{b', 'a[b', 'a?b', 'a*b', 'a"b', 'a#b', 'a%b', 'a\\b', 'a^b', 'a|b', 'a~b', 'a`b', 'a$b', 'a&b', 'a,b', 'a;b', 'a:b', 'a/b', 'a\u0001b', 'a\u0085b']) {
+      await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name })), 'StartExecution', 'InvalidName');
+    }
+    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'x'.repeat(81) })), 'StartExecution', 'ValidationException');
+    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, input: '{"n":' })), 'StartExecution', 'InvalidExecutionInput');
+    const executionOfNothing = `arn:aws:states:${REGION}:${ACCOUNT}:execution:double:never-started`;
+    await expectSfnError(sfn.send(new DescribeExecutionCommand({ executionArn: executionOfNothing })), 'DescribeExecution', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${executionOfNothing}'`);
+    await expectSfnError(sfn.send(new DescribeExecutionCommand({ executionArn: arns.double })), 'DescribeExecution', 'InvalidArn', /Resource type not valid in this context: stateMachine/);
+    await expectSfnError(sfn.send(new GetExecutionHistoryCommand({ executionArn: executionOfNothing })), 'GetExecutionHistory', 'ExecutionDoesNotExist');
+    await expectSfnError(sfn.send(new StopExecutionCommand({ executionArn: executionOfNothing })), 'StopExecution', 'ExecutionDoesNotExist');
+    await expectSfnError(sfn.send(new ListExecutionsCommand({ stateMachineArn: unknownMachine })), 'ListExecutions', 'StateMachineDoesNotExist');
+    await expectSfnError(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: unknownMachine })), 'DescribeStateMachine', 'StateMachineDoesNotExist');
+    // A name of 80 characters is fine.
+    const longest = await start('double', { n: 0 }, 'y'.repeat(80));
+    expect(longest.executionArn).toMatch(/:y{80}$/);
+  });
+
+  it('fails an execution with the error and cause of the failing task, and reports it in the history', async () => {
+    const { executionArn = '' } = await start('failing', { id: 7 });
+    const done = await stepFunctions.waitForExecution(executionArn, 5_000);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause: 'rejected {"id":7}' });
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    conforms('DescribeExecution', described);
+    expect(described).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause: 'rejected {"id":7}' });
+    const events = await history(executionArn);
+    expect(events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
+    expect(events[4]?.lambdaFunctionFailedEventDetails).toEqual({ error: 'RejectedError', cause: 'rejected {"id":7}' });
+    expect(events[5]).toMatchObject({ previousEventId: 5, executionFailedEventDetails: { error: 'RejectedError', cause: 'rejected {"id":7}' } });
+
+    const failState = await start('fail-state', {});
+    const failed = await stepFunctions.waitForExecution(failState.executionArn ?? '', 5_000);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBeUndefined();
+    expect(failed.cause).toBeUndefined();
+    expect((await history(failState.executionArn ?? '')).map((event) => event.type)).toEqual(['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed']);
+  });
+
+  it('catches a task failure and retries with backoff on the simulated clock', async () => {
+    const caught = await start('caught', { id: 1 });
+    expect(await stepFunctions.waitForExecution(caught.executionArn ?? '', 5_000)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { id: 1, failure: { Error: 'RejectedError', Cause: 'rejected {"id":1}' } },
+    });
+    expect((await history(caught.executionArn ?? '')).map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'TaskStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+
+    flakyCalls = 0;
+    const realStart = performance.now();
+    const retried = await start('retries', {});
+    const done = await stepFunctions.waitForExecution(retried.executionArn ?? '', 5_000);
+    const realMs = performance.now() - realStart;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: { attempts: 3 } });
+    // Retries after 30 s and 60 s of simulated time: 90 ms of real time at a time scale of 1000.
+    expect((done.stopDate?.getTime() ?? 0) - done.startDate.getTime()).toBeGreaterThanOrEqual(90_000);
+    expect(realMs).toBeLessThan(2_000);
+    const types = (await history(retried.executionArn ?? '')).map((event) => event.type);
+    expect(types.filter((type) => type === 'LambdaFunctionScheduled')).toHaveLength(3);
+    expect(types.filter((type) => type === 'LambdaFunctionFailed')).toHaveLength(2);
+    expect(types.filter((type) => type === 'TaskStateEntered')).toHaveLength(1);
+  });
+
+  it('waits on the simulated clock: Seconds, SecondsPath and TimestampPath', async () => {
+    const until = new Date(aws.clock.now() + 600_000).toISOString();
+    const realStart = performance.now();
+    const { executionArn = '' } = await start('waits', { seconds: 120, until });
+    const done = await stepFunctions.waitForExecution(executionArn, 5_000);
+    const realMs = performance.now() - realStart;
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: 120 });
+    // Ten simulated minutes (the timestamp) take about 0.6 s of real time at a time scale of 1000.
+    expect(done.stopDate?.getTime()).toBeGreaterThanOrEqual(Date.parse(until));
+    expect(realMs).toBeGreaterThanOrEqual(500);
+    expect(realMs).toBeLessThan(3_000);
+    const events = await history(executionArn);
+    expect(events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'ExecutionSucceeded',
+    ]);
+    const entered = events.filter((event) => event.type === 'WaitStateEntered').map((event) => event.timestamp?.getTime() ?? 0);
+    expect((entered[1] ?? 0) - (entered[0] ?? 0)).toBeGreaterThanOrEqual(59_000);
+    expect((entered[2] ?? 0) - (entered[1] ?? 0)).toBeGreaterThanOrEqual(119_000);
+  });
+
+  it('runs Map iterations with their own history chains and counts their transitions', async () => {
+    const before = stepFunctions.stats();
+    const { executionArn = '' } = await start('map', { items: [1, 2, 3] });
+    const done = await stepFunctions.waitForExecution(executionArn, 5_000);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: [{ value: 2 }, { value: 4 }, { value: 6 }] });
+    const after = stepFunctions.stats();
+    expect(after.executions - before.executions).toBe(1);
+    // The Map state, then two states in each of three iterations.
+    expect(after.stateTransitions - before.stateTransitions).toBe(7);
+
+    const events = await history(executionArn);
+    const byId = new Map(events.map((event) => [event.id, event]));
+    const mapStarted = events.find((event) => event.type === 'MapStateStarted');
+    expect(mapStarted?.mapStateStartedEventDetails).toEqual({ length: 3 });
+    const iterations = events.filter((event) => event.type === 'MapIterationStarted');
+    expect(iterations.map((event) => event.mapIterationStartedEventDetails)).toEqual(
+      expect.arrayContaining([0, 1, 2].map((index) => ({ name: 'Double each', index }))),
+    );
+    expect(iterations.every((event) => event.previousEventId === mapStarted?.id)).toBe(true);
+    expect(events.filter((event) => event.type === 'MapIterationSucceeded')).toHaveLength(3);
+    // Each iteration's task was scheduled with that iteration's item, on that iteration's chain.
+    for (const scheduled of events.filter((event) => event.type === 'LambdaFunctionScheduled')) {
+      let cursor = scheduled;
+      while (cursor.type !== 'MapIterationStarted') cursor = byId.get(cursor.previousEventId ?? 0) as HistoryEvent;
+      const index = cursor.mapIterationStartedEventDetails?.index ?? -1;
+      const input = JSON.parse(scheduled.lambdaFunctionScheduledEventDetails?.input ?? 'null') as { position?: number; value?: number } | null;
+      if (input?.position !== undefined) expect(input).toEqual({ value: index + 1, position: index });
+      else expect(input).toEqual({ value: (index + 1) * 2 });
+    }
+    expect(events.map((event) => event.type).slice(-4)).toEqual(['MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('gives the context object as AWS does, inside Map iterations too', async () => {
+    const input = { items: ['a', 'b'] };
+    const { executionArn = '', startDate } = await start('context', input, 'context-1');
+    const done = await stepFunctions.waitForExecution(executionArn, 5_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output).toEqual({
+      id: executionArn,
+      name: 'context-1',
+      startTime: startDate?.toISOString(),
+      input,
+      machineId: arns.context,
+      machineName: 'context',
+      label: 'context/context-1',
+      inMap: [{ input }, { input }],
+    });
+  });
+
+  it('runs a child execution with startExecution.sync:2 and startExecution, and fails the task when the child fails', async () => {
+    const { executionArn = '' } = await start('parent', { childName: 'child-ok', childInput: { value: 4 } });
+    const done = await stepFunctions.waitForExecution(executionArn, 5_000);
+    expect(done.status).toBe('SUCCEEDED');
+    const childArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:child:child-ok`;
+    expect(done.output).toMatchObject({
+      ExecutionArn: childArn,
+      Name: 'child-ok',
+      StateMachineArn: arns.child,
+      Status: 'SUCCEEDED',
+      Input: { value: 4 },
+      Output: { value: 8 },
+      InputDetails: { Included: true },
+      OutputDetails: { Included: true },
+      StartDate: expect.any(Number),
+      StopDate: expect.any(Number),
+      started: { ExecutionArn: expect.stringContaining(':execution:child:'), StartDate: expect.any(Number) },
+    });
+    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: childArn }));
+    expect(child).toMatchObject({ status: 'SUCCEEDED', output: '{"value":8}' });
+    const types = (await history(executionArn)).map((event) => event.type);
+    expect(types.slice(0, 8)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'TaskStateEntered']);
+    const scheduled = (await history(executionArn)).find((event) => event.type === 'TaskScheduled');
+    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', region: REGION });
+
+    const failing = await start('parent', { childName: 'child-fails', childInput: { fail: true } });
+    const failed = await stepFunctions.waitForExecution(failing.executionArn ?? '', 5_000);
+    expect(failed.status).toBe('SUCCEEDED');
+    const failure = (failed.output as { failure: { Error: string; Cause: string } }).failure;
+    expect(failure.Error).toBe('States.TaskFailed');
+    expect(JSON.parse(failure.Cause)).toMatchObject({ Status: 'FAILED', Error: 'ChildFailed', Cause: 'asked to fail', Name: 'child-fails' });
+
+    // The child's name is taken now: starting the parent again fails the task as the integration names it.
+    const reused = await start('parent', { childName: 'child-ok', childInput: { value: 5 } });
+    const reusedDone = await stepFunctions.waitForExecution(reused.executionArn ?? '', 5_000);
+    // States.TaskFailed matches any task error but States.Timeout, so the Catch takes it.
+    expect(reusedDone.status).toBe('SUCCEEDED');
+    expect((reusedDone.output as { failure: unknown }).failure).toEqual({
+      Error: 'StepFunctions.ExecutionAlreadyExistsException',
+      Cause: expect.stringMatching(/^Execution Already Exists: '.*:execution:child:child-ok' \(Service: AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists;/),
+    });
+  });
+
+  it('stops the child a stopped parent waits for', async () => {
+    const { executionArn = '' } = await start('slow-parent', { childName: 'slow-child-1' });
+    const childArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:slow-child:slow-child-1`;
+    await expect.poll(() => stepFunctions.describeExecution(childArn).status, { timeout: 2_000 }).toBe('RUNNING');
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    await stepFunctions.waitForExecution(childArn, 2_000);
+    expect(stepFunctions.describeExecution(childArn).status).toBe('ABORTED');
+    expect(stepFunctions.describeExecution(executionArn).status).toBe('ABORTED');
+  });
+
+  it('tells listeners each step in one line, and stops everything still running', async () => {
+    const lines: string[] = [];
+    const unsubscribe = stepFunctions.onExecutionEvent((event) => lines.push(String(event)));
+    const { executionArn = '' } = await start('double', { n: 2 }, 'told');
+    await stepFunctions.waitForExecution(executionArn, 5_000);
+    await start('wait', {}, 'left-running');
+    await expect.poll(() => lines.length).toBeGreaterThanOrEqual(6);
+    unsubscribe();
+    expect(lines.slice(0, 5)).toEqual(['double/told started', 'double/told → Prepare', 'double/told → Double it', 'double/told → Done', 'double/told SUCCEEDED']);
+
+    expect(stepFunctions.running()).toBeGreaterThan(0);
+    await stepFunctions.stopAll();
+    expect(stepFunctions.running()).toBe(0);
+    expect(stepFunctions.describeExecution(`arn:aws:states:${REGION}:${ACCOUNT}:execution:wait:left-running`).status).toBe('ABORTED');
+  });
+
+  it('works with the AWS CLI', { timeout: 20_000 }, async () => {
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: REGION, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' };
+    const cli = async (...args: string[]) => JSON.parse((await run('aws', ['--endpoint-url', aws.url, '--output', 'json', 'stepfunctions', ...args], { env })).stdout) as Record<string, unknown>;
+    let started: Record<string, unknown>;
+    try {
+      started = await cli('start-execution', '--state-machine-arn', arns.double ?? '', '--name', 'from-cli', '--input', '{"n":4}');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return;
+      throw error;
+    }
+    expect(started.executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:double:from-cli`);
+    await stepFunctions.waitForExecution(String(started.executionArn), 5_000);
+    expect(await cli('describe-execution', '--execution-arn', String(started.executionArn))).toMatchObject({ status: 'SUCCEEDED', output: '{"value":8}' });
+    const { events } = (await cli('get-execution-history', '--execution-arn', String(started.executionArn))) as { events: { type: string }[] };
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
   });
 });

@@ -59,12 +59,13 @@ export function prepareStateMachine(spec: StateMachineSpec, bindTasks: BindTasks
   if (!isObject(definition) || typeof definition.StartAt !== 'string' || !isObject(definition.States)) {
     throw invalidDefinition('SCHEMA_VALIDATION_FAILED: a definition needs StartAt and States');
   }
-  const asl = definition as AslDefinition;
+  const asl = structuredClone(definition) as AslDefinition;
   const unsupported = unsupportedFeature(asl);
   if (unsupported) throw invalidDefinition(`UNSUPPORTED_FEATURE: ${unsupported}`);
   try {
-    // The interpreter's own validation (asl-validator); resources are checked when they are bound.
-    new StateMachine(asl as never, { validationOptions: { checkArn: false } });
+    // The interpreter's own validation (asl-validator, which writes defaults into what it checks);
+    // resources are checked when they are bound.
+    new StateMachine(structuredClone(asl) as never, { validationOptions: { checkArn: false } });
   } catch (error) {
     throw invalidDefinition(`SCHEMA_VALIDATION_FAILED: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error)}`);
   }
