@@ -182,6 +182,32 @@ const MACHINES: Record<string, Machine | Record<string, unknown>> = {
       'Child failed': { Type: 'Pass', End: true },
     },
   },
+  parallel: {
+    StartAt: 'Both ways',
+    States: {
+      'Both ways': {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'Double left', States: { 'Double left': { Type: 'Task', Resource: lambda('double'), End: true } } },
+          { StartAt: 'Pause right', States: { 'Pause right': { Type: 'Wait', Seconds: 5, Next: 'Double right' }, 'Double right': { Type: 'Task', Resource: lambda('double'), End: true } } },
+        ],
+        End: true,
+      },
+    },
+  },
+  'times-out': {
+    StartAt: 'Wait too long',
+    TimeoutSeconds: 1,
+    States: { 'Wait too long': { Type: 'Wait', Seconds: 86400, End: true } },
+  },
+  loop: {
+    StartAt: 'Go round',
+    States: {
+      'Go round': { Type: 'Pass', Next: 'Again?' },
+      'Again?': { Type: 'Choice', Choices: [{ Variable: '$.stop', BooleanEquals: true, Next: 'Stop' }], Default: 'Go round' },
+      Stop: { Type: 'Succeed' },
+    },
+  },
   'slow-parent': {
     StartAt: 'Run slow child',
     States: {
@@ -550,6 +576,36 @@ describe('Step Functions on the local endpoint', () => {
       else expect(input).toEqual({ value: (index + 1) * 2 });
     }
     expect(events.map((event) => event.type).slice(-4)).toEqual(['MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('runs Parallel branches on their own chains, and times an execution out after its TimeoutSeconds', async () => {
+    const { executionArn = '' } = await start('parallel', { value: 3 });
+    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({ status: 'SUCCEEDED', output: [{ value: 6 }, { value: 6 }] });
+    const events = await history(executionArn);
+    const byId = new Map(events.map((event) => [event.id, event]));
+    const started = events.find((event) => event.type === 'ParallelStateStarted');
+    const branchStarts = events.filter((event) => event.previousEventId === started?.id);
+    expect(branchStarts.map((event) => event.stateEnteredEventDetails?.name).sort()).toEqual(['Double left', 'Pause right']);
+    const rightTask = events.find((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'Double right');
+    expect(byId.get(rightTask?.previousEventId ?? 0)?.type).toBe('WaitStateExited');
+    expect(events.map((event) => event.type).slice(-3)).toEqual(['ParallelStateSucceeded', 'ParallelStateExited', 'ExecutionSucceeded']);
+
+    // TimeoutSeconds counts real seconds: one second here, while the Wait would take a simulated day.
+    const timedOut = await start('times-out', {});
+    const done = await stepFunctions.waitForExecution(timedOut.executionArn ?? '', 5_000);
+    expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: timedOut.executionArn }));
+    conforms('DescribeExecution', described);
+    const last = (await history(timedOut.executionArn ?? '')).at(-1);
+    expect(last).toMatchObject({ type: 'ExecutionTimedOut', previousEventId: 0, executionTimedOutEventDetails: { error: 'States.Timeout' } });
+  });
+
+  it('fails an execution whose history reaches 25,000 events, as Step Functions does', async () => {
+    const { executionArn = '' } = await start('loop', { stop: false });
+    const done = await stepFunctions.waitForExecution(executionArn, 10_000);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' });
+    const last = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
+    expect(last.events?.[0]).toMatchObject({ id: 25_000, type: 'ExecutionFailed' });
   });
 
   it('gives the context object as AWS does, inside Map iterations too', async () => {
