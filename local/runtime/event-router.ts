@@ -2,6 +2,7 @@ import type { BusEvent, SimulationClock } from '../aws/contract.js';
 import type { EventLog } from '../aws/event-log.js';
 import { matchesEventPattern, validateEventPattern } from './event-pattern.js';
 import type { LocalRule } from './serverless-config.js';
+import { targetInput } from './target-input.js';
 
 export interface Delivery {
   rule: string;
@@ -15,7 +16,7 @@ export interface EventRouterOptions {
   rules: LocalRule[];
   clock: SimulationClock;
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
-  writeLog: (logGroupName: string, event: BusEvent) => void;
+  writeLog: (logGroupName: string, entry: unknown) => void;
   /** Called when a delivery gives up: the rule target's dead-letter queue. */
   onDeadLetter?: (delivery: Delivery) => void;
   onDelivered?: (delivery: Delivery) => void;
@@ -43,8 +44,9 @@ export const startEventRouter = (options: EventRouterOptions) => {
     const firstTry = options.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        if (rule.target.kind === 'log') options.writeLog(rule.target.logGroupName, event);
-        else await options.invokeFunction(rule.target.functionKey, asDelivered(event));
+        const input = targetInput(asDelivered(event), rule.input, rule.name);
+        if (rule.target.kind === 'log') options.writeLog(rule.target.logGroupName, input);
+        else await options.invokeFunction(rule.target.functionKey, input);
         options.onDelivered?.({ rule: rule.name, event, attempts: attempt });
         return;
       } catch (error) {

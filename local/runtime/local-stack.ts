@@ -91,7 +91,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       rules: definitions.rules,
       clock: aws.clock,
       invokeFunction: (key, event) => functions.invoke(key, event),
-      writeLog: (logGroupName, event) => appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(event)}\n`),
+      writeLog: (logGroupName, entry) => appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`),
       onDeadLetter: (delivery: Delivery) => {
         appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);
         say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);

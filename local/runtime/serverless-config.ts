@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EventPattern } from './event-pattern.js';
+import type { TargetInput } from './target-input.js';
 import type { Machine } from './task-bindings.js';
 
 const run = promisify(execFile);
@@ -22,7 +23,14 @@ type Intrinsic = { Ref: string } | { 'Fn::GetAtt': [string, string] };
 type Value = string | Intrinsic;
 
 interface FunctionEvent {
-  eventBridge?: { pattern: EventPattern; eventBus?: Value; retryPolicy?: { maximumEventAge?: number; maximumRetryAttempts?: number } };
+  eventBridge?: {
+    pattern: EventPattern;
+    eventBus?: Value;
+    retryPolicy?: { maximumEventAge?: number; maximumRetryAttempts?: number };
+    input?: unknown;
+    inputPath?: string;
+    inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  };
   httpApi?: { method: string; path: string; authorizer?: { type?: string } };
 }
 
@@ -51,6 +59,7 @@ export interface LocalRule {
   pattern: EventPattern;
   target: { kind: 'function'; functionKey: string } | { kind: 'log'; logGroupName: string };
   retryPolicy: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
+  input: TargetInput;
 }
 
 export interface LocalRoute {
@@ -150,6 +159,11 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
               eventBusName: event.eventBridge.eventBus ? resolve(event.eventBridge.eventBus) : 'default',
               pattern: event.eventBridge.pattern,
               target: { kind: 'function' as const, functionKey: key },
+              input: {
+                ...(event.eventBridge.input !== undefined ? { input: JSON.stringify(event.eventBridge.input) } : {}),
+                ...(event.eventBridge.inputPath !== undefined ? { inputPath: event.eventBridge.inputPath } : {}),
+                ...(event.eventBridge.inputTransformer ? { inputTransformer: event.eventBridge.inputTransformer } : {}),
+              },
               retryPolicy: {
                 maximumRetryAttempts: event.eventBridge.retryPolicy?.maximumRetryAttempts ?? 185,
                 maximumEventAgeSeconds: event.eventBridge.retryPolicy?.maximumEventAge ?? 86_400,
@@ -170,6 +184,13 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
         eventBusName: resource.Properties.EventBusName ? resolve(resource.Properties.EventBusName) : 'default',
         pattern: resource.Properties.EventPattern,
         target: { kind: 'log', logGroupName: logGroup.Properties.LogGroupName },
+        input: {
+          ...(target.Input !== undefined ? { input: target.Input as string } : {}),
+          ...(target.InputPath !== undefined ? { inputPath: target.InputPath as string } : {}),
+          ...(target.InputTransformer
+            ? { inputTransformer: { inputPathsMap: target.InputTransformer.InputPathsMap, inputTemplate: target.InputTransformer.InputTemplate } }
+            : {}),
+        },
         retryPolicy: {
           maximumRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts ?? 185,
           maximumEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400,
