@@ -128,7 +128,7 @@ function includedData(input: Input): boolean {
   return value !== 'METADATA_ONLY';
 }
 
-export function apiOperations(service: StepFunctionsService): Record<string, Operation> {
+function apiOperations(service: StepFunctionsService): Record<string, Operation> {
   return {
     CreateStateMachine: (input, scope) => {
       const name = stringMember(input, 'name', true);

@@ -29,11 +29,11 @@ export const EXECUTION_CONTEXT_ALIAS = 'ExecutionContext';
 export const TASK_INPUT_KEY = 'localTaskInput';
 export const TASK_RUN_KEY = 'localTaskRun';
 /** The resource Wait states run as. */
-export const WAIT_RESOURCE = 'arn:aws:states:::local:wait';
+const WAIT_RESOURCE = 'arn:aws:states:::local:wait';
 /** setTimeout holds at most 2^31 - 1 ms. */
-export const MAX_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const MAX_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-export type ContainerKind = 'Map' | 'Parallel';
+type ContainerKind = 'Map' | 'Parallel';
 
 export interface Container {
   state: string;

@@ -115,10 +115,6 @@ export class LocalExecution {
     void this.#run(this.#context).finally(() => this.#markSettled());
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
   /** StopExecution: closes a running execution as ABORTED and returns its stop date. */
   stop(error?: string, cause?: string): number {
     if (this.status === 'RUNNING') this.#close({ status: 'ABORTED', ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) });
@@ -185,10 +181,10 @@ export class LocalExecution {
         this.history.end('ExecutionAborted', failure, now);
         break;
     }
-    if (closing.status !== 'SUCCEEDED') {
-      this.#abort.abort(new ExecutionStoppedError(`${this.arn} is ${closing.status}`));
-      this.#abortRun();
-    }
+    // Work still under way belongs to a closed execution (a stopped run, or a Parallel branch the
+    // interpreter abandoned): handlers that can stop, stop.
+    this.#abort.abort(new ExecutionStoppedError(`${this.arn} is ${closing.status}`));
+    this.#abortRun();
     this.#markClosed();
     this.#options.onClosed(this);
   }

@@ -11,7 +11,7 @@ import { invalidDefinition } from './errors.js';
 export type BindTasks = (machine: Machine, stateMachineArn: string) => Record<string, TaskHandler>;
 
 /** The Step Functions integrations this service runs itself: a child execution, with or without waiting for it. */
-export const START_EXECUTION_RESOURCE = /^arn:aws[\w-]*:states:::states:startExecution(\.sync(?::2)?)?$/;
+const START_EXECUTION_RESOURCE = /^arn:aws[\w-]*:states:::states:startExecution(\.sync(?::2)?)?$/;
 
 export type StartExecutionPattern = 'start' | 'sync' | 'sync:2';
 
