@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine with the demo organization.
 //   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N]
 import { parseArgs } from 'node:util';
+import { numberOption } from './cli.js';
 import { startLocalStack } from './runtime/local-stack.js';
 
 const { values } = parseArgs({
@@ -17,22 +18,12 @@ if (values.help) {
   console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N]');
   process.exit(0);
 }
-const number = (name: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) {
-    console.error(`--${name} must be a number, got ${text}`);
-    process.exit(2);
-  }
-  return value;
-};
-
 const time = () => new Date().toISOString().slice(11, 19);
-const seed = number('seed', values.seed);
+const seed = numberOption('seed', values.seed);
 const stack = await startLocalStack({
-  port: number('port', values.port) ?? 4566,
-  httpPort: number('http-port', values['http-port']) ?? 3000,
-  timeScale: number('time-scale', values['time-scale']) ?? 10,
+  port: numberOption('port', values.port) ?? 4566,
+  httpPort: numberOption('http-port', values['http-port']) ?? 3000,
+  timeScale: numberOption('time-scale', values['time-scale']) ?? 10,
   ...(values.fixture ? { fixturePath: values.fixture } : {}),
   ...(seed !== undefined ? { seed } : {}),
   onLine: (line) => console.log(`${time()}  ${line}`),

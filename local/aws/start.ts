@@ -1,6 +1,7 @@
 // `npm run local:aws`: the local AWS endpoint alone, with the demo organization unless told otherwise.
 //   npm run local:aws -- --port 4566 --fixture local/fixtures/demo-organization.yml --time-scale 60 --seed 7
 import { parseArgs } from 'node:util';
+import { numberOption } from '../cli.js';
 import { DEFAULT_PORT, startLocalAws } from './endpoint.js';
 import { DEMO_FIXTURE_PATH } from './fixture.js';
 
@@ -21,20 +22,10 @@ if (values.help) {
   process.exit(0);
 }
 
-const number = (name: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) {
-    console.error(`--${name} must be a number, got ${text}`);
-    process.exit(2);
-  }
-  return value;
-};
-
-const timeScale = number('time-scale', values['time-scale']);
-const seed = number('seed', values.seed);
+const timeScale = numberOption('time-scale', values['time-scale']);
+const seed = numberOption('seed', values.seed);
 const aws = await startLocalAws({
-  port: number('port', values.port) ?? DEFAULT_PORT,
+  port: numberOption('port', values.port) ?? DEFAULT_PORT,
   fixturePath: values.fixture,
   ...(values.host ? { host: values.host } : {}),
   ...(timeScale !== undefined ? { timeScale } : {}),
