@@ -255,6 +255,13 @@ async function expectSfnError(call: Promise<unknown>, operation: string, name: s
   if (modelsAvailable) expectModelledError('stepfunctions', operation, name);
 }
 
+/** A Lambda function's error as Step Functions reports it: the runtime's error payload as JSON. */
+const lambdaCause = (errorType: string, errorMessage: string) =>
+  expect.toSatisfy((cause: unknown) => {
+    const payload = JSON.parse(String(cause)) as { errorType?: unknown; errorMessage?: unknown; trace?: unknown };
+    return payload.errorType === errorType && payload.errorMessage === errorMessage && Array.isArray(payload.trace);
+  });
+
 async function start(machine: string, input: unknown, name?: string) {
   return sfn.send(new StartExecutionCommand({ stateMachineArn: arns[machine], input: JSON.stringify(input), ...(name ? { name } : {}) }));
 }
@@ -469,14 +476,15 @@ describe('Step Functions on the local endpoint', () => {
   it('fails an execution with the error and cause of the failing task, and reports it in the history', async () => {
     const { executionArn = '' } = await start('failing', { id: 7 });
     const done = await stepFunctions.waitForExecution(executionArn, 5_000);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause: 'rejected {"id":7}' });
+    const cause = lambdaCause('RejectedError', 'rejected {"id":7}');
+    expect(done).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause });
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     conforms('DescribeExecution', described);
-    expect(described).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause: 'rejected {"id":7}' });
+    expect(described).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause });
     const events = await history(executionArn);
     expect(events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
-    expect(events[4]?.lambdaFunctionFailedEventDetails).toEqual({ error: 'RejectedError', cause: 'rejected {"id":7}' });
-    expect(events[5]).toMatchObject({ previousEventId: 5, executionFailedEventDetails: { error: 'RejectedError', cause: 'rejected {"id":7}' } });
+    expect(events[4]?.lambdaFunctionFailedEventDetails).toEqual({ error: 'RejectedError', cause });
+    expect(events[5]).toMatchObject({ previousEventId: 5, executionFailedEventDetails: { error: 'RejectedError', cause } });
 
     const failState = await start('fail-state', {});
     const failed = await stepFunctions.waitForExecution(failState.executionArn ?? '', 5_000);
@@ -490,7 +498,7 @@ describe('Step Functions on the local endpoint', () => {
     const caught = await start('caught', { id: 1 });
     expect(await stepFunctions.waitForExecution(caught.executionArn ?? '', 5_000)).toMatchObject({
       status: 'SUCCEEDED',
-      output: { id: 1, failure: { Error: 'RejectedError', Cause: 'rejected {"id":1}' } },
+      output: { id: 1, failure: { Error: 'RejectedError', Cause: lambdaCause('RejectedError', 'rejected {"id":1}') } },
     });
     expect((await history(caught.executionArn ?? '')).map((event) => event.type)).toEqual([
       'ExecutionStarted',

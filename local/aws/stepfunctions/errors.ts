@@ -49,8 +49,8 @@ export class ExecutionWaitTimeoutError extends Error {
  * Catch match on (`States.Runtime`, `States.TaskFailed`, `StepFunctions.ExecutionAlreadyExistsException`).
  */
 export class StatesError extends Error {
-  constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(name: string, message: string) {
+    super(message);
     this.name = name;
   }
 }

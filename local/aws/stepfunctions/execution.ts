@@ -4,7 +4,7 @@ import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-s
 import type { SimulationClock } from '../contract.js';
 import { EXECUTION_CONTEXT_ALIAS, TASK_INPUT_KEY, TASK_RUN_KEY, type StateInfo } from './definition.js';
 import { ExecutionStoppedError, StatesError } from './errors.js';
-import { ExecutionHistory, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall } from './history.js';
+import { ExecutionHistory, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall, invokesLambda } from './history.js';
 import { sleepUntil } from './scaled-time.js';
 import type { RegisteredStateMachine } from './state-machines.js';
 
@@ -33,6 +33,17 @@ const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32_768;
 const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A function's error as Step Functions reports a Lambda invocation's: Error is the error type and
+ * Cause the Lambda error payload, `{"errorType", "errorMessage", "trace"}`, as the Node.js runtime writes it.
+ */
+function lambdaFailure(error: unknown): Error {
+  if (error instanceof StatesError || error instanceof ExecutionStoppedError) return error;
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const payload = { errorType: failure.name, errorMessage: failure.message, trace: (failure.stack ?? '').split('\n') };
+  return new StatesError(failure.name, JSON.stringify(payload));
+}
 
 const truncate = (text: string | undefined, max: number) => (text === undefined ? undefined : [...text].slice(0, max).join(''));
 
@@ -198,24 +209,24 @@ export class LocalExecution {
       const own = this.#options.ownHandlers[info.name];
       const bound = this.machine.handlers[info.name];
       const handler: LocalTaskHandler | undefined = own ?? (bound ? (parameters) => bound(parameters) : undefined);
-      if (handler) handlers[info.name] = (raw) => this.#track(this.#callTask(info.name, handler, raw));
+      if (handler) handlers[info.name] = (raw) => this.#track(this.#callTask(info, handler, raw));
     }
     return handlers;
   }
 
-  async #callTask(state: string, handler: LocalTaskHandler, raw: unknown): Promise<unknown> {
+  async #callTask(info: StateInfo, handler: LocalTaskHandler, raw: unknown): Promise<unknown> {
     this.#refuseWhenStopped();
     const wrapped = (raw ?? {}) as Record<string, unknown>;
     const parameters = wrapped[TASK_INPUT_KEY];
     const run = wrapped[TASK_RUN_KEY] as { Input?: unknown } | undefined;
-    const call = this.history.taskCall(state, run?.Input, parameters);
+    const call = this.history.taskCall(info.name, run?.Input, parameters);
     try {
       // A function that returns nothing gives null, as a Lambda function's empty payload does.
       const output = (await handler(parameters, { call, signal: this.#abort.signal })) ?? null;
       call.ended = { at: this.#options.clock.now(), output };
       return output;
     } catch (error) {
-      const failure = error instanceof Error ? error : new StatesError('States.TaskFailed', String(error));
+      const failure = invokesLambda(info.definition.Resource) ? lambdaFailure(error) : error instanceof Error ? error : new StatesError('States.TaskFailed', String(error));
       call.ended = { at: this.#options.clock.now(), error: { name: failure.name, cause: failure.message } };
       throw failure;
     }

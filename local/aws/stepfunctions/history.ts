@@ -96,6 +96,10 @@ const STATES_RESOURCE = /^arn:aws[\w-]*:states:::([\w-]+):(.+)$/;
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 const dataDetails = { truncated: false };
 
+/** Resources that invoke a Lambda function: its ARN, or the optimised `lambda:invoke` integration. */
+export const invokesLambda = (resource: unknown): boolean =>
+  typeof resource === 'string' && (LAMBDA_FUNCTION_ARN.test(resource) || /^arn:aws[\w-]*:states:::lambda:invoke(\.waitForTaskToken)?$/.test(resource));
+
 /** How a Task's resource is named in its events; Lambda function ARNs get the LambdaFunction* events. */
 function resourceNaming(resource: string): { lambda: true } | { lambda: false; resourceType: string; resource: string } {
   if (LAMBDA_FUNCTION_ARN.test(resource)) return { lambda: true };
@@ -200,7 +204,9 @@ export class ExecutionHistory {
     const type = this.#options.states.get(name)?.type ?? event.state?.type ?? 'Task';
     this.lastFailure = { state: name, type };
     const laneKey = this.#laneKeyOf(name, event.index);
-    const failure = { name: event.Error ?? 'States.Runtime', cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) };
+    // The interpreter reports an error's `cause` when it has one, its message otherwise.
+    const cause = typeof event.Cause === 'string' ? event.Cause : event.Cause instanceof Error ? event.Cause.message : json(event.Cause);
+    const failure = { name: event.Error ?? 'States.Runtime', cause };
     if (type === 'Task') this.#taskEvents(laneKey, name, at, failure);
     if (type === 'Map' || type === 'Parallel') this.#containerEnded(laneKey, name, type, 'Failed', at);
   }

@@ -50,7 +50,6 @@ function integrationError(error: AwsServiceError): StatesError {
   return new StatesError(
     `StepFunctions.${error.code}Exception`,
     `${error.message} (Service: AWSStepFunctions; Status Code: ${error.statusCode}; Error Code: ${error.code}; Proxy: null)`,
-    { cause: error },
   );
 }
 
