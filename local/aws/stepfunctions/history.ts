@@ -127,10 +127,6 @@ export class ExecutionHistory {
     this.#lanes.set(ROOT_LANE, { last: 0, input: options.rootInput });
   }
 
-  get sealed(): boolean {
-    return this.#sealed;
-  }
-
   started(input: string, roleArn: string, timestamp: number): void {
     this.#append('ExecutionStarted', 0, timestamp, 'executionStartedEventDetails', { input, inputDetails: dataDetails, roleArn });
   }

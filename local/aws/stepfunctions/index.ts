@@ -19,32 +19,19 @@
  * the work behind a task takes real time.
  */
 import '../../polyfills.js';
-import type { SimulationClock } from '../contract.js';
 import type { ServiceRegistration } from '../server.js';
 import type { Machine } from '../../runtime/task-bindings.js';
 import { stepFunctionsApi } from './api.js';
 import { ExecutionWaitTimeoutError } from './errors.js';
 import type { ClosedStatus, ExecutionStatus, LocalExecution } from './execution.js';
 import { type HistoryEvent, wireHistoryEvent } from './history.js';
-import { type ExecutionEventListener, StepFunctionsService } from './service.js';
-import type { BindTasks } from './state-machines.js';
+import { type ExecutionEventListener, StepFunctionsService, type StepFunctionsModuleOptions } from './service.js';
 
 export { STEP_FUNCTIONS_TARGET } from './api.js';
 export { ExecutionWaitTimeoutError } from './errors.js';
-export type { ExecutionEvent, ExecutionEventListener, ExecutionRefs } from './service.js';
+export type { ExecutionEvent, ExecutionEventListener, ExecutionRefs, StepFunctionsModuleOptions } from './service.js';
 export type { BindTasks } from './state-machines.js';
 export type { ClosedStatus, ExecutionStatus } from './execution.js';
-
-export interface StepFunctionsModuleOptions {
-  region: string;
-  accountId: string;
-  /** The endpoint's clock; simulated time runs `clock.scale` times faster than real time. */
-  clock: SimulationClock;
-  /** Local handlers of a definition's Task states by state name, e.g. built with bindTaskStates. */
-  bindTasks: BindTasks;
-  /** Where a failing `onExecutionEvent` listener is reported; by default the error is rethrown outside the execution. */
-  onListenerError?: (error: unknown) => void;
-}
 
 /** An execution as the local runtime and tests read it: input and output parsed, dates as Dates. */
 export interface ExecutionDescription {

@@ -38,10 +38,12 @@ export type ExecutionEvent =
 
 export type ExecutionEventListener = (event: ExecutionEvent) => void;
 
-export interface StepFunctionsServiceOptions {
+export interface StepFunctionsModuleOptions {
   region: string;
   accountId: string;
+  /** The endpoint's clock; simulated time runs `clock.scale` times faster than real time. */
   clock: SimulationClock;
+  /** Local handlers of a definition's Task states by state name, e.g. built with bindTaskStates. */
   bindTasks: BindTasks;
   /** Where a failing `onExecutionEvent` listener is reported; by default the error is rethrown outside the execution. */
   onListenerError?: (error: unknown) => void;
@@ -58,6 +60,16 @@ const refsOf = (execution: LocalExecution): ExecutionRefs => ({
   stateMachineName: execution.machine.name,
 });
 
+/** A Lambda error payload reads as its message. */
+function readableCause(cause: string): string {
+  try {
+    const payload = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof payload.errorMessage === 'string' ? payload.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
 function line(event: ExecutionEvent): string {
   const who = `${event.execution.stateMachineName}/${event.execution.name}`;
   switch (event.type) {
@@ -66,7 +78,8 @@ function line(event: ExecutionEvent): string {
     case 'StateEntered':
       return `${who} → ${event.state}${event.mapIteration === undefined ? '' : ` [${event.mapIteration}]`}`;
     case 'ExecutionEnded': {
-      const cause = event.cause === undefined ? '' : `: ${event.cause.length > CAUSE_IN_LINE ? `${event.cause.slice(0, CAUSE_IN_LINE)}…` : event.cause}`;
+      const said = event.cause === undefined ? undefined : readableCause(event.cause);
+      const cause = said === undefined ? '' : `: ${said.length > CAUSE_IN_LINE ? `${said.slice(0, CAUSE_IN_LINE)}…` : said}`;
       return `${who} ${event.status}${event.error === undefined ? '' : ` ${event.error}`}${cause}`;
     }
   }
@@ -79,14 +92,14 @@ function printable<T extends ExecutionEvent>(event: T): T {
 }
 
 export class StepFunctionsService {
-  readonly options: StepFunctionsServiceOptions;
+  readonly options: StepFunctionsModuleOptions;
   readonly #machines = new Map<string, RegisteredStateMachine>();
   readonly #executions = new Map<string, LocalExecution>();
   readonly #listeners = new Set<ExecutionEventListener>();
   #executionsStarted = 0;
   #stateTransitions = 0;
 
-  constructor(options: StepFunctionsServiceOptions) {
+  constructor(options: StepFunctionsModuleOptions) {
     this.options = options;
   }
 
