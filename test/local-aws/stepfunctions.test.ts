@@ -208,6 +208,18 @@ const MACHINES: Record<string, Machine | Record<string, unknown>> = {
       Stop: { Type: 'Succeed' },
     },
   },
+  'type-tests': {
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Choice',
+        Choices: [{ And: [{ Variable: '$.value', IsNull: false }, { Variable: '$.other', IsPresent: false }], Next: 'Matched' }],
+        Default: 'Unmatched',
+      },
+      Matched: { Type: 'Pass', Result: 'matched', End: true },
+      Unmatched: { Type: 'Pass', Result: 'unmatched', End: true },
+    },
+  },
   'slow-parent': {
     StartAt: 'Run slow child',
     States: {
@@ -614,6 +626,16 @@ describe('Step Functions on the local endpoint', () => {
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' });
     const last = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
     expect(last.events?.[0]).toMatchObject({ id: 25_000, type: 'ExecutionFailed' });
+  });
+
+  it('matches Choice type tests written with false, which the interpreter alone never matches', async () => {
+    const outcome = async (input: unknown) => {
+      const { executionArn = '' } = await start('type-tests', input);
+      return (await stepFunctions.waitForExecution(executionArn, 5_000)).output;
+    };
+    expect(await outcome({ value: 1 })).toBe('matched');
+    expect(await outcome({ value: null })).toBe('unmatched');
+    expect(await outcome({ value: 1, other: 2 })).toBe('unmatched');
   });
 
   it('gives the context object as AWS does, inside Map iterations too', async () => {

@@ -14,6 +14,8 @@
 //   StartTime with the real clock and, inside Map iterations, Input with the item).
 // - Task Parameters are wrapped so that the handler also receives the interpreter's per-run context
 //   object, which tells the history which Map iteration called it.
+// - Choice type tests written with `false` (`IsNull: false`, `IsPresent: false`, …), which the
+//   interpreter never matches, become `Not` of the `true` test.
 import { invalidDefinition } from './errors.js';
 
 export type AslObject = Record<string, unknown>;
@@ -118,6 +120,21 @@ function scaledRetriers(retry: unknown, scale: number): unknown {
   });
 }
 
+const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'] as const;
+
+function choiceRule(rule: unknown): unknown {
+  if (!isObject(rule)) return rule;
+  const copy: AslObject = { ...rule };
+  if (Array.isArray(rule.And)) copy.And = rule.And.map(choiceRule);
+  if (Array.isArray(rule.Or)) copy.Or = rule.Or.map(choiceRule);
+  if (isObject(rule.Not)) copy.Not = choiceRule(rule.Not);
+  const test = TYPE_TESTS.find((name) => rule[name] === false);
+  if (!test) return copy;
+  const { Next: next, ...negated } = copy;
+  const positive = { ...negated, [test]: true };
+  return next === undefined ? { Not: positive } : { Not: positive, Next: next };
+}
+
 const TRANSITION_MEMBERS = ['Comment', 'InputPath', 'OutputPath', 'Next', 'End'] as const;
 
 function waitAsTask(state: AslObject): AslObject {
@@ -147,6 +164,7 @@ function runnableTask(state: AslObject): AslObject {
 function runnableState(state: AslObject, scale: number): AslObject {
   if (state.Type === 'Wait') return waitAsTask(state);
   const runnable = state.Type === 'Task' ? runnableTask(state) : { ...state };
+  if (state.Type === 'Choice' && Array.isArray(state.Choices)) runnable.Choices = state.Choices.map(choiceRule);
   if ('Retry' in runnable) runnable.Retry = scaledRetriers(runnable.Retry, scale);
   for (const key of ['ItemProcessor', 'Iterator'] as const) if (isObject(runnable[key])) runnable[key] = runnableMachine(runnable[key] as AslDefinition, scale);
   if (Array.isArray(runnable.Branches)) runnable.Branches = runnable.Branches.map((branch: unknown) => (isObject(branch) ? runnableMachine(branch as AslDefinition, scale) : branch));
