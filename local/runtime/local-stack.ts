@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { useClock } from '../../src/clock.js';
 import type { BusEvent } from '../aws/contract.js';
 import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from '../aws/endpoint.js';
 import { createStepFunctionsModule } from '../aws/stepfunctions/index.js';
@@ -48,6 +49,8 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     });
 
+    // The functions stamp results with the endpoint's simulated time, as executions and events are.
+    useClock(() => new Date(aws.clock.now()));
     // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
     const functions = await LocalFunctions.load(definitions.functions, {
       region: definitions.region,
@@ -141,6 +144,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         router.stop();
         await stepFunctions.stopAll();
         await Promise.all([http.close(), aws.close()]);
+        useClock(undefined);
       },
     };
   } catch (error) {

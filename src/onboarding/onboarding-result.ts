@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { now } from '../clock.js';
 import {
   OnboardingResultDetail,
   type PortfolioOnboardingOutcome,
@@ -75,7 +76,7 @@ const toResult = (detail: OnboardingResultDetail): ResultEvent<OnboardingResultD
 });
 
 /** The one `Account Onboarding Succeeded | Failed` event, with an outcome per portfolio. */
-export const summariseOnboarding = (raw: SummariseOnboardingInput, now = new Date()): ResultEvent<OnboardingResultDetail> => {
+export const summariseOnboarding = (raw: SummariseOnboardingInput, at = now()): ResultEvent<OnboardingResultDetail> => {
   const input = SummariseOnboardingInput.parse(raw);
   const accountId = input.request.accountId;
   const portfolios = (input.portfolioRuns ?? []).map((run) => toOutcome(run, accountId));
@@ -88,7 +89,7 @@ export const summariseOnboarding = (raw: SummariseOnboardingInput, now = new Dat
     portfolios,
     failure,
     startedAt: new Date(input.startedAt).toISOString(),
-    endedAt: now.toISOString(),
+    endedAt: at.toISOString(),
   });
 };
 
@@ -96,7 +97,7 @@ export const summariseOnboarding = (raw: SummariseOnboardingInput, now = new Dat
 export const rejectedOnboardingResult = (
   requestId: string,
   failure: RequestFailure,
-  now = new Date(),
+  at = now(),
 ): ResultEvent<OnboardingResultDetail> =>
   toResult({
     requestId,
@@ -105,6 +106,6 @@ export const rejectedOnboardingResult = (
     organizationalUnitPath: [],
     portfolios: [],
     failure,
-    startedAt: now.toISOString(),
-    endedAt: now.toISOString(),
+    startedAt: at.toISOString(),
+    endedAt: at.toISOString(),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { now } from '../clock.js';
 import type { DetailType } from '../contracts/events.js';
 import type { ShareTarget } from '../contracts/identifiers.js';
 import {
@@ -59,7 +60,7 @@ const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => 
 });
 
 /** The one result event of a share request, from everything the workflow gathered. */
-export const summariseShare = (raw: SummariseShareInput, now = new Date()): ResultEvent<ShareResultDetail> => {
+export const summariseShare = (raw: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
   const input = SummariseShareInput.parse(raw);
   const memberFailures = (input.memberResults ?? []).flatMap((batch) => [
     ...batch.failed,
@@ -83,7 +84,7 @@ export const summariseShare = (raw: SummariseShareInput, now = new Date()): Resu
     failedAccounts,
     failure,
     startedAt: new Date(input.startedAt).toISOString(),
-    endedAt: now.toISOString(),
+    endedAt: at.toISOString(),
   });
 };
 
@@ -91,7 +92,7 @@ export const summariseShare = (raw: SummariseShareInput, now = new Date()): Resu
 export const rejectedShareResult = (
   request: { requestId: string; portfolioId?: unknown; target?: unknown },
   failure: RequestFailure,
-  now = new Date(),
+  at = now(),
 ): ResultEvent<ShareResultDetail> => {
   const portfolioId = typeof request.portfolioId === 'string' ? request.portfolioId : null;
   const target = ShareResultDetail.shape.target.safeParse(request.target);
@@ -104,7 +105,7 @@ export const rejectedShareResult = (
     sharedAccounts: [],
     failedAccounts: [],
     failure,
-    startedAt: now.toISOString(),
-    endedAt: now.toISOString(),
+    startedAt: at.toISOString(),
+    endedAt: at.toISOString(),
   });
 };

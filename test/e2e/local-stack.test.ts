@@ -113,6 +113,7 @@ describe('local stack end to end', () => {
     const status = await http('GET', '/shares/e2e-share-1');
 
     expect(status.body).toMatchObject({ status: 'SUCCEEDED', outcome: 'SUCCEEDED' });
+    expect(Date.parse(result.detail.endedAt as string)).toBeGreaterThanOrEqual(Date.parse(result.detail.startedAt as string));
     expect(result['detail-type']).toBe('Portfolio Share Succeeded');
     const below = stack.aws.organization.accountsUnder(WORKLOADS);
     expect([...(result.detail.sharedAccounts as string[])].sort()).toEqual([...below].sort());
