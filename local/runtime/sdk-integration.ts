@@ -3,6 +3,8 @@ import * as organizationsSdk from '@aws-sdk/client-organizations';
 import * as serviceCatalogSdk from '@aws-sdk/client-service-catalog';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as stsSdk from '@aws-sdk/client-sts';
+// Failures carry the name Step Functions gives them (`ServiceCatalog.InvalidStateException`).
+import { StatesError } from '../aws/stepfunctions/errors.js';
 
 /** The clients SDK integrations call; the local runtime points them at the local endpoint, tests at mocks. */
 export interface IntegrationClients {
@@ -24,14 +26,6 @@ const SERVICES: Record<string, { client: keyof IntegrationClients; module: SdkMo
   eventbridge: { client: 'eventbridge', module: eventBridgeSdk, errorPrefix: 'EventBridge' },
   sts: { client: 'sts', module: stsSdk, errorPrefix: 'Sts' },
 };
-
-/** A task failure named as Step Functions names it, e.g. `ServiceCatalog.InvalidStateException`. */
-export class TaskFailedError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
 
 export class UnsupportedResourceError extends Error {
   override name = 'UnsupportedResourceError';
@@ -61,7 +55,7 @@ const sdkIntegration = (clients: IntegrationClients, service: string, action: st
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Exception';
       const message = error instanceof Error ? error.message : String(error);
-      throw new TaskFailedError(`${spec.errorPrefix}.${name}`, message);
+      throw new StatesError(`${spec.errorPrefix}.${name}`, message);
     }
   };
 };
@@ -77,10 +71,10 @@ const putEventsIntegration = (clients: IntegrationClients): TaskHandler => async
   try {
     output = await clients.eventbridge.send(new eventBridgeSdk.PutEventsCommand({ Entries: entries }));
   } catch (error) {
-    throw new TaskFailedError(`EventBridge.${error instanceof Error ? error.name : 'Exception'}`, String(error));
+    throw new StatesError(`EventBridge.${error instanceof Error ? error.name : 'Exception'}`, String(error));
   }
   if ((output.FailedEntryCount ?? 0) > 0) {
-    throw new TaskFailedError('EventBridge.FailedEntry', JSON.stringify(output.Entries));
+    throw new StatesError('EventBridge.FailedEntry', JSON.stringify(output.Entries));
   }
   return asStateJson(output);
 };
