@@ -2,7 +2,7 @@
 // the way DefinitionSubstitutions would: the files stay plain ASL that tests and the local runtime
 // read too. ${XFunctionArn} → the X function's ARN, ${XStateMachineArn} → the X state machine,
 // ${EventBusName} → the project's bus.
-const { readFileSync } = require('node:fs');
+const { readFileSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
 const reference = (name) => {
@@ -30,7 +30,11 @@ const substitute = (value) => {
 
 const load = (file) => substitute(JSON.parse(readFileSync(join(__dirname, file), 'utf8')));
 
-module.exports = {
-  sharePortfolio: () => load('share-portfolio.asl.json'),
-  onboardAccount: () => load('onboard-account.asl.json'),
-};
+// One export per definition file, named in camelCase: share-portfolio.asl.json → sharePortfolio.
+const camelCase = (file) => file.replace(/\.asl\.json$/, '').replace(/-(\w)/g, (_match, letter) => letter.toUpperCase());
+
+module.exports = Object.fromEntries(
+  readdirSync(__dirname)
+    .filter((file) => file.endsWith('.asl.json'))
+    .map((file) => [camelCase(file), () => load(file)]),
+);

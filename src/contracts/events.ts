@@ -8,5 +8,16 @@ export const DetailType = {
   shareFailed: 'Portfolio Share Failed',
   onboardingSucceeded: 'Account Onboarding Succeeded',
   onboardingFailed: 'Account Onboarding Failed',
+  unshareRequested: 'Portfolio Unshare Requested',
+  unshareSucceeded: 'Portfolio Unshare Succeeded',
+  unshareFailed: 'Portfolio Unshare Failed',
+  offboardingSucceeded: 'Account Offboarding Succeeded',
+  offboardingFailed: 'Account Offboarding Failed',
+  ownershipTransferRequested: 'Ownership Transfer Requested',
+  ownershipTransferSucceeded: 'Ownership Transfer Succeeded',
+  ownershipTransferPartiallySucceeded: 'Ownership Transfer Partially Succeeded',
+  ownershipTransferFailed: 'Ownership Transfer Failed',
+  driftDetected: 'Portfolio Share Drift Detected',
+  reconciliationCompleted: 'Portfolio Share Reconciliation Completed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];

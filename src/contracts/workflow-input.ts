@@ -17,7 +17,7 @@ export const ShareWorkflowInput = z.object({
   target: ShareTarget,
   sharePrincipals: z.boolean(),
   shareTagOptions: z.boolean(),
-  origin: z.enum(['api', 'event', 'onboarding']),
+  origin: z.enum(['api', 'event', 'onboarding', 'reconcile']),
   allowEnableOrganizationsAccess: z.boolean(),
   memberRoleName: z.string().min(1),
   memberActions: MemberActions,

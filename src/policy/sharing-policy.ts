@@ -16,6 +16,8 @@ export const PortfolioPolicy = z
     /** IAM principals associated in every recipient account (the safe alternative to patterns). */
     associatePrincipals: z.array(IamPrincipalPath).default([]),
     targets: z.array(ShareTarget).min(1, 'must list at least one target'),
+    /** Whether a reconcile run removes shares of this portfolio that the policy does not list (otherwise it only reports them). */
+    prune: z.boolean().default(false),
   })
   .strict();
 export type PortfolioPolicy = z.infer<typeof PortfolioPolicy>;
@@ -29,6 +31,8 @@ export const SharingPolicy = z
         memberRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('PortfolioShareMemberRole'),
         /** Whether the workflow may call EnableAWSOrganizationsAccess when organization sharing is off. */
         allowEnableOrganizationsAccess: z.boolean().default(false),
+        /** Whether member accounts reject (RejectPortfolioShare) imported account shares the policy does not entitle them to. */
+        rejectUnentitledShares: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -21,8 +21,8 @@ portfolios:
 
 describe('sharing policy', () => {
   it('applies defaults', () => {
-    expect(policy.settings).toEqual({ memberRoleName: 'PortfolioShareMemberRole', allowEnableOrganizationsAccess: false });
-    expect(policy.portfolios[1]).toMatchObject({ sharePrincipals: false, shareTagOptions: false, associatePrincipals: [] });
+    expect(policy.settings).toEqual({ memberRoleName: 'PortfolioShareMemberRole', allowEnableOrganizationsAccess: false, rejectUnentitledShares: false });
+    expect(policy.portfolios[1]).toMatchObject({ sharePrincipals: false, shareTagOptions: false, associatePrincipals: [], prune: false });
   });
 
   it('names the offending field of an invalid policy', () => {
