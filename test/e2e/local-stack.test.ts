@@ -1,72 +1,35 @@
-import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateAccountCommand, MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import {
-  ListAcceptedPortfolioSharesCommand,
-  ListPrincipalsForPortfolioCommand,
-  ServiceCatalogClient,
-} from '@aws-sdk/client-service-catalog';
+import { ListAcceptedPortfolioSharesCommand, ListPrincipalsForPortfolioCommand } from '@aws-sdk/client-service-catalog';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../../local/aws/contract.js';
-import { type LocalStack, startLocalStack } from '../../local/runtime/local-stack.js';
-import { expectValidEvent } from '../support/result-events.js';
+import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 
-// The whole system as `npm start` runs it: real endpoint, real definitions from serverless.yml,
-// real functions. Simulated time runs fast so that waits and retries take milliseconds.
-let stack: LocalStack;
-let config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+let e2e: E2eStack;
+let stack: E2eStack['stack'];
+let config: E2eStack['config'];
 
 const WORKLOADS = 'ou-ex12-workload';
 const PIPELINES = 'port-cicdpipeline1';
 const NETWORKING = 'port-networkvpc001';
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, httpPort: 0, timeScale: 500, stage: 'e2e', stateDir: join(tmpdir(), `pso-e2e-${process.pid}`) });
-  config = stack.aws.clientConfig();
+  e2e = await startE2eStack();
+  ({ stack, config } = e2e);
 }, 120_000);
 
 afterAll(async () => {
   await stack?.close();
 });
 
-const results = (detailType: string, requestId?: string): BusEvent[] =>
-  stack.aws.events.list({ eventBusName: stack.definitions.eventBusName, detailType }).filter((event) => !requestId || event.detail.requestId === requestId);
-
-const resultOf = async (requestId: string): Promise<BusEvent> => {
-  const event = await stack.aws.events.waitFor(
-    (candidate) => candidate.eventBusName === stack.definitions.eventBusName && candidate.detail.requestId === requestId && candidate['detail-type'] !== 'Portfolio Share Requested',
-    60_000,
-  );
-  await stack.settle();
-  expectValidEvent(event);
-  return event;
-};
-
-const memberServiceCatalog = async (accountId: string) => {
-  const sts = new STSClient(config);
-  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/PortfolioShareMemberRole`, RoleSessionName: 'e2e' }));
-  return new ServiceCatalogClient({
-    ...config,
-    credentials: { accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken ?? '' },
-  });
-};
+const results = (detailType: string, requestId?: string) => e2e.results(detailType, requestId);
+const resultOf = (requestId: string) => e2e.resultOf(requestId);
+const http = (method: string, path: string, body?: unknown) => e2e.http(method, path, body);
+const memberServiceCatalog = (accountId: string) => e2e.memberServiceCatalog(accountId);
 
 const visiblePortfolios = async (accountId: string) => {
   const client = await memberServiceCatalog(accountId);
   const { PortfolioDetails = [] } = await client.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: 'AWS_ORGANIZATIONS' }));
   return PortfolioDetails.map((portfolio) => portfolio.Id);
-};
-
-const http = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${stack.http.url}${path}`, {
-    method,
-    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
 
 describe('local stack end to end', () => {
@@ -124,7 +87,7 @@ describe('local stack end to end', () => {
     const bad = await http('POST', '/shares', { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: 'nope' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('target.id');
-    const anonymous = await fetch(`${stack.http.url}/shares/e2e-share-1`);
+    const anonymous = await e2e.http('GET', '/shares/e2e-share-1', undefined, { signed: false });
     expect(anonymous.status).toBe(403);
   });
 
@@ -164,10 +127,9 @@ describe('local stack end to end', () => {
   }, 90_000);
 
   it('starts one execution for an event delivered twice', async () => {
-    const eventBridge = new EventBridgeClient(config);
-    const entry = { Source: 'portfolio-share-orchestrator', DetailType: 'Portfolio Share Requested', EventBusName: stack.definitions.eventBusName, Detail: JSON.stringify({ portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-twice' }) };
-    await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
-    await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    const request = { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-twice' };
+    await e2e.putEvent('Portfolio Share Requested', request);
+    await e2e.putEvent('Portfolio Share Requested', request);
     await resultOf('e2e-twice');
     const { executions = [] } = await new SFNClient(config).send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.sharePortfolio }));
     expect(executions.filter((execution) => execution.name === 'e2e-twice')).toHaveLength(1);
@@ -175,11 +137,7 @@ describe('local stack end to end', () => {
   }, 60_000);
 
   it('validates every event on the project bus against its schema and leaves nothing running', async () => {
-    await stack.settle();
-    const events = stack.aws.events.list({ eventBusName: stack.definitions.eventBusName });
-    expect(events.length).toBeGreaterThan(10);
-    for (const event of events) expectValidEvent(event);
-    expect(stack.stepFunctions.running()).toBe(0);
-    expect(stack.router.deadLetters).toEqual([]);
+    await e2e.expectCleanEnd();
+    expect(stack.aws.events.list({ eventBusName: stack.definitions.eventBusName }).length).toBeGreaterThan(10);
   });
 });

@@ -1,12 +1,10 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeregisterDelegatedAdministratorCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DisableAWSOrganizationsAccessCommand, GetAWSOrganizationsAccessStatusCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startLocalStack } from '../../local/runtime/local-stack.js';
-import { expectValidEvent } from '../support/result-events.js';
+import { startE2eStack } from '../support/e2e-stack.js';
 
 // A stack of its own, in a file of its own: the functions' SDK clients live for the whole process,
 // as in a Lambda container, so one process runs one local stack.
@@ -17,7 +15,8 @@ describe('local stack with Organizations access disabled and a policy that may n
   it('fails the share with OrganizationsAccessDisabled, in one event', async () => {
     const policy = join(tmpdir(), `pso-policy-${process.pid}.yml`);
     writeFileSync(policy, 'version: 1\nsettings: { allowEnableOrganizationsAccess: false }\nportfolios: []\n');
-    const local = await startLocalStack({ port: 0, httpPort: 0, timeScale: 500, stage: 'e2e', stateDir: join(tmpdir(), `pso-e2e-off-${process.pid}`), environment: { SHARING_POLICY_PATH: policy } });
+    const e2e = await startE2eStack({ environment: { SHARING_POLICY_PATH: policy } });
+    const local = e2e.stack;
     try {
       const clientConfig = local.aws.clientConfig();
       const serviceCatalog = new ServiceCatalogClient(clientConfig);
@@ -29,12 +28,9 @@ describe('local stack with Organizations access disabled and a policy that may n
       local.aws.clock.advance(60_000);
       expect((await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus).toBe('DISABLED');
 
-      await new EventBridgeClient(clientConfig).send(
-        new PutEventsCommand({ Entries: [{ Source: 'portfolio-share-orchestrator', DetailType: 'Portfolio Share Requested', EventBusName: local.definitions.eventBusName, Detail: JSON.stringify({ portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-access-off' }) }] }),
-      );
-      const event = await local.aws.events.waitFor((candidate) => candidate.detail.requestId === 'e2e-access-off' && candidate['detail-type'] === 'Portfolio Share Failed', 60_000);
-      await local.settle();
-      expectValidEvent(event);
+      await e2e.putEvent('Portfolio Share Requested', { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-access-off' });
+      const event = await e2e.resultOf('e2e-access-off');
+      expect(event['detail-type']).toBe('Portfolio Share Failed');
       expect(event.detail.failure).toMatchObject({ error: 'OrganizationsAccessDisabled' });
       expect(local.aws.events.list({ eventBusName: local.definitions.eventBusName }).filter((candidate) => candidate.detail.requestId === 'e2e-access-off')).toHaveLength(2);
     } finally {
