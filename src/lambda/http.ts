@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ApiError, type ApiResponse } from '../http/share-api.js';
+import { ApiError, type ApiResponse } from '../http/api.js';
 import { ValidationError } from '../validation.js';
 import { logger } from './handler.js';
 
