@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { taskStates } from '../../local/runtime/task-bindings.js';
@@ -5,7 +6,9 @@ import { definition } from '../support/workflow-harness.js';
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
 
-describe.each(['share-portfolio.asl.json', 'onboard-account.asl.json'])('%s', (file) => {
+const files = readdirSync('statemachines').filter((file) => file.endsWith('.asl.json'));
+
+describe.each(files)('%s', (file) => {
   it('passes asl-validator once its substitutions are made', () => {
     const result = validate(definition(file));
     expect(result.errors).toEqual([]);
@@ -15,7 +18,7 @@ describe.each(['share-portfolio.asl.json', 'onboard-account.asl.json'])('%s', (f
   it('calls AWS through SDK integrations and the project functions only', () => {
     for (const { name, resource } of taskStates(definition(file))) {
       expect(resource, name).toMatch(
-        /^(arn:aws:states:::aws-sdk:servicecatalog:\w+|arn:aws:states:::events:putEvents|arn:aws:states:::states:startExecution\.sync:2|arn:aws:lambda:us-east-1:123456789012:function:\w+)$/,
+        /^(arn:aws:states:::aws-sdk:(servicecatalog|organizations):\w+|arn:aws:states:::events:putEvents|arn:aws:states:::states:startExecution\.sync:2|arn:aws:lambda:us-east-1:123456789012:function:\w+)$/,
       );
     }
   });
