@@ -27,20 +27,25 @@ beforeAll(async () => {
 }, 200_000);
 
 describe('packaged CloudFormation', () => {
-  it('has both state machines, with definitions that reference the deployed functions and bus', () => {
+  it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'UnsharePortfolioStateMachine']);
     const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
     expect(share).toContain('EvaluateShareLambdaFunction');
     expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
     expect(share).not.toMatch(/\$\{\w+FunctionArn\}/);
     expect(JSON.stringify(machines.OnboardAccountStateMachine?.Properties.DefinitionString)).toContain('SharePortfolioStateMachine');
+    const unshare = JSON.stringify(machines.UnsharePortfolioStateMachine?.Properties.DefinitionString);
+    expect(unshare).toContain('FindStillVisibleLambdaFunction');
+    expect(unshare).toContain('arn:aws:states:::aws-sdk:servicecatalog:deletePortfolioShare');
+    expect(unshare).not.toMatch(/\$\{\w+(FunctionArn|EventBusName)\}/);
   });
 
   it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {
     const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
     const expected = [
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
+      { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Unshare Requested'] },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS Service Event via CloudTrail'],
@@ -72,10 +77,10 @@ describe('packaged CloudFormation', () => {
     }
   });
 
-  it('puts the share request rule on the project bus and the account rules on the default bus', () => {
+  it('puts the request rules on the project bus and the account rules on the default bus', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
-    expect(onBus.map((rule) => rule.EventPattern.source[0]).sort()).toEqual(['portfolio-share-orchestrator', 'portfolio-share-orchestrator']);
+    expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(Array(3).fill('portfolio-share-orchestrator'));
     expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
   });
 
@@ -85,17 +90,20 @@ describe('packaged CloudFormation', () => {
     expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
     const audit = resources.ResultEventsToAuditLogRule?.Properties;
     expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
-    expect(audit?.EventPattern['detail-type']).toHaveLength(5);
+    expect(audit?.EventPattern['detail-type']).toEqual(expect.arrayContaining(['Portfolio Unshare Succeeded', 'Portfolio Unshare Failed']));
+    expect(audit?.EventPattern['detail-type']).toHaveLength(7);
   });
 
   it('has the HTTP API routes behind IAM authorisation', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
     expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+      'DELETE /shares',
       'GET /accounts/{accountId}/portfolios',
       'GET /organizations-access',
       'GET /portfolios/{portfolioId}/access',
       'GET /portfolios/{portfolioId}/shares',
       'GET /shares/{requestId}',
+      'GET /unshares/{requestId}',
       'POST /shares',
       'PUT /organizations-access',
     ]);
