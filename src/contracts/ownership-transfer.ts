@@ -23,9 +23,9 @@ export const iamPrincipalAccount = (arn: string): string | null => {
 /** An IAM user or role ARN (`arn:<partition>:iam::<account>:user|role/<path/>name`): what Service Catalog takes as OWNER. */
 export const IamPrincipalArn = z
   .string()
-  .refine((arn) => iamPrincipalAccount(arn) !== null, {
-    message: 'must be an IAM user or role ARN such as arn:aws:iam::111122223333:user/name or arn:aws:iam::111122223333:role/path/name',
-  });
+  .max(2048)
+  .regex(IAM_PRINCIPAL_ARN, 'must be an IAM user or role ARN such as arn:aws:iam::111122223333:user/name or arn:aws:iam::111122223333:role/path/name')
+  .refine((arn) => iamPrincipalAccount(arn) !== null, { message: `must have an IAM path of at most ${MAX_PATH_LENGTH} characters` });
 
 /**
  * An ownership transfer request: the `detail` of an `Ownership Transfer Requested` event, or the body

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESULT_DETAIL_SCHEMAS } from '../../src/contracts/result-events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -27,20 +28,25 @@ beforeAll(async () => {
 }, 200_000);
 
 describe('packaged CloudFormation', () => {
-  it('has both state machines, with definitions that reference the deployed functions and bus', () => {
+  it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'TransferOwnershipStateMachine']);
     const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
     expect(share).toContain('EvaluateShareLambdaFunction');
     expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
     expect(share).not.toMatch(/\$\{\w+FunctionArn\}/);
     expect(JSON.stringify(machines.OnboardAccountStateMachine?.Properties.DefinitionString)).toContain('SharePortfolioStateMachine');
+    const transfer = JSON.stringify(machines.TransferOwnershipStateMachine?.Properties.DefinitionString);
+    expect(transfer).toContain('RequestOwnerChangesLambdaFunction');
+    expect(transfer).not.toMatch(/\$\{\w+FunctionArn\}/);
+    expect(machines.TransferOwnershipStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['TransferOwnershipRole', 'Arn'] });
   });
 
   it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {
     const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
     const expected = [
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
+      { source: ['portfolio-share-orchestrator'], 'detail-type': ['Ownership Transfer Requested'] },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS Service Event via CloudTrail'],
@@ -72,10 +78,12 @@ describe('packaged CloudFormation', () => {
     }
   });
 
-  it('puts the share request rule on the project bus and the account rules on the default bus', () => {
+  it('puts the request rules on the project bus and the account rules on the default bus', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
-    expect(onBus.map((rule) => rule.EventPattern.source[0]).sort()).toEqual(['portfolio-share-orchestrator', 'portfolio-share-orchestrator']);
+    expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(onBus.map(() => 'portfolio-share-orchestrator'));
+    const requestRules = onBus.filter((rule) => rule.EventPattern['detail-type'].some((type: string) => type.endsWith(' Requested')));
+    expect(requestRules.map((rule) => rule.EventPattern['detail-type'][0]).sort()).toEqual(['Ownership Transfer Requested', 'Portfolio Share Requested']);
     expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
   });
 
@@ -85,12 +93,17 @@ describe('packaged CloudFormation', () => {
     expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
     const audit = resources.ResultEventsToAuditLogRule?.Properties;
     expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
-    expect(audit?.EventPattern['detail-type']).toHaveLength(5);
+    expect([...audit?.EventPattern['detail-type']].sort()).toEqual(Object.keys(RESULT_DETAIL_SCHEMAS).sort());
   });
 
   it('has the HTTP API routes behind IAM authorisation', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
-    expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /shares/{requestId}', 'POST /shares']);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+      'GET /ownership-transfers/{requestId}',
+      'GET /shares/{requestId}',
+      'POST /shares',
+      'PUT /provisioned-products/{id}/owner',
+    ]);
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -129,7 +142,14 @@ describe('member-account role template', () => {
     expect(text).toMatch(/AWS: !Ref HubMemberActionsRoleArn/);
     expect(text).toMatch(/aws:PrincipalOrgID: !Ref OrganizationId/);
     const actions = [...text.matchAll(/^\s+- (servicecatalog:\w+)$/gm)].map((match) => match[1]);
-    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio']);
+    expect(actions).toEqual([
+      'servicecatalog:AcceptPortfolioShare',
+      'servicecatalog:AssociatePrincipalWithPortfolio',
+      'servicecatalog:SearchProvisionedProducts',
+      'servicecatalog:DescribeProvisionedProduct',
+      'servicecatalog:UpdateProvisionedProductProperties',
+      'servicecatalog:DescribeRecord',
+    ]);
   });
 
   it('passes cfn-lint', async () => {
