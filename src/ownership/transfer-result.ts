@@ -55,7 +55,7 @@ const summaryOf = (
       : 'No provisioned product was transferred.';
   }
   const failed = products.filter((product) => product.status === 'FAILED').length;
-  const moved = `${products.length - failed} of ${plural(products.length, 'provisioned product')} in account ${request.accountId} now belong to ${request.ownerArn}`;
+  const moved = `Transferred ${products.length - failed} of ${plural(products.length, 'provisioned product')} in account ${request.accountId} to ${request.ownerArn}`;
   const failedNote = failed > 0 ? `; ${failed} failed` : '';
   const remainingNote = remaining > 0 ? `; ${remaining} more of ${request.fromOwnerArn} remain: send the request again with a new requestId to move them` : '';
   return `${moved}${failedNote}${remainingNote}.`;
