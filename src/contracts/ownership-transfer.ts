@@ -111,9 +111,10 @@ export const OwnershipTransferResultDetail = z
   .strict();
 export type OwnershipTransferResultDetail = z.infer<typeof OwnershipTransferResultDetail>;
 
-export const ownershipTransferDetailType = (outcome: RequestOutcome): DetailType =>
-  outcome === 'SUCCEEDED'
-    ? DetailType.ownershipTransferSucceeded
-    : outcome === 'PARTIALLY_SUCCEEDED'
-      ? DetailType.ownershipTransferPartiallySucceeded
-      : DetailType.ownershipTransferFailed;
+const DETAIL_TYPES: Record<RequestOutcome, DetailType> = {
+  SUCCEEDED: DetailType.ownershipTransferSucceeded,
+  PARTIALLY_SUCCEEDED: DetailType.ownershipTransferPartiallySucceeded,
+  FAILED: DetailType.ownershipTransferFailed,
+};
+
+export const ownershipTransferDetailType = (outcome: RequestOutcome): DetailType => DETAIL_TYPES[outcome];
