@@ -66,3 +66,18 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
     return client;
   };
 };
+
+const sessionsByRole = new Map<string, MemberServiceCatalog>();
+
+/**
+ * The container's member sessions for a role name: kept across invocations like the functions'
+ * other clients, so a warm function reuses credentials instead of assuming the role again.
+ */
+export const sharedMemberServiceCatalog = (sts: STSClient, roleName: string): MemberServiceCatalog => {
+  let sessions = sessionsByRole.get(roleName);
+  if (!sessions) {
+    sessions = memberServiceCatalog({ sts, roleName });
+    sessionsByRole.set(roleName, sessions);
+  }
+  return sessions;
+};

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SharingPolicy } from '../policy/sharing-policy.js';
 import { DetailType, EVENT_SOURCE } from './events.js';
+import { OwnershipTransferRequest } from './ownership-transfer.js';
 import { RESULT_DETAIL_SCHEMAS } from './result-events.js';
 import { ShareRequest } from './share-request.js';
 import { UnshareRequest } from './unshare-request.js';
@@ -34,6 +35,7 @@ export const jsonSchemaFiles = (): Record<string, object> => ({
   },
   [`schemas/events/${fileName(DetailType.shareRequested)}`]: eventSchema(DetailType.shareRequested, ShareRequest),
   [`schemas/events/${fileName(DetailType.unshareRequested)}`]: eventSchema(DetailType.unshareRequested, UnshareRequest),
+  [`schemas/events/${fileName(DetailType.ownershipTransferRequested)}`]: eventSchema(DetailType.ownershipTransferRequested, OwnershipTransferRequest),
   ...Object.fromEntries(
     Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [`schemas/events/${fileName(detailType)}`, eventSchema(detailType, schema)]),
   ),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { DetailType } from './events.js';
 import { AccountId, ShareTarget } from './identifiers.js';
+import { OwnershipTransferResultDetail } from './ownership-transfer.js';
+import { RequestFailure, RequestOutcome } from './outcomes.js';
+
+export { RequestFailure, RequestOutcome as ShareOutcome };
 
 export const AccountFailure = z.object({
   accountId: AccountId,
@@ -9,15 +13,6 @@ export const AccountFailure = z.object({
 });
 export type AccountFailure = z.infer<typeof AccountFailure>;
 
-/** Why a whole request failed (validation, access disabled, an unexpected error). */
-export const RequestFailure = z.object({
-  error: z.string().min(1),
-  message: z.string(),
-});
-export type RequestFailure = z.infer<typeof RequestFailure>;
-
-export const ShareOutcome = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']);
-export type ShareOutcome = z.infer<typeof ShareOutcome>;
 
 /**
  * The detail of `Portfolio Share Succeeded | Partially Succeeded | Failed`.
@@ -26,7 +21,7 @@ export type ShareOutcome = z.infer<typeof ShareOutcome>;
 export const ShareResultDetail = z
   .object({
     requestId: z.string().min(1),
-    outcome: ShareOutcome,
+    outcome: RequestOutcome,
     portfolioId: z.string().nullable(),
     target: ShareTarget.nullable(),
     shareToken: z.string().nullable(),
@@ -106,7 +101,7 @@ export const OnboardingResultDetail = z
   .strict();
 export type OnboardingResultDetail = z.infer<typeof OnboardingResultDetail>;
 
-export const shareDetailType = (outcome: ShareOutcome): DetailType =>
+export const shareDetailType = (outcome: RequestOutcome): DetailType =>
   outcome === 'SUCCEEDED'
     ? DetailType.shareSucceeded
     : outcome === 'PARTIALLY_SUCCEEDED'
@@ -128,4 +123,7 @@ export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.onboardingFailed]: OnboardingResultDetail,
   [DetailType.unshareSucceeded]: UnshareResultDetail,
   [DetailType.unshareFailed]: UnshareResultDetail,
+  [DetailType.ownershipTransferSucceeded]: OwnershipTransferResultDetail,
+  [DetailType.ownershipTransferPartiallySucceeded]: OwnershipTransferResultDetail,
+  [DetailType.ownershipTransferFailed]: OwnershipTransferResultDetail,
 } as const;

@@ -1,9 +1,11 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { randomUUID } from 'node:crypto';
 import { ShareRequest } from '../contracts/share-request.js';
 import { toShareWorkflowInput } from '../intake/share-intake.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
-import type { ApiResponse } from './api.js';
-import { acceptWorkflowRequest, describeWorkflowRequest } from './workflow-requests.js';
+import { parseWith } from '../validation.js';
+import { type ApiResponse, parseJsonBody } from './api.js';
+import { acceptWorkflowRequest, describeWorkflowRequest } from './workflow-api.js';
 
 export interface ShareApiDependencies {
   sfn: SFNClient;
@@ -12,15 +14,17 @@ export interface ShareApiDependencies {
 }
 
 /** `POST /shares`: validates, starts the share workflow under the request id, answers 202. */
-export const createShare = (request: { body?: string; isBase64Encoded?: boolean }, dependencies: ShareApiDependencies): Promise<ApiResponse> =>
-  acceptWorkflowRequest(request, {
-    ...dependencies,
-    schema: ShareRequest,
-    toInput: (shareRequest, requestId) => toShareWorkflowInput(shareRequest, requestId, 'api', dependencies.policy),
-  });
+export const createShare = async (
+  request: { body?: string; isBase64Encoded?: boolean },
+  dependencies: ShareApiDependencies,
+): Promise<ApiResponse> => {
+  const shareRequest = parseWith(ShareRequest, parseJsonBody(request.body, request.isBase64Encoded), 'request body');
+  const requestId = shareRequest.requestId ?? randomUUID();
+  return acceptWorkflowRequest(dependencies, requestId, toShareWorkflowInput(shareRequest, requestId, 'api', dependencies.policy));
+};
 
 /** `GET /shares/{requestId}`: the execution's status and, once it ended, the result it reported. */
 export const getShare = (
   requestIdParameter: string | undefined,
   dependencies: Pick<ShareApiDependencies, 'sfn' | 'stateMachineArn'>,
-): Promise<ApiResponse> => describeWorkflowRequest(requestIdParameter, { ...dependencies, noun: 'share request' });
+): Promise<ApiResponse> => describeWorkflowRequest(dependencies, requestIdParameter, 'share request');

@@ -2,7 +2,8 @@ import { publishResult } from '../events/publish-result.js';
 import { rejectedOnboardingResult } from '../onboarding/onboarding-result.js';
 import { ValidationError, parseWith } from '../validation.js';
 import { EventEnvelope, accountFromEvent } from './account-events.js';
-import type { IntakeDependencies, IntakeOutcome } from './share-intake.js';
+import type { IntakeOutcome } from './request-event.js';
+import type { IntakeDependencies } from './share-intake.js';
 import { startWorkflow } from './start-workflow.js';
 
 /**

@@ -1,7 +1,7 @@
 import { UnshareRequest, type UnshareWorkflowInput } from '../contracts/unshare-request.js';
 import { rejectedUnshareResult } from '../unshare/unshare-result.js';
 import { parseWith } from '../validation.js';
-import { type IntakeOutcome, type WorkflowIntakeDependencies, takeRequestEvent } from './share-intake.js';
+import { type IntakeOutcome, type RequestEventDependencies, takeRequestEvent } from './request-event.js';
 
 /** Turns a valid unshare request into the unshare workflow's input. */
 export const toUnshareWorkflowInput = (
@@ -13,7 +13,7 @@ export const toUnshareWorkflowInput = (
 /** A `Portfolio Unshare Requested` event; an invalid one ends in a `Portfolio Unshare Failed` event that names the field. */
 export const takeUnshareRequestEvent = (
   event: { id: string; detail: unknown },
-  dependencies: WorkflowIntakeDependencies,
+  dependencies: RequestEventDependencies,
 ): Promise<IntakeOutcome> =>
   takeRequestEvent(
     event,

@@ -6,9 +6,9 @@ import {
   AccountFailure,
   type RequestFailure,
   ShareResultDetail,
-  type ShareOutcome,
   shareDetailType,
 } from '../contracts/result-events.js';
+import { outcomeOf } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/workflow-input.js';
 import { ShareProgress } from './share-progress.js';
 
@@ -50,9 +50,6 @@ export interface ResultEvent<D> {
   detailType: DetailType;
   detail: D;
 }
-
-const outcomeOf = (shared: number, failed: number, failure: RequestFailure | null): ShareOutcome =>
-  failure || (failed > 0 && shared === 0) ? 'FAILED' : failed > 0 ? 'PARTIALLY_SUCCEEDED' : 'SUCCEEDED';
 
 const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => ({
   detailType: shareDetailType(detail.outcome),

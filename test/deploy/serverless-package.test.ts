@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RESULT_DETAIL_SCHEMAS } from '../../src/contracts/result-events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -29,7 +30,7 @@ beforeAll(async () => {
 describe('packaged CloudFormation', () => {
   it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'UnsharePortfolioStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'TransferOwnershipStateMachine', 'UnsharePortfolioStateMachine']);
     const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
     expect(share).toContain('EvaluateShareLambdaFunction');
     expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
@@ -39,6 +40,10 @@ describe('packaged CloudFormation', () => {
     expect(unshare).toContain('FindStillVisibleLambdaFunction');
     expect(unshare).toContain('arn:aws:states:::aws-sdk:servicecatalog:deletePortfolioShare');
     expect(unshare).not.toMatch(/\$\{\w+(FunctionArn|EventBusName)\}/);
+    const transfer = JSON.stringify(machines.TransferOwnershipStateMachine?.Properties.DefinitionString);
+    expect(transfer).toContain('RequestOwnerChangesLambdaFunction');
+    expect(transfer).not.toMatch(/\$\{\w+FunctionArn\}/);
+    expect(machines.TransferOwnershipStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['TransferOwnershipRole', 'Arn'] });
   });
 
   it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {
@@ -46,6 +51,7 @@ describe('packaged CloudFormation', () => {
     const expected = [
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Unshare Requested'] },
+      { source: ['portfolio-share-orchestrator'], 'detail-type': ['Ownership Transfer Requested'] },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS Service Event via CloudTrail'],
@@ -80,7 +86,13 @@ describe('packaged CloudFormation', () => {
   it('puts the request rules on the project bus and the account rules on the default bus', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
-    expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(Array(3).fill('portfolio-share-orchestrator'));
+    expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(onBus.map(() => 'portfolio-share-orchestrator'));
+    const requestRules = onBus.filter((rule) => rule.EventPattern['detail-type'].some((type: string) => type.endsWith(' Requested')));
+    expect(requestRules.map((rule) => rule.EventPattern['detail-type'][0]).sort()).toEqual([
+      'Ownership Transfer Requested',
+      'Portfolio Share Requested',
+      'Portfolio Unshare Requested',
+    ]);
     expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
   });
 
@@ -90,8 +102,7 @@ describe('packaged CloudFormation', () => {
     expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
     const audit = resources.ResultEventsToAuditLogRule?.Properties;
     expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
-    expect(audit?.EventPattern['detail-type']).toEqual(expect.arrayContaining(['Portfolio Unshare Succeeded', 'Portfolio Unshare Failed']));
-    expect(audit?.EventPattern['detail-type']).toHaveLength(7);
+    expect([...audit?.EventPattern['detail-type']].sort()).toEqual(Object.keys(RESULT_DETAIL_SCHEMAS).sort());
   });
 
   it('has the HTTP API routes behind IAM authorisation', () => {
@@ -100,12 +111,14 @@ describe('packaged CloudFormation', () => {
       'DELETE /shares',
       'GET /accounts/{accountId}/portfolios',
       'GET /organizations-access',
+      'GET /ownership-transfers/{requestId}',
       'GET /portfolios/{portfolioId}/access',
       'GET /portfolios/{portfolioId}/shares',
       'GET /shares/{requestId}',
       'GET /unshares/{requestId}',
       'POST /shares',
       'PUT /organizations-access',
+      'PUT /provisioned-products/{id}/owner',
     ]);
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
@@ -145,7 +158,15 @@ describe('member-account role template', () => {
     expect(text).toMatch(/- \[!Ref HubMemberActionsRoleArn, !Ref HubAccountPortfoliosRoleArn\]\n\s+- !Ref HubMemberActionsRoleArn/);
     expect(text).toMatch(/aws:PrincipalOrgID: !Ref OrganizationId/);
     const actions = [...text.matchAll(/^\s+- (servicecatalog:\w+)$/gm)].map((match) => match[1]);
-    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:ListAcceptedPortfolioShares']);
+    expect(actions).toEqual([
+      'servicecatalog:AcceptPortfolioShare',
+      'servicecatalog:AssociatePrincipalWithPortfolio',
+      'servicecatalog:ListAcceptedPortfolioShares',
+      'servicecatalog:SearchProvisionedProducts',
+      'servicecatalog:DescribeProvisionedProduct',
+      'servicecatalog:UpdateProvisionedProductProperties',
+      'servicecatalog:DescribeRecord',
+    ]);
   });
 
   it('passes cfn-lint', async () => {

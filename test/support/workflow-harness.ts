@@ -7,12 +7,16 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
 import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
+import { handler as describeOwnerChangeRecords } from '../../functions/describe-owner-change-records.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
 import { handler as findStillVisible } from '../../functions/find-still-visible.js';
+import { handler as findProvisionedProducts } from '../../functions/find-provisioned-products.js';
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
+import { handler as requestOwnerChanges } from '../../functions/request-owner-changes.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
+import { handler as summariseOwnershipTransfer } from '../../functions/summarise-ownership-transfer.js';
 import { handler as summariseShare } from '../../functions/summarise-share.js';
 import { handler as summariseUnshare } from '../../functions/summarise-unshare.js';
 
@@ -29,6 +33,10 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   findPortfolioShare,
   findStillVisible,
   summariseUnshare,
+  findProvisionedProducts,
+  requestOwnerChanges,
+  describeOwnerChangeRecords,
+  summariseOwnershipTransfer,
 } as unknown as Record<string, LambdaFunction>;
 
 export const definition = (file: string): Machine =>

@@ -7,11 +7,25 @@ const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const simulatedMs = z.number().int().min(0);
 const tagText = z.string().min(1).max(256);
 
+const fixtureProvisionedProductSchema = z
+  .object({
+    id: z.string().regex(/^pp-[a-z0-9]{13}$/, 'must look like pp-abcdefghij123').optional(),
+    accountId,
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be a provisioned product name (letters, digits, . _ -, at most 128)'),
+    /** An IAM user or role of `accountId`: it owns the product, as if it had launched it. */
+    ownerArn: z.string().min(1).max(1024),
+  })
+  .strict();
+
+export type FixtureProvisionedProduct = z.output<typeof fixtureProvisionedProductSchema>;
+
 const fixtureProductSchema = z
   .object({
     id: z.string().regex(/^prod-[a-z0-9]{13}$/, 'must look like prod-abcdefghij123').optional(),
     name: z.string().min(1).max(8191),
     owner: z.string().min(1).max(8191),
+    /** Already launched in accounts, with a SUCCEEDED PROVISION_PRODUCT record at start. */
+    provisionedProducts: z.array(fixtureProvisionedProductSchema).default([]),
   })
   .strict();
 
@@ -73,6 +87,12 @@ export const knobsSchema = z
     accessChangeMs: simulatedMs.default(2000),
     provisioningMs: simulatedMs.default(3000),
     recordCompletionMs: simulatedMs.default(500),
+    /**
+     * Roles whose IAM policy allows the provisioned-product actions with no servicecatalog:userLevel or
+     * roleLevel condition, which AWS treats as account level: their sessions see and manage every
+     * provisioned product and record of their account, as the account root does.
+     */
+    accountLevelRoles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')).default(['OrganizationAccountAccessRole']),
     shareErrors: shareErrorsSchema.prefault({}),
     quotas: quotasSchema.prefault({}),
   })

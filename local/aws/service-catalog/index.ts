@@ -11,7 +11,11 @@
  *       description: Approved VPC patterns   # optional
  *       ownerAccountId: "111111111111"  # optional; default the management account
  *       products:                       # each gets one provisioning artifact named v1
- *         - { id: prod-abcdefghij123, name: Standard VPC, owner: Platform team }   # id optional
+ *         - id: prod-abcdefghij123      # optional
+ *           name: Standard VPC
+ *           owner: Platform team
+ *           provisionedProducts:        # optional: launched already (SUCCEEDED), owned by an IAM user or role of the account
+ *             - { id: pp-abcdefghij123, accountId: "333333333333", name: team-vpc, ownerArn: "arn:aws:iam::333333333333:user/jordan" }   # id optional
  *       principals:                     # the owner account's associations
  *         - { type: IAM_PATTERN, arn: "arn:aws:iam:::role/Developer*" }
  *         - { type: IAM, arn: "arn:aws:iam::111111111111:role/Admin" }
@@ -28,6 +32,7 @@
  *   accessChangeMs: 2000               # UNDER_CHANGE after Enable/DisableAWSOrganizationsAccess
  *   provisioningMs: 3000               # ProvisionProduct record IN_PROGRESS → SUCCEEDED
  *   recordCompletionMs: 500            # UpdateProvisionedProductProperties record
+ *   accountLevelRoles: [OrganizationAccountAccessRole]   # role sessions with account-level access to provisioned products
  *   shareErrors:
  *     throttleFraction: 0              # 0..1: recipients failing with ThrottlingException in each share action (seeded)
  *     throttleAccounts: []             # accounts failing with ThrottlingException ...

@@ -13,6 +13,7 @@ import { ServiceCatalogConfigError, limitExceeded, resourceInUse, resourceNotFou
 import type { IdGenerator } from './ids.js';
 import { paginate } from './paging.js';
 import { checkPrincipalArn } from './principals.js';
+import { loadProvisionedProduct } from './provisioning.js';
 import {
   operation,
   toEpochSeconds,
@@ -260,6 +261,7 @@ export function loadFixture(
       };
       state.products.set(product.id, product);
       portfolio.productIds.add(product.id);
+      for (const provisioned of fixtureProduct.provisionedProducts) loadProvisionedProduct(state, ids, where, portfolio, product, provisioned, now);
     }
     const associations = new Map<string, 'IAM' | 'IAM_PATTERN'>();
     for (const principal of entry.principals) {

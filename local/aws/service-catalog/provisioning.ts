@@ -1,7 +1,9 @@
 // Provisioned products and their records, with AWS's ownership rules: the owner (an IAM user or role
 // of the account) sees and changes a provisioned product; after an OWNER change the new owner sees all
 // of its records while the previous owner keeps only the records from its own time in ListRecordHistory.
-// The account root acts as the account's administrator and sees everything in the account.
+// Account-level callers act as the account's administrators and see everything in the account: the
+// account root, and sessions of the roles the `accountLevelRoles` knob names (an IAM policy without a
+// servicecatalog:userLevel / roleLevel condition is account level in AWS).
 import type {
   AccessLevelFilter,
   DescribeProvisionedProductInput,
@@ -12,9 +14,11 @@ import type {
   UpdateProvisionedProductPropertiesInput,
 } from '@aws-sdk/client-service-catalog';
 import type { Caller } from '../contract.js';
-import { duplicateResource, invalidParameters, invalidState, resourceNotFound } from './errors.js';
+import type { FixtureProvisionedProduct } from './config.js';
+import { ServiceCatalogConfigError, duplicateResource, invalidParameters, invalidState, resourceNotFound } from './errors.js';
 import { paginate } from './paging.js';
 import { effectivePrincipals } from './principals.js';
+import type { IdGenerator } from './ids.js';
 import {
   operation,
   toEpochSeconds,
@@ -25,6 +29,7 @@ import {
   type RecordEntry,
   type RecordType,
   type Scope,
+  type ServiceCatalogState,
 } from './state.js';
 import { accessOf, hasUse } from './visibility.js';
 
@@ -164,10 +169,17 @@ function provisionedDetail(scope: Scope, provisioned: ProvisionedProduct): Recor
   };
 }
 
-/** The owner of a provisioned product, and the account root, may see and change it. */
+/** servicecatalog:accountLevel: the account root, or a session of a role whose IAM policy grants account-level access. */
+function hasAccountLevelAccess(scope: Scope): boolean {
+  if (isAccountRoot(scope.caller)) return true;
+  const roleName = ASSUMED_ROLE.exec(scope.caller.arn)?.[2];
+  return roleName !== undefined && scope.knobs.accountLevelRoles.includes(roleName);
+}
+
+/** The owner of a provisioned product, and account-level callers of its account, may see and change it. */
 function canManage(scope: Scope, provisioned: ProvisionedProduct): boolean {
   if (provisioned.accountId !== scope.caller.accountId) return false;
-  return isAccountRoot(scope.caller) || sameIdentity(provisioned.ownerArn, scope.caller.arn);
+  return hasAccountLevelAccess(scope) || sameIdentity(provisioned.ownerArn, scope.caller.arn);
 }
 
 function managedProvisionedProduct(scope: Scope, id: string): ProvisionedProduct {
@@ -362,9 +374,20 @@ const searchProvisionedProducts = operation<SearchProvisionedProductsInput>((inp
   };
 });
 
+/** IAM user and role names (1-64 of letters, digits, + = , . @ _ -) and STS session names (2-64 of the same). */
+const OWNER_NAME = /^[\w+=,.@-]{1,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/** OWNER takes an IAM user, IAM role or STS assumed-role ARN of the product's own account. */
 function checkOwnerArn(arn: string, accountId: string): void {
   const identity = identityOf(arn);
-  if (!identity || identity.kind === 'root' || identity.kind === 'group' || identity.accountId !== accountId) {
+  const session = ASSUMED_ROLE.exec(arn);
+  const wellFormed =
+    identity !== undefined &&
+    (identity.kind === 'user' || identity.kind === 'role') &&
+    OWNER_NAME.test(identity.name) &&
+    (!session || SESSION_NAME.test(arn.slice(arn.lastIndexOf('/') + 1)));
+  if (!wellFormed || identity.accountId !== accountId) {
     throw invalidParameters(`OWNER must be an IAM user, IAM role or STS assumed-role ARN of account ${accountId}: ${arn}`);
   }
 }
@@ -448,6 +471,69 @@ const listRecordHistory = operation<ListRecordHistoryInput>((input, scope) => {
   const page = paginate(records, listing, input.PageToken, input.PageSize);
   return { RecordDetails: page.items.map((record) => recordDetail(record, scope.now)), NextPageToken: page.nextPageToken };
 });
+
+/**
+ * A provisioned product the fixture starts with, launched from `product` through `portfolio` by its
+ * owner before the simulation began: AVAILABLE, its PROVISION_PRODUCT record SUCCEEDED.
+ */
+export function loadProvisionedProduct(
+  state: ServiceCatalogState,
+  ids: IdGenerator,
+  where: string,
+  portfolio: Portfolio,
+  product: Product,
+  entry: FixtureProvisionedProduct,
+  now: number,
+): void {
+  const fail = (reason: string) => new ServiceCatalogConfigError(`${where}: provisioned product ${entry.name}: ${reason}`);
+  try {
+    checkOwnerArn(entry.ownerArn, entry.accountId);
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+  if (entry.id !== undefined && state.provisionedProducts.has(entry.id)) throw fail(`id ${entry.id} is used twice.`);
+  for (const existing of state.provisionedProducts.values()) {
+    if (existing.accountId === entry.accountId && existing.name === entry.name) throw fail(`account ${entry.accountId} already has a provisioned product named ${entry.name}.`);
+  }
+  if (entry.id !== undefined) ids.reserve(entry.id);
+  const artifact = product.artifacts[0];
+  if (!artifact) throw fail(`product ${product.id} has no provisioning artifact.`);
+  const provisioned: ProvisionedProduct = {
+    id: entry.id ?? ids.next('pp'),
+    name: entry.name,
+    accountId: entry.accountId,
+    ownerArn: entry.ownerArn,
+    ownerSessionArn: entry.ownerArn,
+    createdAt: now,
+    availableAt: now,
+    productId: product.id,
+    artifactId: artifact.id,
+    pathId: portfolio.id,
+    provisioningRecordId: '',
+    lastRecordId: '',
+    idempotencyToken: '',
+    tags: [],
+  };
+  const record: RecordEntry = {
+    id: ids.next('rec'),
+    type: 'PROVISION_PRODUCT',
+    accountId: provisioned.accountId,
+    provisionedProductId: provisioned.id,
+    provisionedProductName: provisioned.name,
+    productId: product.id,
+    artifactId: artifact.id,
+    pathId: portfolio.id,
+    createdAt: now,
+    completesAt: now,
+    userArn: entry.ownerArn,
+    ownerArns: [entry.ownerArn],
+    tags: [],
+  };
+  provisioned.provisioningRecordId = record.id;
+  provisioned.lastRecordId = record.id;
+  state.provisionedProducts.set(provisioned.id, provisioned);
+  state.records.set(record.id, record);
+}
 
 export const provisioningOperations: OperationTable = {
   ProvisionProduct: provisionProduct,

@@ -1,32 +1,18 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
-import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import { RequestId } from '../contracts/identifiers.js';
 import { executionArnFor, startWorkflow } from '../intake/start-workflow.js';
 import { parseWith } from '../validation.js';
-import { ApiError, type ApiResponse, parseJsonBody } from './api.js';
+import { ApiError, type ApiResponse } from './api.js';
 
-/** The workflow behind a request route. */
+/** The workflow behind a request route: its state machine, and the Step Functions client to reach it. */
 export interface WorkflowRoute {
   sfn: SFNClient;
   stateMachineArn: string;
 }
 
-/**
- * A request route (`POST /shares`, `DELETE /shares`): validates the JSON body, starts the workflow
- * under the request id (the client's, or a new one), answers 202; a reused id with another body is 409.
- */
-export const acceptWorkflowRequest = async <S extends z.ZodType<{ requestId?: string | undefined }>>(
-  request: { body?: string; isBase64Encoded?: boolean },
-  route: WorkflowRoute & { schema: S; toInput: (request: z.infer<S>, requestId: string) => unknown },
-): Promise<ApiResponse> => {
-  const body = parseWith(route.schema, parseJsonBody(request.body, request.isBase64Encoded), 'request body');
-  const requestId = body.requestId ?? randomUUID();
-  const started = await startWorkflow(route.sfn, {
-    stateMachineArn: route.stateMachineArn,
-    name: requestId,
-    input: route.toInput(body, requestId),
-  });
+/** Starts the workflow under the request id and answers 202; a request id taken by a different request is 409. */
+export const acceptWorkflowRequest = async (route: WorkflowRoute, requestId: string, input: unknown): Promise<ApiResponse> => {
+  const started = await startWorkflow(route.sfn, { stateMachineArn: route.stateMachineArn, name: requestId, input });
   if (started.state === 'conflict') {
     throw new ApiError(409, `requestId ${requestId} is already used by a different request`, { requestId });
   }
@@ -36,11 +22,11 @@ export const acceptWorkflowRequest = async <S extends z.ZodType<{ requestId?: st
   };
 };
 
-/** A status route (`GET /shares/{requestId}`, `GET /unshares/{requestId}`): the execution's status and, once it ended, its result. */
-export const describeWorkflowRequest = async (
-  requestIdParameter: string | undefined,
-  route: WorkflowRoute & { noun: string },
-): Promise<ApiResponse> => {
+/**
+ * The status of the request's execution and, once it ended, the result it reported (a workflow's
+ * output is its result event's detail); an unknown request id is 404, naming `what` was asked for.
+ */
+export const describeWorkflowRequest = async (route: WorkflowRoute, requestIdParameter: string | undefined, what: string): Promise<ApiResponse> => {
   const requestId = parseWith(RequestId, requestIdParameter, 'path parameter requestId');
   try {
     const execution = await route.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnFor(route.stateMachineArn, requestId) }));
@@ -58,7 +44,7 @@ export const describeWorkflowRequest = async (
       },
     };
   } catch (error) {
-    if (error instanceof ExecutionDoesNotExist) throw new ApiError(404, `No ${route.noun} ${requestId}`, { requestId });
+    if (error instanceof ExecutionDoesNotExist) throw new ApiError(404, `No ${what} ${requestId}`, { requestId });
     throw error;
   }
 };

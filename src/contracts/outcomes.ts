@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Why a whole request failed (validation, access disabled, an unexpected error). */
+export const RequestFailure = z.object({
+  error: z.string().min(1),
+  message: z.string(),
+});
+export type RequestFailure = z.infer<typeof RequestFailure>;
+
+/** How a request that acts on many things ended: all of them, some, or none. */
+export const RequestOutcome = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']);
+export type RequestOutcome = z.infer<typeof RequestOutcome>;
+
+/** The outcome of a request that acted on `succeeded + failed` things, or failed as a whole. */
+export const outcomeOf = (succeeded: number, failed: number, failure: RequestFailure | null): RequestOutcome =>
+  failure || (failed > 0 && succeeded === 0) ? 'FAILED' : failed > 0 ? 'PARTIALLY_SUCCEEDED' : 'SUCCEEDED';

@@ -1,0 +1,111 @@
+import { DescribeRecordCommand, type ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { MemberServiceCatalog } from '../aws/member-session.js';
+import { mapWithConcurrency } from '../concurrency.js';
+import { OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
+import { describeError } from '../errors.js';
+import { ProductRef } from './find-products.js';
+
+/** Record statuses that are not final yet (the Service Catalog model's RecordStatus). */
+const PENDING_STATUSES = new Set(['CREATED', 'IN_PROGRESS', 'IN_PROGRESS_IN_ERROR']);
+
+export const isPendingStatus = (status: string | undefined): boolean => status !== undefined && PENDING_STATUSES.has(status);
+
+/** A product on its way to a new owner: its record, the record's status, and the error when it failed. */
+export const ProductProgress = ProductRef.extend({
+  recordId: z.string().nullable().default(null),
+  status: z.string().optional(),
+  error: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ProductProgress = z.output<typeof ProductProgress>;
+
+/** One batch of products of one transfer: the input of the owner-change functions. */
+export const OwnerChangeBatch = z.object({
+  request: OwnershipTransferWorkflowInput,
+  products: z.array(ProductProgress).min(1),
+});
+export type OwnerChangeBatch = z.input<typeof OwnerChangeBatch>;
+
+export interface OwnerChangeProgress {
+  products: ProductProgress[];
+  /** Whether a record has not reached a final status yet: the state machine waits and asks again. */
+  pending: boolean;
+}
+
+export interface OwnerChangeDependencies {
+  memberServiceCatalog: MemberServiceCatalog;
+  /** Calls in flight at once inside one invocation. */
+  concurrency?: number;
+}
+
+/**
+ * The IdempotencyToken of one product's owner change in one request: the same on every retry (of the
+ * function, the state, or a redelivered request), so Service Catalog answers a repeat with the first
+ * record instead of applying it twice. Hashed to fit the token's 128 characters and pattern.
+ */
+export const idempotencyTokenFor = (requestId: string, provisionedProductId: string): string =>
+  createHash('sha256').update(`${requestId}\n${provisionedProductId}`).digest('hex');
+
+const progressOf = (products: ProductProgress[]): OwnerChangeProgress => ({
+  products,
+  pending: products.some((product) => isPendingStatus(product.status)),
+});
+
+const withinBatch = async (
+  raw: OwnerChangeBatch,
+  dependencies: OwnerChangeDependencies,
+  change: (client: ServiceCatalogClient, product: ProductProgress, request: OwnershipTransferWorkflowInput) => Promise<ProductProgress>,
+): Promise<OwnerChangeProgress> => {
+  const batch = OwnerChangeBatch.parse(raw);
+  // An unavailable member role fails the whole invocation: the state machine reports the batch.
+  const client = await dependencies.memberServiceCatalog(batch.request.accountId);
+  const products = await mapWithConcurrency(batch.products, dependencies.concurrency ?? 5, (product) => change(client, product, batch.request));
+  return progressOf(products);
+};
+
+/** UpdateProvisionedProductProperties `OWNER` for each product of the batch; a refused product is reported, not thrown. */
+export const requestOwnerChanges = (batch: OwnerChangeBatch, dependencies: OwnerChangeDependencies): Promise<OwnerChangeProgress> =>
+  withinBatch(batch, dependencies, async (client, product, request) => {
+    try {
+      const updated = await client.send(
+        new UpdateProvisionedProductPropertiesCommand({
+          ProvisionedProductId: product.provisionedProductId,
+          ProvisionedProductProperties: { OWNER: request.ownerArn },
+          IdempotencyToken: idempotencyTokenFor(request.requestId, product.provisionedProductId),
+        }),
+      );
+      const status = updated.Status ?? 'CREATED';
+      return {
+        ...product,
+        recordId: updated.RecordId ?? null,
+        status,
+        ...(status === 'FAILED' ? { error: 'RecordFailed', message: `Record ${updated.RecordId ?? ''} ended FAILED` } : {}),
+      };
+    } catch (error) {
+      return { ...product, recordId: null, status: 'FAILED', ...describeError(error) };
+    }
+  });
+
+/** DescribeRecord for each product whose record is not final yet; final ones pass through unchanged. */
+export const describeOwnerChangeRecords = (batch: OwnerChangeBatch, dependencies: OwnerChangeDependencies): Promise<OwnerChangeProgress> =>
+  withinBatch(batch, dependencies, async (client, product) => {
+    if (!isPendingStatus(product.status) || product.recordId === null) return product;
+    try {
+      const { RecordDetail: record } = await client.send(new DescribeRecordCommand({ Id: product.recordId }));
+      const status = record?.Status ?? product.status;
+      if (status !== 'FAILED') return { ...product, status };
+      const errors = record?.RecordErrors ?? [];
+      return {
+        ...product,
+        status,
+        error: errors[0]?.Code || 'RecordFailed',
+        message: errors.map((error) => error.Description).filter(Boolean).join('; ') || `Record ${product.recordId} ended FAILED`,
+      };
+    } catch (error) {
+      // A record just written may not be visible yet: ask again on the next round.
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') return product;
+      return { ...product, status: 'FAILED', ...describeError(error) };
+    }
+  });
