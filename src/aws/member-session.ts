@@ -57,3 +57,15 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
     return client;
   };
 };
+
+const sessionsByRole = new Map<string, MemberServiceCatalog>();
+
+/** The member sessions of one role name, shared by every invocation of the container. */
+export const memberSessionsFor = (sts: STSClient, roleName: string): MemberServiceCatalog => {
+  let sessions = sessionsByRole.get(roleName);
+  if (!sessions) {
+    sessions = memberServiceCatalog({ sts, roleName });
+    sessionsByRole.set(roleName, sessions);
+  }
+  return sessions;
+};

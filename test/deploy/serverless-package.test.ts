@@ -129,7 +129,14 @@ describe('member-account role template', () => {
     expect(text).toMatch(/AWS: !Ref HubMemberActionsRoleArn/);
     expect(text).toMatch(/aws:PrincipalOrgID: !Ref OrganizationId/);
     const actions = [...text.matchAll(/^\s+- (servicecatalog:\w+)$/gm)].map((match) => match[1]);
-    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio']);
+    expect(actions).toEqual([
+      'servicecatalog:AcceptPortfolioShare',
+      'servicecatalog:AssociatePrincipalWithPortfolio',
+      'servicecatalog:RejectPortfolioShare',
+      'servicecatalog:ListAcceptedPortfolioShares',
+    ]);
+    // Only the listing, which has no resource-level permissions, is allowed on every resource.
+    expect(text.match(/Resource: '\*'/g)).toHaveLength(1);
   });
 
   it('passes cfn-lint', async () => {

@@ -9,6 +9,7 @@ import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
 import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
+import { handler as rejectUnentitledShares } from '../../functions/reject-unentitled-shares.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
 import { handler as summariseShare } from '../../functions/summarise-share.js';
@@ -22,6 +23,7 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   summariseShare,
   runMemberActions,
   planOnboarding,
+  rejectUnentitledShares,
   summariseOnboarding,
 } as unknown as Record<string, LambdaFunction>;
 
