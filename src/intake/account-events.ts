@@ -57,9 +57,8 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
   const base = { eventId: event.id, time: event.time };
   if (event.detail.errorCode !== undefined) {
     // CloudTrail records failed calls too; a failed MoveAccount or RemoveAccountFromOrganization changed nothing.
-    throw new ValidationError(`${String(eventName)} failed (${String(event.detail.errorCode)}): the account did not change`, [
-      { path: 'detail.errorCode', message: 'is set: the call failed' },
-    ]);
+    const message = `is ${String(event.detail.errorCode)}: the call failed, so the account did not change`;
+    throw new ValidationError(`Invalid ${String(eventName)} event: detail.errorCode: ${message}`, [{ path: 'detail.errorCode', message }]);
   }
   if (event.source === 'aws.organizations') {
     switch (eventName) {
