@@ -1,30 +1,12 @@
-import {
-  DescribePortfolioSharesCommand,
-  type DescribePortfolioShareType,
-  type ServiceCatalogClient,
-} from '@aws-sdk/client-service-catalog';
+import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
 import type { KeptShare } from '../contracts/result-events.js';
 import type { UnshareWorkflowInput } from '../contracts/unshare-request.js';
 import type { AccountPlacement, Entitlement } from '../policy/entitlements.js';
-
-/** DescribePortfolioShares type per policy target type (ACCOUNT is an organization member account). */
-const SHARE_TYPE: Record<ShareTarget['type'], DescribePortfolioShareType> = {
-  ORGANIZATION: 'ORGANIZATION',
-  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
-  ACCOUNT: 'ORGANIZATION_MEMBER_ACCOUNT',
-  EXTERNAL_ACCOUNT: 'ACCOUNT',
-};
+import { type ExistingShare, describeShares } from '../share/portfolio-shares.js';
 
 /** The target types whose recipient is exactly one account. */
 export const ACCOUNT_LEVEL_TYPES = ['ACCOUNT', 'EXTERNAL_ACCOUNT'] as const satisfies ShareTarget['type'][];
-
-export interface ExistingShare {
-  portfolioId: string;
-  target: ShareTarget;
-  /** Organization shares count as accepted; an account share only once its recipient accepted it. */
-  accepted: boolean;
-}
 
 /** Lists a portfolio's shares of one target type (all pages). */
 export type ShareLister = (portfolioId: string, type: ShareTarget['type']) => Promise<ExistingShare[]>;
@@ -32,40 +14,28 @@ export type ShareLister = (portfolioId: string, type: ShareTarget['type']) => Pr
 /** A ShareLister that asks Service Catalog once per portfolio and type, however often a plan looks. */
 export const shareLister = (serviceCatalog: ServiceCatalogClient): ShareLister => {
   const listed = new Map<string, Promise<ExistingShare[]>>();
-  const list = async (portfolioId: string, type: ShareTarget['type']): Promise<ExistingShare[]> => {
-    const shares: ExistingShare[] = [];
-    let PageToken: string | undefined;
-    do {
-      const page = await serviceCatalog.send(
-        new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: SHARE_TYPE[type], PageToken, PageSize: 100 }),
-      );
-      for (const share of page.PortfolioShareDetails ?? []) {
-        if (!share.PrincipalId) continue;
-        // Organization shares are imported automatically (AWS documents Accepted as always true for them).
-        const accepted = type !== 'EXTERNAL_ACCOUNT' || share.Accepted === true;
-        shares.push({ portfolioId, target: { type, id: share.PrincipalId } as ShareTarget, accepted });
-      }
-      PageToken = page.NextPageToken;
-    } while (PageToken);
-    return shares;
-  };
   return (portfolioId, type) => {
     const key = `${portfolioId}:${type}`;
     let shares = listed.get(key);
     if (!shares) {
-      shares = list(portfolioId, type);
+      shares = describeShares(serviceCatalog, portfolioId, [type]);
       listed.set(key, shares);
     }
     return shares;
   };
 };
 
+/** A share of one of the policy's portfolios whose recipient is exactly the account. */
+export interface AccountLevelShare extends ExistingShare {
+  portfolioId: string;
+}
+
 /** The shares of the given portfolios whose recipient is exactly this account, accepted or not. */
-export const accountLevelShares = async (list: ShareLister, portfolioIds: string[], accountId: string): Promise<ExistingShare[]> => {
-  const shares: ExistingShare[] = [];
+export const accountLevelShares = async (list: ShareLister, portfolioIds: string[], accountId: string): Promise<AccountLevelShare[]> => {
+  const shares: AccountLevelShare[] = [];
   for (const portfolioId of portfolioIds) {
     for (const type of ACCOUNT_LEVEL_TYPES) {
-      shares.push(...(await list(portfolioId, type)).filter((share) => share.target.id === accountId));
+      for (const share of await list(portfolioId, type)) if (share.target.id === accountId) shares.push({ ...share, portfolioId });
     }
   }
   return shares;
@@ -78,7 +48,7 @@ export interface ShareRemovals {
 }
 
 /** The unshare request's id for one of the account's shares: deterministic per account event, portfolio and share type. */
-export const unshareRequestId = (requestId: string, share: Pick<ExistingShare, 'portfolioId' | 'target'>): string =>
+export const unshareRequestId = (requestId: string, share: Pick<AccountLevelShare, 'portfolioId' | 'target'>): string =>
   childRequestId(requestId, `${share.portfolioId}-unshare-${share.target.type.toLowerCase().replace('_', '-')}`);
 
 /**
@@ -90,7 +60,7 @@ export const unshareRequestId = (requestId: string, share: Pick<ExistingShare, '
 export const selectShareRemovals = (
   requestId: string,
   placement: AccountPlacement,
-  shares: ExistingShare[],
+  shares: AccountLevelShare[],
   entitlements: Entitlement[],
 ): ShareRemovals => {
   const entitledBy = new Map(entitlements.map((entitlement) => [entitlement.portfolio.portfolioId, entitlement.entitledBy]));

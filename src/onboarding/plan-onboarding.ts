@@ -5,8 +5,9 @@ import { ShareTarget, childRequestId } from '../contracts/identifiers.js';
 import { KeptShare } from '../contracts/result-events.js';
 import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
 import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
-import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization } from '../policy/entitlements.js';
+import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
+import { givesAccess } from '../share/portfolio-shares.js';
 import { findAccountPlacement } from './account-placement.js';
 import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
 import { RejectionRequest } from './reject-unentitled-shares.js';
@@ -38,13 +39,6 @@ export const OnboardingPlan = z.object({
 });
 export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
-const reaches = (target: ShareTarget, placement: AccountPlacement): boolean =>
-  target.type === 'ORGANIZATION'
-    ? target.id === placement.organizationId
-    : target.type === 'ORGANIZATIONAL_UNIT'
-      ? placement.parentPath.includes(target.id)
-      : target.id === placement.accountId;
-
 /** The existing share of the given kinds that already reaches the account, if any. */
 const coveringShare = async (
   list: ShareLister,
@@ -53,8 +47,7 @@ const coveringShare = async (
   placement: AccountPlacement,
 ): Promise<ShareTarget | undefined> => {
   for (const kind of kinds) {
-    // An account share counts only once accepted; before that the account cannot use it.
-    const covering = (await list(portfolioId, kind)).find((share) => share.accepted && reaches(share.target, placement));
+    const covering = (await list(portfolioId, kind)).find((share) => givesAccess(share) && reaches(share.target, placement));
     if (covering) return covering.target;
   }
   return undefined;
