@@ -7,6 +7,7 @@ import {
   RejectedShare,
   type RemovedShare,
   RequestFailure,
+  UnshareOutcome,
   offboardingDetailType,
   onboardingDetailType,
 } from '../contracts/result-events.js';
@@ -42,11 +43,8 @@ export const RemovalRun = z.object({
   removal: UnshareWorkflowInput,
   unshareExecution: z
     .object({
-      result: z.object({
-        outcome: z.string(),
-        alreadyAbsent: z.boolean().optional(),
-        failure: RequestFailure.nullable().optional(),
-      }),
+      // The Portfolio Unshare Succeeded | Failed detail, of which the removal report keeps these fields.
+      result: z.object({ outcome: UnshareOutcome, alreadyAbsent: z.boolean(), failure: RequestFailure.nullable() }),
     })
     .optional(),
   failure: CaughtError.optional(),
@@ -100,7 +98,7 @@ const toRemovedShare = (run: z.infer<typeof RemovalRun>): RemovedShare => {
     ? caughtErrorToFailure(run.failure)
     : result?.outcome === 'SUCCEEDED'
       ? null
-      : (result?.failure ?? { error: 'PortfolioUnshareFailed', message: `The unshare workflow ended ${result?.outcome ?? 'without a result'}` });
+      : (result?.failure ?? { error: 'PortfolioUnshareFailed', message: 'The unshare workflow failed without naming a cause' });
   return {
     portfolioId: removal.portfolioId,
     target: removal.target,

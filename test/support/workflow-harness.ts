@@ -61,6 +61,15 @@ export interface WorkflowRun {
   entered: string[];
 }
 
+/** A startExecution.sync:2 task that runs the child definition here, failing as Step Functions does when the child fails. */
+const childExecution =
+  (file: string): TaskHandler =>
+  async (input) => {
+    const child = await runWorkflow(file, (input as { Input: unknown }).Input);
+    if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
+    return { Status: 'SUCCEEDED', Output: child.output };
+  };
+
 /** Runs a real ASL file on aws-local-stepfunctions, Task states bound to the real handlers, no waiting. */
 export const runWorkflow = async (
   file: string,
@@ -70,11 +79,8 @@ export const runWorkflow = async (
   const machine = definition(file);
   // A nested startExecution.sync:2 runs the child definition here too, unless the test replaces it.
   const overrides: Record<string, TaskHandler> = {
-    'Share portfolio with entitled target': async (input) => {
-      const child = await runWorkflow('share-portfolio.asl.json', (input as { Input: unknown }).Input);
-      if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
-      return { Status: 'SUCCEEDED', Output: child.output };
-    },
+    'Share portfolio with entitled target': childExecution('share-portfolio.asl.json'),
+    'Unshare portfolio from the account': childExecution('unshare-portfolio.asl.json'),
     ...options.overrides,
   };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
