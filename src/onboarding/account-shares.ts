@@ -42,9 +42,11 @@ export const accountLevelShares = async (list: ShareLister, portfolioIds: string
 };
 
 export interface ShareRemovals {
-  /** Inputs of the unshare workflow, one per share to remove. */
+  /** Inputs of the unshare workflow, one per share the hub removes. */
   removals: UnshareWorkflowInput[];
   kept: KeptShare[];
+  /** Unentitled account shares left for the member account to reject (settings.rejectUnentitledShares). */
+  toReject: AccountLevelShare[];
 }
 
 /** The unshare request's id for one of the account's shares: deterministic per account event, portfolio and share type. */
@@ -55,25 +57,29 @@ export const unshareRequestId = (requestId: string, share: Pick<AccountLevelShar
  * Sorts the account's account-level shares into those its placement still entitles it to and those
  * to remove. A member account keeps every share of an entitled portfolio; outside the organization
  * an organization-member-account share reaches nothing, so only account shares of portfolios that
- * an EXTERNAL_ACCOUNT target names can stay.
+ * an EXTERNAL_ACCOUNT target names can stay. When the member account rejects unentitled shares
+ * itself, its unentitled account shares are left to it, so that the hub and the account do not
+ * both act on one share.
  */
 export const selectShareRemovals = (
   requestId: string,
   placement: AccountPlacement,
   shares: AccountLevelShare[],
   entitlements: Entitlement[],
+  options: { memberRejects: boolean },
 ): ShareRemovals => {
   const entitledBy = new Map(entitlements.map((entitlement) => [entitlement.portfolio.portfolioId, entitlement.entitledBy]));
-  const removals: UnshareWorkflowInput[] = [];
-  const kept: KeptShare[] = [];
+  const result: ShareRemovals = { removals: [], kept: [], toReject: [] };
   for (const share of shares) {
     const entitlement = entitledBy.get(share.portfolioId);
     const reachesAccount = placement.organizationId !== null || share.target.type === 'EXTERNAL_ACCOUNT';
     if (entitlement && reachesAccount) {
-      kept.push({ portfolioId: share.portfolioId, target: share.target, entitledBy: entitlement });
+      result.kept.push({ portfolioId: share.portfolioId, target: share.target, entitledBy: entitlement });
+    } else if (options.memberRejects && share.target.type === 'EXTERNAL_ACCOUNT') {
+      result.toReject.push(share);
     } else {
-      removals.push({ requestId: unshareRequestId(requestId, share), portfolioId: share.portfolioId, target: share.target, origin: 'account-change' });
+      result.removals.push({ requestId: unshareRequestId(requestId, share), portfolioId: share.portfolioId, target: share.target, origin: 'account-change' });
     }
   }
-  return { removals, kept };
+  return result;
 };

@@ -123,9 +123,10 @@ export const planOnboarding = async (
   if (member) {
     for (const entitlement of entitlements) portfolios.push(await planPortfolio(request, entitlement, placement, list, policy));
   }
+  const memberRejects = member && policy.settings.rejectUnentitledShares;
   const policyPortfolioIds = policy.portfolios.map((portfolio) => portfolio.portfolioId);
   const shares = await accountLevelShares(list, policyPortfolioIds, request.accountId);
-  const { removals, kept } = selectShareRemovals(request.requestId, placement, shares, entitlements);
+  const { removals, kept, toReject } = selectShareRemovals(request.requestId, placement, shares, entitlements, { memberRejects });
 
   return {
     accountId: placement.accountId,
@@ -134,14 +135,14 @@ export const planOnboarding = async (
     portfolios,
     removals,
     keptShares: kept,
-    rejection:
-      member && policy.settings.rejectUnentitledShares
-        ? {
-            accountId: request.accountId,
-            memberRoleName: request.memberRoleName,
-            entitledPortfolioIds: entitlements.map((entitlement) => entitlement.portfolio.portfolioId),
-            removedByHubPortfolioIds: [...new Set(removals.map((removal) => removal.portfolioId))],
-          }
-        : null,
+    rejection: memberRejects
+      ? {
+          accountId: request.accountId,
+          memberRoleName: request.memberRoleName,
+          entitledPortfolioIds: entitlements.map((entitlement) => entitlement.portfolio.portfolioId),
+          // The member account cannot list offers it has not accepted; the hub can, for its own portfolios.
+          pendingPortfolioIds: [...new Set(toReject.filter((share) => !share.accepted).map((share) => share.portfolioId))],
+        }
+      : null,
   };
 };

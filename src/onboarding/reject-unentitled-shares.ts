@@ -9,21 +9,21 @@ import { AccountId } from '../contracts/identifiers.js';
 import type { RejectedShare } from '../contracts/result-events.js';
 import { describeError } from '../errors.js';
 
-/** What the member account must leave alone when it rejects unentitled imported shares. */
+/** What the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
 export const RejectionRequest = z.object({
   accountId: AccountId,
   memberRoleName: z.string().min(1),
-  /** Portfolios the policy entitles the account to. */
+  /** Portfolios the policy entitles the account to: never rejected. */
   entitledPortfolioIds: z.array(z.string()),
-  /** Portfolios whose shares to the account the hub removes in the same run: rejecting them too would race that removal. */
-  removedByHubPortfolioIds: z.array(z.string()),
+  /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
+  pendingPortfolioIds: z.array(z.string()),
 });
 export type RejectionRequest = z.infer<typeof RejectionRequest>;
 
-/** The imported portfolios to reject: neither entitled nor being removed by the hub. */
-export const selectRejections = (importedPortfolioIds: string[], request: RejectionRequest): string[] => {
-  const leaveAlone = new Set([...request.entitledPortfolioIds, ...request.removedByHubPortfolioIds]);
-  return [...new Set(importedPortfolioIds)].filter((portfolioId) => !leaveAlone.has(portfolioId));
+/** The portfolios to reject: accepted imports and pending offers the policy does not entitle the account to. */
+export const selectRejections = (acceptedPortfolioIds: string[], request: RejectionRequest): string[] => {
+  const entitled = new Set(request.entitledPortfolioIds);
+  return [...new Set([...acceptedPortfolioIds, ...request.pendingPortfolioIds])].filter((portfolioId) => !entitled.has(portfolioId));
 };
 
 /** The portfolios the account imported through account shares and accepted (all pages). */
@@ -39,10 +39,10 @@ export const acceptedImportedPortfolios = async (client: ServiceCatalogClient): 
 };
 
 /**
- * In the member account, rejects (RejectPortfolioShare, IMPORTED) every accepted imported share the
- * policy does not entitle the account to. A share that is gone by the time it is rejected (its owner
- * unshared it meanwhile) counts as rejected. An unavailable member role is thrown, for the state
- * machine to retry; a failed rejection is reported per portfolio.
+ * In the member account, rejects (RejectPortfolioShare, IMPORTED) every account share, accepted or
+ * offered, that the policy does not entitle the account to. A share that is gone by the time it is
+ * rejected (its owner unshared it meanwhile) counts as rejected. An unavailable member role is
+ * thrown, for the state machine to retry; a failed rejection is reported per portfolio.
  */
 export const rejectUnentitledShares = async (
   input: RejectionRequest,

@@ -153,17 +153,26 @@ describe('which account-level shares an account event removes', () => {
     await expect(planOnboarding(request('MEMBER', 'MoveAccount'), clients())).rejects.toMatchObject({ name: 'ChildNotFoundException' });
   });
 
-  it('plans a rejection for a member account only when the policy asks for it', async () => {
+  it('leaves unentitled account shares to the member account when it rejects them, and removes the rest from the hub', async () => {
     placeIn(SANDBOX);
-    shares({ [PIPELINES]: { ACCOUNT: [{ PrincipalId: ACCOUNT, Accepted: true }] } });
+    shares({
+      [PIPELINES]: { ACCOUNT: [{ PrincipalId: ACCOUNT, Accepted: false }], ORGANIZATION_MEMBER_ACCOUNT: [{ PrincipalId: ACCOUNT }] },
+      [PARTNERS]: { ACCOUNT: [{ PrincipalId: ACCOUNT, Accepted: false }] },
+    });
 
-    expect((await planOnboarding(request('MEMBER', 'MoveAccount'), clients())).rejection).toBeNull();
+    const hubOnly = await planOnboarding(request('MEMBER', 'MoveAccount'), clients());
+    expect(hubOnly.rejection).toBeNull();
+    expect(hubOnly.removals.map((removal) => removal.target.type)).toEqual(['ACCOUNT', 'EXTERNAL_ACCOUNT']);
+
     const plan = await planOnboarding(request('MEMBER', 'MoveAccount'), clients(parsePolicy(policyText('settings: { rejectUnentitledShares: true }'))));
+    // An organization-member-account share cannot be rejected as IMPORTED: the hub still removes it.
+    expect(plan.removals.map((removal) => [removal.portfolioId, removal.target.type])).toEqual([[PIPELINES, 'ACCOUNT']]);
     expect(plan.rejection).toEqual({
       accountId: ACCOUNT,
       memberRoleName: 'PortfolioShareMemberRole',
       entitledPortfolioIds: [PARTNERS, NETWORKING],
-      removedByHubPortfolioIds: [PIPELINES],
+      // The offer of the entitled partner portfolio stays, for the member actions to accept.
+      pendingPortfolioIds: [PIPELINES],
     });
   });
 
@@ -183,22 +192,22 @@ describe('which account-level shares an account event removes', () => {
       { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT } as const, accepted: true },
       { portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } as const, accepted: false },
     ];
-    const { removals, kept } = selectShareRemovals('event-1', placement, existing, entitlementsFor(policy, placement));
+    const { removals, kept } = selectShareRemovals('event-1', placement, existing, entitlementsFor(policy, placement), { memberRejects: false });
     expect(removals.map((removal) => removal.requestId)).toEqual([
       'event-1-port-pipelines0001-unshare-account',
       'event-1-port-pipelines0001-unshare-external-account',
     ]);
     expect(kept).toEqual([]);
-    expect(selectShareRemovals('event-1', outsideOrganization(ACCOUNT), existing, []).removals).toHaveLength(2);
+    expect(selectShareRemovals('event-1', outsideOrganization(ACCOUNT), existing, [], { memberRejects: false }).removals).toHaveLength(2);
   });
 });
 
 describe('member-side rejection of unentitled shares', () => {
-  const rejection = { accountId: ACCOUNT, memberRoleName: 'PortfolioShareMemberRole', entitledPortfolioIds: [NETWORKING], removedByHubPortfolioIds: [PIPELINES] };
+  const rejection = { accountId: ACCOUNT, memberRoleName: 'PortfolioShareMemberRole', entitledPortfolioIds: [NETWORKING], pendingPortfolioIds: [PIPELINES] };
   const member = () => ({ memberServiceCatalog: async () => new ServiceCatalogClient({}) });
 
-  it('selects imported portfolios neither entitled nor being removed by the hub', () => {
-    expect(selectRejections([NETWORKING, PIPELINES, 'port-vendor000001', 'port-vendor000001'], rejection)).toEqual(['port-vendor000001']);
+  it('selects accepted imports and pending offers the policy does not entitle the account to', () => {
+    expect(selectRejections([NETWORKING, 'port-vendor000001', 'port-vendor000001'], rejection)).toEqual(['port-vendor000001', PIPELINES]);
   });
 
   it('lists every page of accepted imported shares and rejects each unentitled one as IMPORTED', async () => {
@@ -221,6 +230,8 @@ describe('member-side rejection of unentitled shares', () => {
       // Gone already (its owner unshared it meanwhile): the account no longer has it, as intended.
       { portfolioId: 'port-vendor000002', outcome: 'SUCCEEDED', failure: null },
       { portfolioId: 'port-vendor000003', outcome: 'FAILED', failure: { error: 'InternalFailure', message: 'Internal' } },
+      // The pending offer the hub found.
+      { portfolioId: PIPELINES, outcome: 'SUCCEEDED', failure: null },
     ]);
   });
 

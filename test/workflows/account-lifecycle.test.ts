@@ -167,19 +167,27 @@ describe('account moved out of an entitled OU', () => {
     expect(detail.portfolios.every((portfolio) => portfolio.outcome === 'SUCCEEDED')).toBe(true);
   });
 
-  it('rejects in the account the imported shares the policy does not entitle it to, when the policy says so', async () => {
+  it('rejects in the account the imported shares and offers the policy does not entitle it to, when the policy says so', async () => {
     process.env.SHARING_POLICY_PATH = REJECTING_POLICY;
+    shares(PIPELINES, 'ACCOUNT', [{ PrincipalId: ACCOUNT, Accepted: false }]);
     serviceCatalog.on(ListAcceptedPortfolioSharesCommand).resolves({ PortfolioDetails: [{ Id: PARTNERS }, { Id: 'port-vendor000001' }] });
     serviceCatalog.on(RejectPortfolioShareCommand).resolves({});
+    const unshares: { target: { type: string } }[] = [];
 
-    const run = await runWorkflow(FILE, moved, { overrides: unshareChild([]) });
+    const run = await runWorkflow(FILE, moved, { overrides: unshareChild(unshares) });
 
     expect(run.error).toBeUndefined();
     expect(serviceCatalog.commandCalls(RejectPortfolioShareCommand).map((call) => call.args[0].input)).toEqual([
       { PortfolioId: 'port-vendor000001', PortfolioShareType: 'IMPORTED' },
+      { PortfolioId: PIPELINES, PortfolioShareType: 'IMPORTED' },
     ]);
+    // The hub removes only what the account cannot reject: the organization-member-account share.
+    expect(unshares.map((unshare) => unshare.target.type)).toEqual(['ACCOUNT']);
     const { detail } = onlyResult<OnboardingResultDetail>('Account Onboarding');
-    expect(detail.rejectedShares).toEqual([{ portfolioId: 'port-vendor000001', outcome: 'SUCCEEDED', failure: null }]);
+    expect(detail.rejectedShares).toEqual([
+      { portfolioId: 'port-vendor000001', outcome: 'SUCCEEDED', failure: null },
+      { portfolioId: PIPELINES, outcome: 'SUCCEEDED', failure: null },
+    ]);
     expect(detail.outcome).toBe('SUCCEEDED');
   });
 });
