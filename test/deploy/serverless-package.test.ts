@@ -51,7 +51,16 @@ describe('packaged CloudFormation', () => {
         'detail-type': ['AWS Service Event via CloudTrail'],
         detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['CreateAccountResult'], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
       },
-      { source: ['aws.organizations'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'] } },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'], errorCode: [{ exists: false }] },
+      },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['RemoveAccountFromOrganization', 'LeaveOrganization'], errorCode: [{ exists: false }] },
+      },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS API Call via CloudTrail'],
@@ -81,7 +90,7 @@ describe('packaged CloudFormation', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
     expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(Array(3).fill('portfolio-share-orchestrator'));
-    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
+    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(6);
   });
 
   it('has the project bus, its archive and the audit log delivery of every result event', () => {
