@@ -1,13 +1,14 @@
 import {
-  ListAcceptedPortfolioSharesCommand,
   RejectPortfolioShareCommand,
   type ServiceCatalogClient,
+  paginateListAcceptedPortfolioShares,
 } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
+import { MemberRoleDeniedError } from '../access/account-portfolios.js';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { AccountId } from '../contracts/identifiers.js';
 import type { RejectedShare } from '../contracts/result-events.js';
-import { describeError } from '../errors.js';
+import { describeError, isErrorNamed } from '../errors.js';
 
 /** What the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
 export const RejectionRequest = z.object({
@@ -27,14 +28,22 @@ export const selectRejections = (acceptedPortfolioIds: string[], request: Reject
 };
 
 /** The portfolios the account imported through account shares and accepted (all pages). */
-export const acceptedImportedPortfolios = async (client: ServiceCatalogClient): Promise<string[]> => {
+export const acceptedImportedPortfolios = async (client: ServiceCatalogClient, accountId: string, roleName: string): Promise<string[]> => {
   const portfolioIds: string[] = [];
-  let PageToken: string | undefined;
-  do {
-    const page = await client.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: 'IMPORTED', PageToken, PageSize: 100 }));
-    for (const portfolio of page.PortfolioDetails ?? []) if (portfolio.Id) portfolioIds.push(portfolio.Id);
-    PageToken = page.NextPageToken;
-  } while (PageToken);
+  try {
+    for await (const page of paginateListAcceptedPortfolioShares({ client, pageSize: 100 }, { PortfolioShareType: 'IMPORTED' })) {
+      for (const portfolio of page.PortfolioDetails ?? []) if (portfolio.Id) portfolioIds.push(portfolio.Id);
+    }
+  } catch (error) {
+    if (isErrorNamed(error, 'AccessDenied', 'AccessDeniedException')) {
+      throw new MemberRoleDeniedError(
+        accountId,
+        `${roleName} in ${accountId} does not allow servicecatalog:ListAcceptedPortfolioShares (${error.message}): update the member-account role (templates/member-account-role.yml) before turning rejectUnentitledShares on.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return portfolioIds;
 };
 
@@ -51,14 +60,14 @@ export const rejectUnentitledShares = async (
   const request = RejectionRequest.parse(input);
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const rejectedShares: RejectedShare[] = [];
-  for (const portfolioId of selectRejections(await acceptedImportedPortfolios(client), request)) {
+  const accepted = await acceptedImportedPortfolios(client, request.accountId, request.memberRoleName);
+  for (const portfolioId of selectRejections(accepted, request)) {
     try {
       await client.send(new RejectPortfolioShareCommand({ PortfolioId: portfolioId, PortfolioShareType: 'IMPORTED' }));
       rejectedShares.push({ portfolioId, outcome: 'SUCCEEDED', failure: null });
     } catch (error) {
-      const failure = describeError(error);
-      if (failure.error === 'ResourceNotFoundException') rejectedShares.push({ portfolioId, outcome: 'SUCCEEDED', failure: null });
-      else rejectedShares.push({ portfolioId, outcome: 'FAILED', failure });
+      if (isErrorNamed(error, 'ResourceNotFoundException')) rejectedShares.push({ portfolioId, outcome: 'SUCCEEDED', failure: null });
+      else rejectedShares.push({ portfolioId, outcome: 'FAILED', failure: describeError(error) });
     }
   }
   return { rejectedShares };

@@ -1,19 +1,7 @@
-import {
-  type DescribePortfolioShareType,
-  type ServiceCatalogClient,
-  paginateDescribePortfolioShares,
-} from '@aws-sdk/client-service-catalog';
-import type { ShareTarget } from '../contracts/identifiers.js';
+import { type ServiceCatalogClient, paginateDescribePortfolioShares } from '@aws-sdk/client-service-catalog';
+import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
 
 export const SHARE_TARGET_TYPES: readonly ShareTarget['type'][] = ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT', 'EXTERNAL_ACCOUNT'];
-
-/** DescribePortfolioShares type per target type (ACCOUNT is an organization member account node). */
-export const DESCRIBED_SHARE_TYPE: Record<ShareTarget['type'], DescribePortfolioShareType> = {
-  ORGANIZATION: 'ORGANIZATION',
-  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
-  ACCOUNT: 'ORGANIZATION_MEMBER_ACCOUNT',
-  EXTERNAL_ACCOUNT: 'ACCOUNT',
-};
 
 export interface ExistingShare {
   target: ShareTarget;

@@ -223,7 +223,8 @@ describe('member-side rejection of unentitled shares', () => {
 
     const result = await rejectUnentitledShares(rejection, member());
 
-    expect(serviceCatalog).toHaveReceivedCommandWith(ListAcceptedPortfolioSharesCommand, { PortfolioShareType: 'IMPORTED', PageToken: 'next' });
+    expect(serviceCatalog).toHaveReceivedCommandTimes(ListAcceptedPortfolioSharesCommand, 2);
+    expect(serviceCatalog).toHaveReceivedCommandWith(ListAcceptedPortfolioSharesCommand, { PortfolioShareType: 'IMPORTED' });
     expect(serviceCatalog).toHaveReceivedCommandWith(RejectPortfolioShareCommand, { PortfolioId: 'port-vendor000001', PortfolioShareType: 'IMPORTED' });
     expect(result.rejectedShares).toEqual([
       { portfolioId: 'port-vendor000001', outcome: 'SUCCEEDED', failure: null },
@@ -233,6 +234,16 @@ describe('member-side rejection of unentitled shares', () => {
       // The pending offer the hub found.
       { portfolioId: PIPELINES, outcome: 'SUCCEEDED', failure: null },
     ]);
+  });
+
+  it('names the member role that does not allow the listing yet (a StackSet from before this option)', async () => {
+    serviceCatalog.on(ListAcceptedPortfolioSharesCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+    await expect(rejectUnentitledShares(rejection, member())).rejects.toMatchObject({
+      name: 'MemberRoleDeniedError',
+      message: expect.stringContaining('PortfolioShareMemberRole in 210987654321 does not allow servicecatalog:ListAcceptedPortfolioShares'),
+    });
+    expect(serviceCatalog).not.toHaveReceivedCommand(RejectPortfolioShareCommand);
   });
 
   it('lets an unavailable member role through, for the state machine to retry', async () => {
