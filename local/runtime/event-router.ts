@@ -14,6 +14,12 @@ export interface Delivery {
 export interface EventRouterOptions {
   events: EventLog;
   rules: LocalRule[];
+  /**
+   * The account the rules belong to. Every account has its own default bus, and AWS services put
+   * an event on the default bus of the account it happened in (a member's own calls go to the
+   * member's bus), so another account's default-bus events never reach these rules.
+   */
+  accountId: string;
   clock: SimulationClock;
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
   writeLog: (logGroupName: string, entry: unknown) => void;
@@ -64,8 +70,10 @@ export const startEventRouter = (options: EventRouterOptions) => {
 
   const unsubscribe = options.events.subscribe((event) => {
     if (stopped) return;
+    const busName = event.eventBusName ?? 'default';
+    if (busName === 'default' && event.account !== options.accountId) return;
     for (const rule of options.rules) {
-      if ((event.eventBusName ?? 'default') !== rule.eventBusName || !matchesEventPattern(rule.pattern, asDelivered(event))) continue;
+      if (busName !== rule.eventBusName || !matchesEventPattern(rule.pattern, asDelivered(event))) continue;
       const delivery = deliver(rule, event).finally(() => inFlight.delete(delivery));
       inFlight.add(delivery);
     }

@@ -93,6 +93,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     const router = startEventRouter({
       events: aws.events,
       rules: definitions.rules,
+      accountId,
       clock: aws.clock,
       invokeFunction: (key, event) => functions.invoke(key, event),
       writeLog: (logGroupName, entry) => appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`),

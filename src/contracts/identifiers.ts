@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // Patterns from the AWS API models (Service Catalog, Organizations, Step Functions execution names).
@@ -13,6 +14,17 @@ export const OrganizationalUnitId = z
 export const RequestId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, hyphens or underscores');
+
+/**
+ * A child request's id: the parent's id and a suffix, deterministic so that a repeated parent finds
+ * the same child execution. Kept within RequestId's 80 characters by hashing what would not fit.
+ */
+export const childRequestId = (parentId: string, suffix: string): string => {
+  const id = `${parentId}-${suffix}`;
+  if (id.length <= 80) return id;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 12);
+  return `${id.slice(0, 80 - hash.length - 1)}-${hash}`;
+};
 
 export const ShareTarget = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ORGANIZATION'), id: OrganizationId }),

@@ -86,6 +86,45 @@ export const PortfolioOnboardingOutcome = z
   .strict();
 export type PortfolioOnboardingOutcome = z.infer<typeof PortfolioOnboardingOutcome>;
 
+/**
+ * An account-level share (recipient exactly this account) removed because the policy no longer
+ * entitles the account to it: target `ACCOUNT` is an organization-member-account share,
+ * `EXTERNAL_ACCOUNT` an account share.
+ */
+export const RemovedShare = z
+  .object({
+    portfolioId: z.string().min(1),
+    target: ShareTarget,
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    /** The share was already gone when the unshare workflow ran. */
+    alreadyAbsent: z.boolean(),
+    /** The unshare workflow's request id (`Portfolio Unshare Succeeded | Failed` carries it too). */
+    unshareRequestId: z.string().min(1),
+    failure: RequestFailure.nullable(),
+  })
+  .strict();
+export type RemovedShare = z.infer<typeof RemovedShare>;
+
+/** An account-level share left in place because the policy still entitles the account to the portfolio. */
+export const KeptShare = z
+  .object({
+    portfolioId: z.string().min(1),
+    target: ShareTarget,
+    entitledBy: ShareTarget,
+  })
+  .strict();
+export type KeptShare = z.infer<typeof KeptShare>;
+
+/** An imported share the member account rejected (settings.rejectUnentitledShares). */
+export const RejectedShare = z
+  .object({
+    portfolioId: z.string().min(1),
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    failure: RequestFailure.nullable(),
+  })
+  .strict();
+export type RejectedShare = z.infer<typeof RejectedShare>;
+
 /** The detail of `Account Onboarding Succeeded | Failed`. */
 export const OnboardingResultDetail = z
   .object({
@@ -94,12 +133,35 @@ export const OnboardingResultDetail = z
     accountId: z.string().nullable(),
     organizationalUnitPath: z.array(z.string()),
     portfolios: z.array(PortfolioOnboardingOutcome),
+    /** Account-level shares the account's new place no longer entitles it to, removed through the unshare workflow. */
+    removedShares: z.array(RemovedShare),
+    /** Imported shares rejected in the account; always empty unless settings.rejectUnentitledShares is on. */
+    rejectedShares: z.array(RejectedShare),
     failure: RequestFailure.nullable(),
     startedAt: z.iso.datetime({ offset: true }),
     endedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
 export type OnboardingResultDetail = z.infer<typeof OnboardingResultDetail>;
+
+/** The detail of `Account Offboarding Succeeded | Failed`: what an account's departure removed and kept. */
+export const OffboardingResultDetail = z
+  .object({
+    requestId: z.string().min(1),
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    /** Null only for an event too malformed to name the account. */
+    accountId: z.string().nullable(),
+    /** The event that reported the departure (`RemoveAccountFromOrganization`, `LeaveOrganization`). */
+    eventName: z.string().nullable(),
+    removedShares: z.array(RemovedShare),
+    /** Account shares that EXTERNAL_ACCOUNT targets still entitle the departed account to. */
+    keptShares: z.array(KeptShare),
+    failure: RequestFailure.nullable(),
+    startedAt: z.iso.datetime({ offset: true }),
+    endedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type OffboardingResultDetail = z.infer<typeof OffboardingResultDetail>;
 
 export const shareDetailType = (outcome: RequestOutcome): DetailType =>
   outcome === 'SUCCEEDED'
@@ -114,6 +176,9 @@ export const unshareDetailType = (outcome: UnshareOutcome): DetailType =>
 export const onboardingDetailType = (outcome: 'SUCCEEDED' | 'FAILED'): DetailType =>
   outcome === 'SUCCEEDED' ? DetailType.onboardingSucceeded : DetailType.onboardingFailed;
 
+export const offboardingDetailType = (outcome: 'SUCCEEDED' | 'FAILED'): DetailType =>
+  outcome === 'SUCCEEDED' ? DetailType.offboardingSucceeded : DetailType.offboardingFailed;
+
 /** One JSON Schema file per result detail-type lives in `schemas/events/`; this maps them. */
 export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.shareSucceeded]: ShareResultDetail,
@@ -126,4 +191,6 @@ export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.ownershipTransferSucceeded]: OwnershipTransferResultDetail,
   [DetailType.ownershipTransferPartiallySucceeded]: OwnershipTransferResultDetail,
   [DetailType.ownershipTransferFailed]: OwnershipTransferResultDetail,
+  [DetailType.offboardingSucceeded]: OffboardingResultDetail,
+  [DetailType.offboardingFailed]: OffboardingResultDetail,
 } as const;

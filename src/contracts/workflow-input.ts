@@ -24,9 +24,19 @@ export const ShareWorkflowInput = z.object({
 });
 export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;
 
+/** Account events after which the account is no longer in the organization. */
+export const DEPARTURE_EVENT_NAMES = ['RemoveAccountFromOrganization', 'LeaveOrganization'] as const;
+
 export const AccountTrigger = z.object({
   source: z.enum(['aws.organizations', 'aws.controltower']),
-  eventName: z.enum(['CreateAccountResult', 'MoveAccount', 'AcceptHandshake', 'CreateManagedAccount', 'UpdateManagedAccount']),
+  eventName: z.enum([
+    'CreateAccountResult',
+    'MoveAccount',
+    'AcceptHandshake',
+    'CreateManagedAccount',
+    'UpdateManagedAccount',
+    ...DEPARTURE_EVENT_NAMES,
+  ]),
   eventId: z.string(),
   time: z.string(),
   destinationParentId: z.string().optional(),
@@ -35,11 +45,20 @@ export const AccountTrigger = z.object({
 });
 export type AccountTrigger = z.infer<typeof AccountTrigger>;
 
-/** The input of the onboard-account state machine. */
+/** Whether the account is in the organization after the event (it joined or moved) or has left it. */
+export const AccountMembership = z.enum(['MEMBER', 'DEPARTED']);
+export type AccountMembership = z.infer<typeof AccountMembership>;
+
+/**
+ * The input of the onboard-account state machine, which handles every account event: a member
+ * account gets what the policy entitles it to, and any account loses the account-level shares the
+ * policy no longer entitles it to.
+ */
 export const OnboardingWorkflowInput = z.object({
   requestId: RequestId,
   accountId: AccountId,
   trigger: AccountTrigger,
+  membership: AccountMembership,
   memberRoleName: z.string().min(1),
 });
 export type OnboardingWorkflowInput = z.infer<typeof OnboardingWorkflowInput>;

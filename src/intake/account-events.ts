@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountId } from '../contracts/identifiers.js';
-import type { AccountTrigger } from '../contracts/workflow-input.js';
+import { type AccountMembership, type AccountTrigger, DEPARTURE_EVENT_NAMES } from '../contracts/workflow-input.js';
 import { ValidationError, parseWith } from '../validation.js';
 
 /** The EventBridge envelope fields the intake relies on. */
@@ -29,6 +29,9 @@ const AcceptHandshake = z.object({
     }),
   }),
 });
+const RemoveAccountFromOrganization = z.object({ requestParameters: z.object({ accountId: AccountId }) });
+/** A member leaves on its own: CloudTrail records the call with the leaving account as the caller. */
+const LeaveOrganization = z.object({ userIdentity: z.object({ accountId: AccountId }) });
 const ManagedAccountStatus = z.object({
   state: z.literal('SUCCEEDED'),
   account: z.object({ accountId: AccountId }),
@@ -38,7 +41,12 @@ const ManagedAccountStatus = z.object({
 export interface AccountEvent {
   accountId: string;
   trigger: AccountTrigger;
+  membership: AccountMembership;
 }
+
+/** Whether the event's name is one that reports an account leaving the organization. */
+export const isDepartureEvent = (eventName: unknown): eventName is (typeof DEPARTURE_EVENT_NAMES)[number] =>
+  (DEPARTURE_EVENT_NAMES as readonly unknown[]).includes(eventName);
 
 /**
  * Finds the account an Organizations or Control Tower event is about. Throws a ValidationError
@@ -47,12 +55,17 @@ export interface AccountEvent {
 export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
   const eventName = event.detail.eventName;
   const base = { eventId: event.id, time: event.time };
+  if (event.detail.errorCode !== undefined) {
+    // CloudTrail records failed calls too; a failed MoveAccount or RemoveAccountFromOrganization changed nothing.
+    const message = `is ${String(event.detail.errorCode)}: the call failed, so the account did not change`;
+    throw new ValidationError(`Invalid ${String(eventName)} event: detail.errorCode: ${message}`, [{ path: 'detail.errorCode', message }]);
+  }
   if (event.source === 'aws.organizations') {
     switch (eventName) {
       case 'CreateAccountResult': {
         const detail = parseWith(CreateAccountResult, event.detail, 'CreateAccountResult event detail');
         const accountId = detail.serviceEventDetails.createAccountStatus.accountId;
-        return { accountId, trigger: { ...base, source: event.source, eventName } };
+        return { accountId, trigger: { ...base, source: event.source, eventName }, membership: 'MEMBER' };
       }
       case 'MoveAccount': {
         const { requestParameters } = parseWith(MoveAccount, event.detail, 'MoveAccount event detail');
@@ -65,13 +78,22 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
             sourceParentId: requestParameters.sourceParentId,
             destinationParentId: requestParameters.destinationParentId,
           },
+          membership: 'MEMBER',
         };
+      }
+      case 'RemoveAccountFromOrganization': {
+        const { requestParameters } = parseWith(RemoveAccountFromOrganization, event.detail, 'RemoveAccountFromOrganization event detail');
+        return { accountId: requestParameters.accountId, trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
+      }
+      case 'LeaveOrganization': {
+        const { userIdentity } = parseWith(LeaveOrganization, event.detail, 'LeaveOrganization event detail');
+        return { accountId: userIdentity.accountId, trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
       }
       case 'AcceptHandshake': {
         const detail = parseWith(AcceptHandshake, event.detail, 'AcceptHandshake event detail');
         const account = detail.responseElements.handshake.parties.find((party) => party.type === 'ACCOUNT');
         const accountId = parseWith(AccountId, account?.id, 'AcceptHandshake account party (responseElements.handshake.parties[type=ACCOUNT].id)');
-        return { accountId, trigger: { ...base, source: event.source, eventName } };
+        return { accountId, trigger: { ...base, source: event.source, eventName }, membership: 'MEMBER' };
       }
     }
   }
@@ -90,6 +112,7 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
         eventName,
         organizationalUnitId: status.organizationalUnit?.organizationalUnitId,
       },
+      membership: 'MEMBER',
     };
   }
   throw new ValidationError(

@@ -1,33 +1,35 @@
 import { publishResult } from '../events/publish-result.js';
-import { rejectedOnboardingResult } from '../onboarding/onboarding-result.js';
+import { rejectedAccountEventResult } from '../onboarding/onboarding-result.js';
 import { ValidationError, parseWith } from '../validation.js';
-import { EventEnvelope, accountFromEvent } from './account-events.js';
+import { EventEnvelope, accountFromEvent, isDepartureEvent } from './account-events.js';
 import type { IntakeOutcome } from './request-event.js';
 import type { IntakeDependencies } from './share-intake.js';
 import { startWorkflow } from './start-workflow.js';
 
 /**
  * An Organizations or Control Tower account event: started once under the event id (a repeated
- * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`.
+ * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`
+ * (`Account Offboarding Failed` for a departure event).
  */
 export const takeAccountEvent = async (event: unknown, dependencies: IntakeDependencies): Promise<IntakeOutcome> => {
   const eventId = event && typeof event === 'object' && 'id' in event && typeof event.id === 'string' ? event.id : 'unknown-event';
   const requestId = eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
   try {
     const envelope = parseWith(EventEnvelope, event, 'account event');
-    const { accountId, trigger } = accountFromEvent(envelope);
+    const { accountId, trigger, membership } = accountFromEvent(envelope);
     const started = await startWorkflow(dependencies.sfn, {
       stateMachineArn: dependencies.stateMachineArn,
       name: requestId,
-      input: { requestId, accountId, trigger, memberRoleName: dependencies.policy.settings.memberRoleName },
+      input: { requestId, accountId, trigger, membership, memberRoleName: dependencies.policy.settings.memberRoleName },
     });
     return { requestId, ...started };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    const eventName = (event as { detail?: { eventName?: unknown } } | null)?.detail?.eventName;
     await publishResult(
       dependencies.eventBridge,
       dependencies.eventBusName,
-      rejectedOnboardingResult(requestId, { error: error.name, message: error.message }),
+      rejectedAccountEventResult(requestId, { error: error.name, message: error.message }, isDepartureEvent(eventName) ? { eventName } : null),
     );
     return { requestId, state: 'rejected', message: error.message };
   }

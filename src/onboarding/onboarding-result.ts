@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import {
+  OffboardingResultDetail,
   OnboardingResultDetail,
   type PortfolioOnboardingOutcome,
-  type RequestFailure,
+  RejectedShare,
+  type RemovedShare,
+  RequestFailure,
+  UnshareOutcome,
+  offboardingDetailType,
   onboardingDetailType,
 } from '../contracts/result-events.js';
+import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
 import { OnboardingWorkflowInput } from '../contracts/workflow-input.js';
 import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../share/share-result.js';
 import { OnboardingPlan, PortfolioPlan } from './plan-onboarding.js';
@@ -32,11 +38,26 @@ export const PortfolioRun = z.object({
 });
 export type PortfolioRun = z.input<typeof PortfolioRun>;
 
+/** What one iteration of the removal Map gathered: the unshare workflow's result (its Output), or the error that stopped it. */
+export const RemovalRun = z.object({
+  removal: UnshareWorkflowInput,
+  unshareExecution: z
+    .object({
+      // The Portfolio Unshare Succeeded | Failed detail, of which the removal report keeps these fields.
+      result: z.object({ outcome: UnshareOutcome, alreadyAbsent: z.boolean(), failure: RequestFailure.nullable() }),
+    })
+    .optional(),
+  failure: CaughtError.optional(),
+});
+export type RemovalRun = z.input<typeof RemovalRun>;
+
 export const SummariseOnboardingInput = z.object({
   request: OnboardingWorkflowInput,
   startedAt: z.string(),
   plan: OnboardingPlan.nullish(),
   portfolioRuns: z.array(PortfolioRun).nullish(),
+  removalRuns: z.array(RemovalRun).nullish(),
+  rejection: z.object({ rejectedShares: z.array(RejectedShare) }).nullish(),
   failure: CaughtError.nullish(),
 });
 export type SummariseOnboardingInput = z.input<typeof SummariseOnboardingInput>;
@@ -70,42 +91,98 @@ const toOutcome = (run: z.infer<typeof PortfolioRun>, accountId: string): Portfo
   };
 };
 
-const toResult = (detail: OnboardingResultDetail): ResultEvent<OnboardingResultDetail> => ({
+const toRemovedShare = (run: z.infer<typeof RemovalRun>): RemovedShare => {
+  const { removal } = run;
+  const result = run.unshareExecution?.result;
+  const failure = run.failure
+    ? caughtErrorToFailure(run.failure)
+    : result?.outcome === 'SUCCEEDED'
+      ? null
+      : (result?.failure ?? { error: 'PortfolioUnshareFailed', message: 'The unshare workflow failed without naming a cause' });
+  return {
+    portfolioId: removal.portfolioId,
+    target: removal.target,
+    outcome: failure ? 'FAILED' : 'SUCCEEDED',
+    alreadyAbsent: !failure && result?.alreadyAbsent === true,
+    unshareRequestId: removal.requestId,
+    failure,
+  };
+};
+
+const onboardingResult = (detail: OnboardingResultDetail): ResultEvent<OnboardingResultDetail> => ({
   detailType: onboardingDetailType(detail.outcome),
   detail: OnboardingResultDetail.parse(detail),
 });
 
-/** The one `Account Onboarding Succeeded | Failed` event, with an outcome per portfolio. */
-export const summariseOnboarding = (raw: SummariseOnboardingInput, at = now()): ResultEvent<OnboardingResultDetail> => {
+const offboardingResult = (detail: OffboardingResultDetail): ResultEvent<OffboardingResultDetail> => ({
+  detailType: offboardingDetailType(detail.outcome),
+  detail: OffboardingResultDetail.parse(detail),
+});
+
+const failedIf = (failure: RequestFailure | null, ...outcomes: { outcome: string }[][]): 'SUCCEEDED' | 'FAILED' =>
+  failure || outcomes.some((list) => list.some((item) => item.outcome === 'FAILED')) ? 'FAILED' : 'SUCCEEDED';
+
+/**
+ * The one result event of an account event: `Account Offboarding Succeeded | Failed` for a departed
+ * account, `Account Onboarding Succeeded | Failed` (an outcome per portfolio, the shares removed and
+ * rejected) for a member account.
+ */
+export const summariseOnboarding = (
+  raw: SummariseOnboardingInput,
+  at = now(),
+): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
   const input = SummariseOnboardingInput.parse(raw);
-  const accountId = input.request.accountId;
-  const portfolios = (input.portfolioRuns ?? []).map((run) => toOutcome(run, accountId));
+  const { accountId, requestId } = input.request;
   const failure = input.failure ? caughtErrorToFailure(input.failure) : null;
-  return toResult({
-    requestId: input.request.requestId,
-    outcome: failure || portfolios.some((portfolio) => portfolio.outcome === 'FAILED') ? 'FAILED' : 'SUCCEEDED',
+  const removedShares = (input.removalRuns ?? []).map(toRemovedShare);
+  const times = { startedAt: new Date(input.startedAt).toISOString(), endedAt: at.toISOString() };
+  if (input.request.membership === 'DEPARTED') {
+    return offboardingResult({
+      requestId,
+      outcome: failedIf(failure, removedShares),
+      accountId,
+      eventName: input.request.trigger.eventName,
+      removedShares,
+      keptShares: input.plan?.keptShares ?? [],
+      failure,
+      ...times,
+    });
+  }
+  const portfolios = (input.portfolioRuns ?? []).map((run) => toOutcome(run, accountId));
+  const rejectedShares = input.rejection?.rejectedShares ?? [];
+  return onboardingResult({
+    requestId,
+    outcome: failedIf(failure, portfolios, removedShares, rejectedShares),
     accountId,
     organizationalUnitPath: input.plan?.parentPath ?? [],
     portfolios,
+    removedShares,
+    rejectedShares,
     failure,
-    startedAt: new Date(input.startedAt).toISOString(),
-    endedAt: at.toISOString(),
+    ...times,
   });
 };
 
-/** The result of an account event that could not be understood. */
-export const rejectedOnboardingResult = (
+/** The result of an account event that could not be understood: an offboarding one for a departure event. */
+export const rejectedAccountEventResult = (
   requestId: string,
   failure: RequestFailure,
+  departure: { eventName: string } | null,
   at = now(),
-): ResultEvent<OnboardingResultDetail> =>
-  toResult({
+): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
+  const times = { startedAt: at.toISOString(), endedAt: at.toISOString() };
+  if (departure) {
+    return offboardingResult({ requestId, outcome: 'FAILED', accountId: null, eventName: departure.eventName, removedShares: [], keptShares: [], failure, ...times });
+  }
+  return onboardingResult({
     requestId,
     outcome: 'FAILED',
     accountId: null,
     organizationalUnitPath: [],
     portfolios: [],
+    removedShares: [],
+    rejectedShares: [],
     failure,
-    startedAt: at.toISOString(),
-    endedAt: at.toISOString(),
+    ...times,
   });
+};

@@ -1,12 +1,16 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
-import { ShareTarget } from '../contracts/identifiers.js';
+import { ShareTarget, childRequestId } from '../contracts/identifiers.js';
+import { KeptShare } from '../contracts/result-events.js';
+import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
 import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
-import { entitlementsFor, reaches } from '../policy/entitlements.js';
+import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
-import { describeShares, givesAccess } from '../share/portfolio-shares.js';
+import { givesAccess } from '../share/portfolio-shares.js';
 import { findAccountPlacement } from './account-placement.js';
+import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
+import { RejectionRequest } from './reject-unentitled-shares.js';
 
 export const PortfolioPlan = z.object({
   portfolioId: z.string(),
@@ -22,57 +26,123 @@ export type PortfolioPlan = z.infer<typeof PortfolioPlan>;
 
 export const OnboardingPlan = z.object({
   accountId: z.string(),
-  organizationId: z.string(),
+  /** Null when the account has left the organization. */
+  organizationId: z.string().nullable(),
   parentPath: z.array(z.string()),
+  /** The entitled portfolios a member account gets; none for a departed account. */
   portfolios: z.array(PortfolioPlan),
+  /** Account-level shares the policy no longer entitles the account to: inputs of the unshare workflow. */
+  removals: z.array(UnshareWorkflowInput),
+  keptShares: z.array(KeptShare),
+  /** Set when the member account rejects unentitled imported shares (settings.rejectUnentitledShares). */
+  rejection: RejectionRequest.nullable(),
 });
 export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
-/** The child share request's id: deterministic, so a repeated onboarding finds the same share execution. */
-const shareRequestId = (requestId: string, portfolioId: string): string => `${requestId}-${portfolioId}`.slice(0, 80);
+/** The existing share of the given kinds that already reaches the account, if any. */
+const coveringShare = async (
+  list: ShareLister,
+  portfolioId: string,
+  kinds: ShareTarget['type'][],
+  placement: AccountPlacement,
+): Promise<ShareTarget | undefined> => {
+  for (const kind of kinds) {
+    const covering = (await list(portfolioId, kind)).find((share) => givesAccess(share) && reaches(share.target, placement));
+    if (covering) return covering.target;
+  }
+  return undefined;
+};
+
+const planPortfolio = async (
+  request: OnboardingWorkflowInput,
+  { portfolio, entitledBy }: Entitlement,
+  placement: AccountPlacement,
+  list: ShareLister,
+  policy: SharingPolicy,
+): Promise<PortfolioPlan> => {
+  const kinds: ShareTarget['type'][] =
+    entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
+  const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
+  const memberActions = {
+    accept: entitledBy.type === 'EXTERNAL_ACCOUNT',
+    iamPrincipals: portfolio.associatePrincipals,
+  };
+  return {
+    portfolioId: portfolio.portfolioId,
+    entitledBy,
+    coveredBy: coveredBy ?? null,
+    share: coveredBy
+      ? null
+      : {
+          // Deterministic, so a repeated onboarding finds the same share execution.
+          requestId: childRequestId(request.requestId, portfolio.portfolioId),
+          portfolioId: portfolio.portfolioId,
+          target: entitledBy,
+          sharePrincipals: portfolio.sharePrincipals,
+          shareTagOptions: portfolio.shareTagOptions,
+          origin: 'onboarding',
+          allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
+          memberRoleName: policy.settings.memberRoleName,
+          memberActions,
+        },
+    memberActions,
+    needsMemberActions: memberActions.accept || memberActions.iamPrincipals.length > 0,
+  };
+};
+
+/** Where the account is now; a departed account that the organization no longer knows is outside it. */
+const placementAfter = async (request: OnboardingWorkflowInput, organizations: OrganizationsClient): Promise<AccountPlacement> => {
+  try {
+    return await findAccountPlacement(organizations, request.accountId);
+  } catch (error) {
+    // ListParents answers ChildNotFoundException for an account that is not in the organization.
+    if (request.membership === 'DEPARTED' && error instanceof Error && error.name === 'ChildNotFoundException') {
+      return outsideOrganization(request.accountId);
+    }
+    throw error;
+  }
+};
 
 /**
- * Decides, for each portfolio the policy entitles the account to, whether an existing share already
- * reaches it (then only member actions remain) or a share action is needed.
+ * Decides what an account event means for the account: for a member account, whether each entitled
+ * portfolio is already reached by an existing share (then only member actions remain) or needs a
+ * share; for any account, which of its account-level shares of policy portfolios the policy no
+ * longer entitles it to (to remove) and, when the policy says so, what the account must reject.
  */
 export const planOnboarding = async (
   request: OnboardingWorkflowInput,
   dependencies: { organizations: OrganizationsClient; serviceCatalog: ServiceCatalogClient; policy: SharingPolicy },
 ): Promise<OnboardingPlan> => {
-  const placement = await findAccountPlacement(dependencies.organizations, request.accountId);
   const { policy } = dependencies;
+  const placement = await placementAfter(request, dependencies.organizations);
+  const list = shareLister(dependencies.serviceCatalog);
+  const entitlements = entitlementsFor(policy, placement);
+  const member = request.membership === 'MEMBER' && placement.organizationId !== null;
+
   const portfolios: PortfolioPlan[] = [];
-  for (const { portfolio, entitledBy } of entitlementsFor(policy, placement)) {
-    const kinds: ShareTarget['type'][] =
-      entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
-    const coveredBy = (await describeShares(dependencies.serviceCatalog, portfolio.portfolioId, kinds))
-      .filter(givesAccess)
-      .map((share) => share.target)
-      .find((target) => reaches(target, placement));
-    const memberActions = {
-      accept: entitledBy.type === 'EXTERNAL_ACCOUNT',
-      iamPrincipals: portfolio.associatePrincipals,
-    };
-    portfolios.push({
-      portfolioId: portfolio.portfolioId,
-      entitledBy,
-      coveredBy: coveredBy ?? null,
-      share: coveredBy
-        ? null
-        : {
-            requestId: shareRequestId(request.requestId, portfolio.portfolioId),
-            portfolioId: portfolio.portfolioId,
-            target: entitledBy,
-            sharePrincipals: portfolio.sharePrincipals,
-            shareTagOptions: portfolio.shareTagOptions,
-            origin: 'onboarding',
-            allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-            memberRoleName: policy.settings.memberRoleName,
-            memberActions,
-          },
-      memberActions,
-      needsMemberActions: memberActions.accept || memberActions.iamPrincipals.length > 0,
-    });
+  if (member) {
+    for (const entitlement of entitlements) portfolios.push(await planPortfolio(request, entitlement, placement, list, policy));
   }
-  return { accountId: placement.accountId, organizationId: placement.organizationId, parentPath: placement.parentPath, portfolios };
+  const memberRejects = member && policy.settings.rejectUnentitledShares;
+  const policyPortfolioIds = policy.portfolios.map((portfolio) => portfolio.portfolioId);
+  const shares = await accountLevelShares(list, policyPortfolioIds, request.accountId);
+  const { removals, kept, toReject } = selectShareRemovals(request.requestId, placement, shares, entitlements, { memberRejects });
+
+  return {
+    accountId: placement.accountId,
+    organizationId: placement.organizationId,
+    parentPath: placement.parentPath,
+    portfolios,
+    removals,
+    keptShares: kept,
+    rejection: memberRejects
+      ? {
+          accountId: request.accountId,
+          memberRoleName: request.memberRoleName,
+          entitledPortfolioIds: entitlements.map((entitlement) => entitlement.portfolio.portfolioId),
+          // The member account cannot list offers it has not accepted; the hub can, for its own portfolios.
+          pendingPortfolioIds: [...new Set(toReject.filter((share) => !share.accepted).map((share) => share.portfolioId))],
+        }
+      : null,
+  };
 };

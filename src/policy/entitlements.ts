@@ -4,10 +4,14 @@ import type { PortfolioPolicy, SharingPolicy } from './sharing-policy.js';
 /** Where an account sits: its organization and the ids from the root down to its parent OU. */
 export interface AccountPlacement {
   accountId: string;
-  organizationId: string;
-  /** `['r-…', 'ou-…', …]`, root first. */
+  /** Null for an account outside the organization (one that left it): only EXTERNAL_ACCOUNT targets can name it then. */
+  organizationId: string | null;
+  /** `['r-…', 'ou-…', …]`, root first; empty outside the organization. */
   parentPath: string[];
 }
+
+/** An account that is not (or no longer) in the organization. */
+export const outsideOrganization = (accountId: string): AccountPlacement => ({ accountId, organizationId: null, parentPath: [] });
 
 export interface Entitlement {
   portfolio: PortfolioPolicy;
@@ -19,6 +23,8 @@ export interface Entitlement {
 const specificity = (target: ShareTarget, placement: AccountPlacement): number => {
   switch (target.type) {
     case 'ACCOUNT':
+      // An organization-member-account share reaches the account only while it is a member.
+      return placement.organizationId !== null && target.id === placement.accountId ? 1_000 : -1;
     case 'EXTERNAL_ACCOUNT':
       return target.id === placement.accountId ? 1_000 : -1;
     case 'ORGANIZATIONAL_UNIT':

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PortfolioId, ShareTarget } from '../contracts/identifiers.js';
 import { StillVisibleAccount } from '../contracts/result-events.js';
 import { findOrganizationId, findParentPath } from '../onboarding/account-placement.js';
-import { type AccountPlacement, mostSpecificTarget } from '../policy/entitlements.js';
+import { type AccountPlacement, mostSpecificTarget, outsideOrganization } from '../policy/entitlements.js';
 import { describeShares, givesAccess, isShared, sameTarget } from '../share/portfolio-shares.js';
 
 /** At most this many accounts are listed in a result event; 1,000 entries keep it far below 256 KiB. */
@@ -92,7 +92,7 @@ const accountsReachedBy = async (organizations: OrganizationsClient, target: Sha
     if (!isMissingNode(error)) throw error;
     // The node is gone from the organization: only a share with the account itself can still reach it.
     return target.type === 'ACCOUNT' || target.type === 'EXTERNAL_ACCOUNT'
-      ? [{ accountId: target.id, organizationId: '', parentPath: [] }]
+      ? [outsideOrganization(target.id)]
       : [];
   }
 };

@@ -57,7 +57,16 @@ describe('packaged CloudFormation', () => {
         'detail-type': ['AWS Service Event via CloudTrail'],
         detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['CreateAccountResult'], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
       },
-      { source: ['aws.organizations'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'] } },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'], errorCode: [{ exists: false }] },
+      },
+      {
+        source: ['aws.organizations'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['RemoveAccountFromOrganization', 'LeaveOrganization'], errorCode: [{ exists: false }] },
+      },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS API Call via CloudTrail'],
@@ -93,7 +102,7 @@ describe('packaged CloudFormation', () => {
       'Portfolio Share Requested',
       'Portfolio Unshare Requested',
     ]);
-    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
+    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(6);
   });
 
   it('has the project bus, its archive and the audit log delivery of every result event', () => {
@@ -161,12 +170,15 @@ describe('member-account role template', () => {
     expect(actions).toEqual([
       'servicecatalog:AcceptPortfolioShare',
       'servicecatalog:AssociatePrincipalWithPortfolio',
+      'servicecatalog:RejectPortfolioShare',
       'servicecatalog:ListAcceptedPortfolioShares',
       'servicecatalog:SearchProvisionedProducts',
       'servicecatalog:DescribeProvisionedProduct',
       'servicecatalog:UpdateProvisionedProductProperties',
       'servicecatalog:DescribeRecord',
     ]);
+    // Only the listing and the provisioned-product calls, which have no resource-level permissions, are allowed on every resource.
+    expect(text.match(/Resource: '\*'/g)).toHaveLength(2);
   });
 
   it('passes cfn-lint', async () => {

@@ -10,6 +10,7 @@ import {
   DescribeOrganizationCommand,
   DisableAWSServiceAccessCommand,
   EnableAWSServiceAccessCommand,
+  LeaveOrganizationCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
@@ -58,6 +59,7 @@ const ORGANIZATIONS_OPERATIONS = [
   'DescribeOrganizationalUnit',
   'DisableAWSServiceAccess',
   'EnableAWSServiceAccess',
+  'LeaveOrganization',
   'ListAWSServiceAccessForOrganization',
   'ListAccounts',
   'ListAccountsForParent',
@@ -346,6 +348,38 @@ describe('Organizations changes', () => {
       members: { Reason: 'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG' },
     });
     await expectAwsError(client.send(new RemoveAccountFromOrganizationCommand({ AccountId: SANDBOX })), { ...org('RemoveAccountFromOrganization'), name: 'AccountNotFoundException', status: 400 });
+    // The management account made the call: the event is its own.
+    expect(endpoint.aws.events.list({ eventName: 'RemoveAccountFromOrganization' })[0]).toMatchObject({
+      account: MANAGEMENT,
+      detail: { requestParameters: { accountId: SANDBOX }, recipientAccountId: MANAGEMENT },
+    });
+  });
+
+  it('lets a member leave on its own, recording the call in its own account as CloudTrail does', async () => {
+    const output = await endpoint.organizations(SANDBOX_KEY).send(new LeaveOrganizationCommand({}));
+    expectConforms(endpoint, 'organizations', 'LeaveOrganization', output);
+    expect(endpoint.aws.organization.hasAccount(SANDBOX)).toBe(false);
+    const [event] = endpoint.aws.events.list({ eventName: 'LeaveOrganization' });
+    // The member's own default bus: the management account sees it only if the member forwards it.
+    expect(event).toMatchObject({
+      source: 'aws.organizations',
+      'detail-type': 'AWS API Call via CloudTrail',
+      account: SANDBOX,
+      eventBusName: 'default',
+      detail: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null, userIdentity: { accountId: SANDBOX }, recipientAccountId: SANDBOX },
+    });
+    await expectAwsError(endpoint.organizations(SANDBOX_KEY).send(new LeaveOrganizationCommand({})), {
+      ...org('LeaveOrganization'),
+      name: 'AWSOrganizationsNotInUseException',
+      status: 400,
+    });
+    await expectAwsError(endpoint.organizations().send(new LeaveOrganizationCommand({})), { ...org('LeaveOrganization'), name: 'MasterCannotLeaveOrganizationException', status: 400 });
+    await expectAwsError(endpoint.organizations(DELEGATED_ADMIN_KEY).send(new LeaveOrganizationCommand({})), {
+      ...org('LeaveOrganization'),
+      name: 'ConstraintViolationException',
+      status: 400,
+      members: { Reason: 'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG' },
+    });
   });
 
   it('enables, lists and disables trusted service access', async () => {

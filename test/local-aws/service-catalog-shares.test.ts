@@ -426,6 +426,22 @@ describe('account shares', () => {
     await expect(h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
   });
 
+  it('lets the recipient reject an account share it already accepted: the imported portfolio goes, and the share with it', async () => {
+    // The API reference documents one error, ResourceNotFoundException, and does not tell a pending
+    // share from an accepted one.
+    const h = createHarness();
+    const portfolioId = await createPortfolio(h.mgmt);
+    await h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL });
+    await h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId });
+    expect(await acceptedIds(h.as(EXTERNAL), 'IMPORTED')).toEqual([portfolioId]);
+
+    await h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'IMPORTED' });
+
+    expect(await acceptedIds(h.as(EXTERNAL), 'IMPORTED')).toEqual([]);
+    expect((await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' })).PortfolioShareDetails).toEqual([]);
+    await expect(h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: 'port-unknown000001' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+  });
+
   it('fails to accept an organization share with the default type, succeeds with AWS_ORGANIZATIONS', async () => {
     const h = createHarness();
     const { portfolioId } = await sharedWithWorkloads(h);

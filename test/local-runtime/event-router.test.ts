@@ -32,7 +32,7 @@ describe('event router', () => {
   it('delivers matching events of the rule bus only, without the local bus field', async () => {
     const events = new EventLog();
     const delivered: unknown[] = [];
-    const router = startEventRouter({ events, rules: [rule()], clock, invokeFunction: async (_key, input) => void delivered.push(input), writeLog: () => undefined });
+    const router = startEventRouter({ events, rules: [rule()], accountId: '123456789012', clock, invokeFunction: async (_key, input) => void delivered.push(input), writeLog: () => undefined });
     events.publish(event());
     events.publish(event({ id: 'e-2', eventBusName: 'default' }));
     events.publish(event({ id: 'e-3', source: 'someone-else' }));
@@ -43,12 +43,26 @@ describe('event router', () => {
     expect(delivered[0]).not.toHaveProperty('eventBusName');
   });
 
+  it("delivers the default bus's events of its own account only, as each account has its own default bus", async () => {
+    const events = new EventLog();
+    const delivered: unknown[] = [];
+    const defaultRule = rule({ eventBusName: 'default', pattern: { source: ['aws.organizations'] } });
+    const router = startEventRouter({ events, rules: [defaultRule], accountId: '123456789012', clock, invokeFunction: async (_key, input) => void delivered.push(input), writeLog: () => undefined });
+    const organizationsEvent = { source: 'aws.organizations', 'detail-type': 'AWS API Call via CloudTrail', eventBusName: 'default' };
+    events.publish(event({ ...organizationsEvent, id: 'in-the-hub' }));
+    events.publish(event({ ...organizationsEvent, id: 'in-a-member', account: '210987654321' }));
+    await router.idle();
+    router.stop();
+    expect(delivered).toEqual([expect.objectContaining({ id: 'in-the-hub' })]);
+  });
+
   it('retries a failing target with backoff, then parks the event in the dead-letter queue', async () => {
     const events = new EventLog();
     let calls = 0;
     const router = startEventRouter({
       events,
       rules: [rule()],
+      accountId: '123456789012',
       clock,
       invokeFunction: async () => {
         calls++;
@@ -69,6 +83,7 @@ describe('event router', () => {
     const router = startEventRouter({
       events,
       rules: [rule()],
+      accountId: '123456789012',
       clock,
       invokeFunction: async () => {
         if (++calls < 3) throw new Error('not yet');
@@ -88,6 +103,7 @@ describe('event router', () => {
     const router = startEventRouter({
       events,
       rules: [rule({ target: { kind: 'log', logGroupName: '/audit' }, input: { inputPath: '$.detail' } })],
+      accountId: '123456789012',
       clock,
       invokeFunction: async () => undefined,
       writeLog: (_group, entry) => void written.push(entry),
@@ -100,7 +116,7 @@ describe('event router', () => {
 
   it('refuses an invalid pattern when it starts', () => {
     expect(() =>
-      startEventRouter({ events: new EventLog(), rules: [rule({ pattern: { source: 'not-an-array' } as never })], clock, invokeFunction: async () => undefined, writeLog: () => undefined }),
+      startEventRouter({ events: new EventLog(), rules: [rule({ pattern: { source: 'not-an-array' } as never })], accountId: '123456789012', clock, invokeFunction: async () => undefined, writeLog: () => undefined }),
     ).toThrow(/source/);
   });
 });

@@ -14,6 +14,7 @@ import { handler as findStillVisible } from '../../functions/find-still-visible.
 import { handler as findProvisionedProducts } from '../../functions/find-provisioned-products.js';
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
 import { handler as requestOwnerChanges } from '../../functions/request-owner-changes.js';
+import { handler as rejectUnentitledShares } from '../../functions/reject-unentitled-shares.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
 import { handler as summariseOwnershipTransfer } from '../../functions/summarise-ownership-transfer.js';
@@ -29,6 +30,7 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   summariseShare,
   runMemberActions,
   planOnboarding,
+  rejectUnentitledShares,
   summariseOnboarding,
   findPortfolioShare,
   findStillVisible,
@@ -67,6 +69,15 @@ export interface WorkflowRun {
   entered: string[];
 }
 
+/** A startExecution.sync:2 task that runs the child definition here, failing as Step Functions does when the child fails. */
+const childExecution =
+  (file: string): TaskHandler =>
+  async (input) => {
+    const child = await runWorkflow(file, (input as { Input: unknown }).Input);
+    if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
+    return { Status: 'SUCCEEDED', Output: child.output };
+  };
+
 /** Runs a real ASL file on aws-local-stepfunctions, Task states bound to the real handlers, no waiting. */
 export const runWorkflow = async (
   file: string,
@@ -76,11 +87,8 @@ export const runWorkflow = async (
   const machine = definition(file);
   // A nested startExecution.sync:2 runs the child definition here too, unless the test replaces it.
   const overrides: Record<string, TaskHandler> = {
-    'Share portfolio with entitled target': async (input) => {
-      const child = await runWorkflow('share-portfolio.asl.json', (input as { Input: unknown }).Input);
-      if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
-      return { Status: 'SUCCEEDED', Output: child.output };
-    },
+    'Share portfolio with entitled target': childExecution('share-portfolio.asl.json'),
+    'Unshare portfolio from the account': childExecution('unshare-portfolio.asl.json'),
     ...options.overrides,
   };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });

@@ -116,7 +116,67 @@ describe('account event intake', () => {
     expect(outcome.state).toBe('started');
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(envelope.id);
-    expect(JSON.parse(start?.input ?? '{}')).toMatchObject({ requestId: envelope.id, accountId: '210987654321', trigger: { eventName, eventId: envelope.id } });
+    expect(JSON.parse(start?.input ?? '{}')).toMatchObject({
+      requestId: envelope.id,
+      accountId: '210987654321',
+      trigger: { eventName, eventId: envelope.id },
+      membership: 'MEMBER',
+    });
+  });
+
+  const apiCall = { ...envelope, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.organizations' };
+  const removed = {
+    ...apiCall,
+    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization', requestParameters: { accountId: '210987654321' }, responseElements: null, userIdentity: { accountId: '123456789012' } },
+  };
+  const left = {
+    ...apiCall,
+    account: '210987654321',
+    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null, responseElements: null, userIdentity: { type: 'Root', accountId: '210987654321' }, recipientAccountId: '210987654321' },
+  };
+
+  it.each([
+    ['RemoveAccountFromOrganization (the management account removes it)', removed],
+    ['LeaveOrganization (the account leaves: it is the caller)', left],
+  ])('starts the workflow for a departed account on %s', async (_name, event) => {
+    const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
+
+    expect(outcome.state).toBe('started');
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}')).toEqual({
+      requestId: envelope.id,
+      accountId: '210987654321',
+      trigger: { source: 'aws.organizations', eventName: event.detail.eventName, eventId: envelope.id, time: envelope.time },
+      membership: 'DEPARTED',
+      memberRoleName: 'PortfolioShareMemberRole',
+    });
+  });
+
+  it('starts one execution for a departure delivered twice', async () => {
+    await takeAccountEvent(removed, dependencies(ONBOARD_MACHINE));
+    const first = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}';
+    sfn.reset();
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ input: first, status: 'RUNNING' } as never);
+
+    expect(await takeAccountEvent(removed, dependencies(ONBOARD_MACHINE))).toMatchObject({ state: 'existing', requestId: envelope.id });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(published()).toEqual([]);
+  });
+
+  it.each([
+    ['a failed call (CloudTrail records those too)', { ...removed, detail: { ...removed.detail, errorCode: 'AccessDenied', errorMessage: 'not authorized' } }, /detail\.errorCode/],
+    ['a departure naming no account', { ...removed, detail: { ...removed.detail, requestParameters: {} } }, /requestParameters\.accountId/],
+  ])('reports %s in one Account Offboarding Failed event and starts nothing', async (_name, event, message) => {
+    const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
+
+    expect(outcome.state).toBe('rejected');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    const [entry] = published();
+    expect(entry?.DetailType).toBe('Account Offboarding Failed');
+    const detail = JSON.parse(entry?.Detail ?? '{}');
+    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
+    expect(detail).toMatchObject({ requestId: envelope.id, accountId: null, eventName: 'RemoveAccountFromOrganization', removedShares: [], keptShares: [] });
+    expect(`${detail.failure.message} ${JSON.stringify(detail.failure)}`).toMatch(message);
   });
 
   it('reports an event that names no usable account in one Account Onboarding Failed event', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { entitlementsFor } from '../../src/policy/entitlements.js';
+import { entitlementsFor, outsideOrganization } from '../../src/policy/entitlements.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
 
 const policy = parsePolicy(`
@@ -57,6 +57,22 @@ portfolios:
   it('entitles nothing outside the organization and its OUs', () => {
     expect(entitlementsFor(policy, { accountId: '210987654321', organizationId: 'o-zzzzzzzzzz', parentPath: ['r-zz99'] }).map((e) => e.portfolio.portfolioId)).toEqual([
       'port-workloads00001',
+    ]);
+  });
+
+  it('entitles an account outside the organization only through EXTERNAL_ACCOUNT targets naming it', () => {
+    const external = parsePolicy(`
+version: 1
+portfolios:
+  - portfolioId: port-workloads00001
+    targets: [{ type: ACCOUNT, id: '210987654321' }]
+  - portfolioId: port-partners00001
+    targets: [{ type: EXTERNAL_ACCOUNT, id: '210987654321' }]
+  - portfolioId: port-networking0001
+    targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]
+`);
+    expect(entitlementsFor(external, outsideOrganization('210987654321'))).toEqual([
+      { portfolio: expect.objectContaining({ portfolioId: 'port-partners00001' }), entitledBy: { type: 'EXTERNAL_ACCOUNT', id: '210987654321' } },
     ]);
   });
 

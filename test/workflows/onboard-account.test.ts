@@ -49,6 +49,7 @@ const onboardingInput = {
   requestId: 'event-1',
   accountId: ACCOUNT,
   trigger: { source: 'aws.organizations', eventName: 'MoveAccount', eventId: 'event-1', time: '2026-11-21T10:00:00Z', destinationParentId: CHILD_OU },
+  membership: 'MEMBER',
   memberRoleName: 'PortfolioShareMemberRole',
 };
 

@@ -346,22 +346,21 @@ export class Organization implements OrganizationView {
     this.#publishApiCall('MoveAccount', actor, { accountId, sourceParentId, destinationParentId }, null);
   }
 
+  /** The management account removes a member (RemoveAccountFromOrganization); the call is recorded in the management account. */
   removeAccount(accountId: string, actor: Actor): void {
-    if (accountId === this.managementAccountId) {
-      throw organizationsError(
-        'MasterCannotLeaveOrganizationException',
-        "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
-      );
-    }
-    const account = this.#accounts.get(accountId);
-    if (!account) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
-    if (this.isDelegatedAdministratorForAnyService(accountId)) {
-      throw constraint('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG', 'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization.');
-    }
-    this.#accounts.delete(accountId);
-    this.#delegated.delete(accountId);
-    this.#outside.set(accountId, { id: account.id, name: account.name, email: account.email });
+    this.#depart(accountId);
     this.#publishApiCall('RemoveAccountFromOrganization', actor, { accountId }, null);
+  }
+
+  /**
+   * A member account leaves on its own (LeaveOrganization). CloudTrail records the call in the
+   * leaving account, with no request parameters, so its event goes to that account's default bus,
+   * not the management account's.
+   */
+  leave(actor: Actor): void {
+    const accountId = actor.caller.accountId;
+    this.#depart(accountId);
+    this.#publishApiCall('LeaveOrganization', actor, null, null, { recipientAccountId: accountId, eventAccountId: accountId });
   }
 
   enableServiceAccess(servicePrincipal: string, actor: Actor): void {
@@ -442,7 +441,7 @@ export class Organization implements OrganizationView {
           ],
         },
       },
-      accountId,
+      { recipientAccountId: accountId },
     );
     this.#scheduleMemberRoles(accountId);
     return account;
@@ -501,19 +500,47 @@ export class Organization implements OrganizationView {
     });
   }
 
-  #publishApiCall(eventName: string, actor: Actor, requestParameters: Record<string, unknown> | null, responseElements: Record<string, unknown> | null, recipientAccountId?: string): void {
+  /** The account leaves the organization and becomes standalone, when AWS allows it to. */
+  #depart(accountId: string): void {
+    if (accountId === this.managementAccountId) {
+      throw organizationsError(
+        'MasterCannotLeaveOrganizationException',
+        "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
+      );
+    }
+    const account = this.#accounts.get(accountId);
+    if (!account) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
+    if (this.isDelegatedAdministratorForAnyService(accountId)) {
+      throw constraint('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG', 'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization.');
+    }
+    this.#accounts.delete(accountId);
+    this.#delegated.delete(accountId);
+    this.#outside.set(accountId, { id: account.id, name: account.name, email: account.email });
+  }
+
+  /**
+   * Publishes a call as CloudTrail delivers it: recorded in `recipientAccountId` (the management
+   * account unless given) and put on the default bus of `eventAccountId` (likewise).
+   */
+  #publishApiCall(
+    eventName: string,
+    actor: Actor,
+    requestParameters: Record<string, unknown> | null,
+    responseElements: Record<string, unknown> | null,
+    accounts: { recipientAccountId?: string; eventAccountId?: string } = {},
+  ): void {
     this.#sink.publish(
       apiCallEvent({
         source: 'aws.organizations',
         eventSource: ORGANIZATIONS_EVENT_SOURCE,
         eventName,
-        account: this.managementAccountId,
+        account: accounts.eventAccountId ?? this.managementAccountId,
         time: this.#clock.now(),
         random: this.#random,
         actor: { caller: actor.caller, requestId: actor.requestId ?? randomUuid(this.#random) },
         requestParameters,
         responseElements,
-        recipientAccountId: recipientAccountId ?? this.managementAccountId,
+        recipientAccountId: accounts.recipientAccountId ?? this.managementAccountId,
       }),
     );
   }

@@ -174,6 +174,13 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
         return {};
       },
     },
+    LeaveOrganization: {
+      access: 'any-member',
+      run: (_input, context) => {
+        org.leave(actorOf(context));
+        return {};
+      },
+    },
     ListAWSServiceAccessForOrganization: {
       access: 'management-or-delegated-administrator',
       run: (input) => {

@@ -1,0 +1,74 @@
+import {
+  RejectPortfolioShareCommand,
+  type ServiceCatalogClient,
+  paginateListAcceptedPortfolioShares,
+} from '@aws-sdk/client-service-catalog';
+import { z } from 'zod';
+import { MemberRoleDeniedError } from '../access/account-portfolios.js';
+import type { MemberServiceCatalog } from '../aws/member-session.js';
+import { AccountId } from '../contracts/identifiers.js';
+import type { RejectedShare } from '../contracts/result-events.js';
+import { describeError, isErrorNamed } from '../errors.js';
+
+/** What the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
+export const RejectionRequest = z.object({
+  accountId: AccountId,
+  memberRoleName: z.string().min(1),
+  /** Portfolios the policy entitles the account to: never rejected. */
+  entitledPortfolioIds: z.array(z.string()),
+  /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
+  pendingPortfolioIds: z.array(z.string()),
+});
+export type RejectionRequest = z.infer<typeof RejectionRequest>;
+
+/** The portfolios to reject: accepted imports and pending offers the policy does not entitle the account to. */
+export const selectRejections = (acceptedPortfolioIds: string[], request: RejectionRequest): string[] => {
+  const entitled = new Set(request.entitledPortfolioIds);
+  return [...new Set([...acceptedPortfolioIds, ...request.pendingPortfolioIds])].filter((portfolioId) => !entitled.has(portfolioId));
+};
+
+/** The portfolios the account imported through account shares and accepted (all pages). */
+export const acceptedImportedPortfolios = async (client: ServiceCatalogClient, accountId: string, roleName: string): Promise<string[]> => {
+  const portfolioIds: string[] = [];
+  try {
+    for await (const page of paginateListAcceptedPortfolioShares({ client, pageSize: 100 }, { PortfolioShareType: 'IMPORTED' })) {
+      for (const portfolio of page.PortfolioDetails ?? []) if (portfolio.Id) portfolioIds.push(portfolio.Id);
+    }
+  } catch (error) {
+    if (isErrorNamed(error, 'AccessDenied', 'AccessDeniedException')) {
+      throw new MemberRoleDeniedError(
+        accountId,
+        `${roleName} in ${accountId} does not allow servicecatalog:ListAcceptedPortfolioShares (${error.message}): update the member-account role (templates/member-account-role.yml) before turning rejectUnentitledShares on.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  return portfolioIds;
+};
+
+/**
+ * In the member account, rejects (RejectPortfolioShare, IMPORTED) every account share, accepted or
+ * offered, that the policy does not entitle the account to. A share that is gone by the time it is
+ * rejected (its owner unshared it meanwhile) counts as rejected. An unavailable member role is
+ * thrown, for the state machine to retry; a failed rejection is reported per portfolio.
+ */
+export const rejectUnentitledShares = async (
+  input: RejectionRequest,
+  dependencies: { memberServiceCatalog: MemberServiceCatalog },
+): Promise<{ rejectedShares: RejectedShare[] }> => {
+  const request = RejectionRequest.parse(input);
+  const client = await dependencies.memberServiceCatalog(request.accountId);
+  const rejectedShares: RejectedShare[] = [];
+  const accepted = await acceptedImportedPortfolios(client, request.accountId, request.memberRoleName);
+  for (const portfolioId of selectRejections(accepted, request)) {
+    try {
+      await client.send(new RejectPortfolioShareCommand({ PortfolioId: portfolioId, PortfolioShareType: 'IMPORTED' }));
+      rejectedShares.push({ portfolioId, outcome: 'SUCCEEDED', failure: null });
+    } catch (error) {
+      if (isErrorNamed(error, 'ResourceNotFoundException')) rejectedShares.push({ portfolioId, outcome: 'SUCCEEDED', failure: null });
+      else rejectedShares.push({ portfolioId, outcome: 'FAILED', failure: describeError(error) });
+    }
+  }
+  return { rejectedShares };
+};
