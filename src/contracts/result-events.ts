@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DetailType } from './events.js';
 import { AccountId, ShareTarget } from './identifiers.js';
+import { DriftDetectedDetail, ReconciliationCompletedDetail } from './reconcile.js';
+import { RequestFailure } from './request-failure.js';
 
 export const AccountFailure = z.object({
   accountId: AccountId,
@@ -9,12 +11,8 @@ export const AccountFailure = z.object({
 });
 export type AccountFailure = z.infer<typeof AccountFailure>;
 
-/** Why a whole request failed (validation, access disabled, an unexpected error). */
-export const RequestFailure = z.object({
-  error: z.string().min(1),
-  message: z.string(),
-});
-export type RequestFailure = z.infer<typeof RequestFailure>;
+// Its own module, so that result schemas defined elsewhere can use it and still be registered below.
+export { RequestFailure } from './request-failure.js';
 
 export const ShareOutcome = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']);
 export type ShareOutcome = z.infer<typeof ShareOutcome>;
@@ -87,4 +85,6 @@ export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.shareFailed]: ShareResultDetail,
   [DetailType.onboardingSucceeded]: OnboardingResultDetail,
   [DetailType.onboardingFailed]: OnboardingResultDetail,
+  [DetailType.driftDetected]: DriftDetectedDetail,
+  [DetailType.reconciliationCompleted]: ReconciliationCompletedDetail,
 } as const;

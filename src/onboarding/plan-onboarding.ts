@@ -1,11 +1,7 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import {
-  DescribePortfolioSharesCommand,
-  type DescribePortfolioShareType,
-  type ServiceCatalogClient,
-} from '@aws-sdk/client-service-catalog';
+import { DescribePortfolioSharesCommand, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
-import { ShareTarget } from '../contracts/identifiers.js';
+import { DESCRIBED_SHARE_TYPE, ShareTarget } from '../contracts/identifiers.js';
 import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
 import { type AccountPlacement, entitlementsFor } from '../policy/entitlements.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
@@ -31,15 +27,8 @@ export const OnboardingPlan = z.object({
 });
 export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
-/** DescribePortfolioShares type per policy target type (ACCOUNT is an organization member account). */
-const SHARE_TYPE: Record<ShareTarget["type"], DescribePortfolioShareType> = {
-  ORGANIZATION: 'ORGANIZATION',
-  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
-  ACCOUNT: 'ORGANIZATION_MEMBER_ACCOUNT',
-  EXTERNAL_ACCOUNT: 'ACCOUNT',
-};
-
-const reaches = (target: ShareTarget, placement: AccountPlacement): boolean =>
+/** Whether a share to the target gives the account the portfolio. */
+export const reaches = (target: ShareTarget, placement: AccountPlacement): boolean =>
   target.type === 'ORGANIZATION'
     ? target.id === placement.organizationId
     : target.type === 'ORGANIZATIONAL_UNIT'
@@ -57,7 +46,7 @@ const existingShares = async (
     let PageToken: string | undefined;
     do {
       const page = await serviceCatalog.send(
-        new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: SHARE_TYPE[type], PageToken, PageSize: 100 }),
+        new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: DESCRIBED_SHARE_TYPE[type], PageToken, PageSize: 100 }),
       );
       for (const share of page.PortfolioShareDetails ?? []) {
         // An account share counts only once accepted; before that the account cannot use it.
