@@ -4,7 +4,9 @@ import {
   ListOrganizationPortfolioAccessCommand,
   type ListOrganizationPortfolioAccessCommandInput,
   type PortfolioShareDetail,
-  type ServiceCatalogClient,
+  type ServiceCatalogClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-service-catalog';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
@@ -22,7 +24,7 @@ const page = <T>(items: T[], pageToken: string | undefined, pageSize: number) =>
  * portfolio, `pageSize` items a page, as Service Catalog pages them.
  */
 export const fakeShareListing = (
-  serviceCatalog: AwsStub<object, object, ServiceCatalogClient['config']>,
+  serviceCatalog: AwsStub<ServiceInputTypes, ServiceOutputTypes, ServiceCatalogClientResolvedConfig>,
   shares: Record<string, PortfolioShareDetail[]>,
   pageSize = 2,
 ): void => {

@@ -6,11 +6,13 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
-import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
+import { type LambdaFunction, type Machine, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
+import { handler as planReconciliation } from '../../functions/plan-reconciliation.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
+import { handler as summariseReconciliation } from '../../functions/summarise-reconciliation.js';
 import { handler as summariseShare } from '../../functions/summarise-share.js';
 
 export const ACCOUNT = '123456789012';
@@ -23,6 +25,8 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   runMemberActions,
   planOnboarding,
   summariseOnboarding,
+  planReconciliation,
+  summariseReconciliation,
 } as unknown as Record<string, LambdaFunction>;
 
 export const definition = (file: string): Machine =>
@@ -43,6 +47,16 @@ const statesWith = (machine: Machine, predicate: (state: Record<string, unknown>
     return [...(predicate(state as Record<string, unknown>) ? [name] : []), ...(inner ? statesWith(inner, predicate) : [])];
   });
 
+const START_CHILD_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
+
+/** `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output the child's output. */
+export const runChildWorkflow: TaskHandler = async (input) => {
+  const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
+  const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
+  if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
+  return { Status: 'SUCCEEDED', Output: child.output };
+};
+
 export interface WorkflowRun {
   output: unknown;
   error?: { name: string; message: string };
@@ -57,21 +71,20 @@ export interface WorkflowRun {
 export const runWorkflow = async (
   file: string,
   input: unknown,
-  options: { overrides?: Record<string, TaskHandler> } = {},
+  options: { overrides?: Record<string, TaskHandler>; executionName?: string } = {},
 ): Promise<WorkflowRun> => {
   const machine = definition(file);
-  // A nested startExecution.sync:2 runs the child definition here too, unless the test replaces it.
+  // A nested startExecution.sync:2 runs the child definition (named by its state machine ARN) here
+  // too, unless the test replaces it.
+  const children = taskStates(machine).filter(({ resource }) => resource === START_CHILD_SYNC);
   const overrides: Record<string, TaskHandler> = {
-    'Share portfolio with entitled target': async (input) => {
-      const child = await runWorkflow('share-portfolio.asl.json', (input as { Input: unknown }).Input);
-      if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
-      return { Status: 'SUCCEEDED', Output: child.output };
-    },
+    ...Object.fromEntries(children.map(({ name }) => [name, runChildWorkflow])),
     ...options.overrides,
   };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
+    context: { Execution: { Name: options.executionName ?? 'test-execution' } },
     overrides: {
       // Handlers return JSON; the library's type wants it spelled as its own JSONValue.
       taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }) as never,
