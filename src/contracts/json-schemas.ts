@@ -3,6 +3,7 @@ import { SharingPolicy } from '../policy/sharing-policy.js';
 import { DetailType, EVENT_SOURCE } from './events.js';
 import { RESULT_DETAIL_SCHEMAS } from './result-events.js';
 import { ShareRequest } from './share-request.js';
+import { UnshareRequest } from './unshare-request.js';
 
 const fileName = (detailType: string) => `${detailType.toLowerCase().replaceAll(' ', '-')}.schema.json`;
 
@@ -32,6 +33,7 @@ export const jsonSchemaFiles = (): Record<string, object> => ({
     title: 'portfolio-share-orchestrator sharing policy',
   },
   [`schemas/events/${fileName(DetailType.shareRequested)}`]: eventSchema(DetailType.shareRequested, ShareRequest),
+  [`schemas/events/${fileName(DetailType.unshareRequested)}`]: eventSchema(DetailType.unshareRequested, UnshareRequest),
   ...Object.fromEntries(
     Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [`schemas/events/${fileName(detailType)}`, eventSchema(detailType, schema)]),
   ),

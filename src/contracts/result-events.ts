@@ -37,6 +37,42 @@ export const ShareResultDetail = z
   .strict();
 export type ShareResultDetail = z.infer<typeof ShareResultDetail>;
 
+/** An account that still sees the portfolio after an unshare, and the remaining share that reaches it. */
+export const StillVisibleAccount = z
+  .object({
+    accountId: AccountId,
+    through: ShareTarget,
+  })
+  .strict();
+export type StillVisibleAccount = z.infer<typeof StillVisibleAccount>;
+
+export const UnshareOutcome = z.enum(['SUCCEEDED', 'FAILED']);
+export type UnshareOutcome = z.infer<typeof UnshareOutcome>;
+
+/**
+ * The detail of `Portfolio Unshare Succeeded | Failed`. `alreadyAbsent` says the target was not
+ * shared, so nothing was deleted. `stillVisibleTo` lists at most a bounded number of accounts (an
+ * event must stay under 256 KiB); `stillVisibleCount` counts them all.
+ */
+export const UnshareResultDetail = z
+  .object({
+    requestId: z.string().min(1),
+    outcome: UnshareOutcome,
+    portfolioId: z.string().nullable(),
+    target: ShareTarget.nullable(),
+    shareToken: z.string().nullable(),
+    alreadyAbsent: z.boolean(),
+    unsharedAccounts: z.array(AccountId),
+    failedAccounts: z.array(AccountFailure),
+    stillVisibleTo: z.array(StillVisibleAccount),
+    stillVisibleCount: z.number().int().min(0),
+    failure: RequestFailure.nullable(),
+    startedAt: z.iso.datetime({ offset: true }),
+    endedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type UnshareResultDetail = z.infer<typeof UnshareResultDetail>;
+
 export const PortfolioOnboardingAction = z.enum(['NONE', 'MEMBER_ACTIONS', 'SHARED']);
 
 export const PortfolioOnboardingOutcome = z
@@ -75,6 +111,9 @@ export const shareDetailType = (outcome: ShareOutcome): DetailType =>
       ? DetailType.sharePartiallySucceeded
       : DetailType.shareFailed;
 
+export const unshareDetailType = (outcome: UnshareOutcome): DetailType =>
+  outcome === 'SUCCEEDED' ? DetailType.unshareSucceeded : DetailType.unshareFailed;
+
 export const onboardingDetailType = (outcome: 'SUCCEEDED' | 'FAILED'): DetailType =>
   outcome === 'SUCCEEDED' ? DetailType.onboardingSucceeded : DetailType.onboardingFailed;
 
@@ -85,6 +124,8 @@ export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.shareFailed]: ShareResultDetail,
   [DetailType.onboardingSucceeded]: OnboardingResultDetail,
   [DetailType.onboardingFailed]: OnboardingResultDetail,
+  [DetailType.unshareSucceeded]: UnshareResultDetail,
+  [DetailType.unshareFailed]: UnshareResultDetail,
   [DetailType.driftDetected]: DriftDetectedDetail,
   [DetailType.reconciliationCompleted]: ReconciliationCompletedDetail,
 } as const;

@@ -1,10 +1,11 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { DescribePortfolioSharesCommand, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
-import { DESCRIBED_SHARE_TYPE, ShareTarget } from '../contracts/identifiers.js';
+import { ShareTarget } from '../contracts/identifiers.js';
 import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
-import { type AccountPlacement, entitlementsFor } from '../policy/entitlements.js';
+import { entitlementsFor, reaches } from '../policy/entitlements.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
+import { describeShares, givesAccess } from '../share/portfolio-shares.js';
 import { findAccountPlacement } from './account-placement.js';
 
 export const PortfolioPlan = z.object({
@@ -27,37 +28,6 @@ export const OnboardingPlan = z.object({
 });
 export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
-/** Whether a share to the target gives the account the portfolio. */
-export const reaches = (target: ShareTarget, placement: AccountPlacement): boolean =>
-  target.type === 'ORGANIZATION'
-    ? target.id === placement.organizationId
-    : target.type === 'ORGANIZATIONAL_UNIT'
-      ? placement.parentPath.includes(target.id)
-      : target.id === placement.accountId;
-
-/** Existing shares of a portfolio of the given kinds, as policy targets. */
-const existingShares = async (
-  serviceCatalog: ServiceCatalogClient,
-  portfolioId: string,
-  types: ShareTarget['type'][],
-): Promise<ShareTarget[]> => {
-  const targets: ShareTarget[] = [];
-  for (const type of types) {
-    let PageToken: string | undefined;
-    do {
-      const page = await serviceCatalog.send(
-        new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: DESCRIBED_SHARE_TYPE[type], PageToken, PageSize: 100 }),
-      );
-      for (const share of page.PortfolioShareDetails ?? []) {
-        // An account share counts only once accepted; before that the account cannot use it.
-        if (share.PrincipalId && (type !== 'EXTERNAL_ACCOUNT' || share.Accepted)) targets.push({ type, id: share.PrincipalId } as ShareTarget);
-      }
-      PageToken = page.NextPageToken;
-    } while (PageToken);
-  }
-  return targets;
-};
-
 /** The child share request's id: deterministic, so a repeated onboarding finds the same share execution. */
 const shareRequestId = (requestId: string, portfolioId: string): string => `${requestId}-${portfolioId}`.slice(0, 80);
 
@@ -75,9 +45,10 @@ export const planOnboarding = async (
   for (const { portfolio, entitledBy } of entitlementsFor(policy, placement)) {
     const kinds: ShareTarget['type'][] =
       entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
-    const coveredBy = (await existingShares(dependencies.serviceCatalog, portfolio.portfolioId, kinds)).find((target) =>
-      reaches(target, placement),
-    );
+    const coveredBy = (await describeShares(dependencies.serviceCatalog, portfolio.portfolioId, kinds))
+      .filter(givesAccess)
+      .map((share) => share.target)
+      .find((target) => reaches(target, placement));
     const memberActions = {
       accept: entitledBy.type === 'EXTERNAL_ACCOUNT',
       iamPrincipals: portfolio.associatePrincipals,

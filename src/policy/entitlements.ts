@@ -28,15 +28,21 @@ const specificity = (target: ShareTarget, placement: AccountPlacement): number =
   }
 };
 
+/** Whether a target (a policy target, or an existing share) reaches the account. */
+export const reaches = (target: ShareTarget, placement: AccountPlacement): boolean => specificity(target, placement) >= 0;
+
+/** Of the targets that reach the account, the most specific one. */
+export const mostSpecificTarget = (targets: readonly ShareTarget[], placement: AccountPlacement): ShareTarget | undefined =>
+  targets
+    .map((target) => ({ target, rank: specificity(target, placement) }))
+    .filter(({ rank }) => rank >= 0)
+    .sort((a, b) => b.rank - a.rank)[0]?.target;
+
 /** The portfolios the policy entitles an account to, OU entitlements inherited down nested OUs. */
 export const entitlementsFor = (policy: SharingPolicy, placement: AccountPlacement): Entitlement[] =>
   policy.portfolios.flatMap((portfolio) => {
-    const ranked = portfolio.targets
-      .map((target) => ({ target, rank: specificity(target, placement) }))
-      .filter(({ rank }) => rank >= 0)
-      .sort((a, b) => b.rank - a.rank);
-    const best = ranked[0];
-    return best ? [{ portfolio, entitledBy: best.target }] : [];
+    const entitledBy = mostSpecificTarget(portfolio.targets, placement);
+    return entitledBy ? [{ portfolio, entitledBy }] : [];
   });
 
 export const findPortfolioPolicy = (policy: SharingPolicy, portfolioId: string): PortfolioPolicy | undefined =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import type { DetailType } from '../contracts/events.js';
-import type { ShareTarget } from '../contracts/identifiers.js';
+import { ShareTarget } from '../contracts/identifiers.js';
 import {
   AccountFailure,
   type RequestFailure,
@@ -88,19 +88,28 @@ export const summariseShare = (raw: SummariseShareInput, at = now()): ResultEven
   });
 };
 
-/** The result event of a request that never reached a workflow (it did not validate). */
-export const rejectedShareResult = (
-  request: { requestId: string; portfolioId?: unknown; target?: unknown },
-  failure: RequestFailure,
-  at = now(),
-): ResultEvent<ShareResultDetail> => {
-  const portfolioId = typeof request.portfolioId === 'string' ? request.portfolioId : null;
-  const target = ShareResultDetail.shape.target.safeParse(request.target);
-  return toResult({
+/** What is known of a request that did not validate: its id, and whatever of its fields can be read. */
+export interface RejectedRequest {
+  requestId: string;
+  portfolioId?: unknown;
+  target?: unknown;
+}
+
+/** The request's own fields for its rejection event: the portfolio id and target when they are usable. */
+export const rejectedRequestFields = (request: RejectedRequest): { requestId: string; portfolioId: string | null; target: ShareTarget | null } => {
+  const target = ShareTarget.safeParse(request.target);
+  return {
     requestId: request.requestId,
+    portfolioId: typeof request.portfolioId === 'string' ? request.portfolioId : null,
+    target: target.success ? target.data : null,
+  };
+};
+
+/** The result event of a request that never reached a workflow (it did not validate). */
+export const rejectedShareResult = (request: RejectedRequest, failure: RequestFailure, at = now()): ResultEvent<ShareResultDetail> =>
+  toResult({
+    ...rejectedRequestFields(request),
     outcome: 'FAILED',
-    portfolioId,
-    target: target.success ? (target.data as ShareTarget | null) : null,
     shareToken: null,
     sharedAccounts: [],
     failedAccounts: [],
@@ -108,4 +117,3 @@ export const rejectedShareResult = (
     startedAt: at.toISOString(),
     endedAt: at.toISOString(),
   });
-};

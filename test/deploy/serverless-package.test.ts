@@ -27,14 +27,18 @@ beforeAll(async () => {
 }, 200_000);
 
 describe('packaged CloudFormation', () => {
-  it('has both state machines, with definitions that reference the deployed functions and bus', () => {
+  it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'UnsharePortfolioStateMachine']);
     const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
     expect(share).toContain('EvaluateShareLambdaFunction');
     expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
     expect(share).not.toMatch(/\$\{\w+FunctionArn\}/);
     expect(JSON.stringify(machines.OnboardAccountStateMachine?.Properties.DefinitionString)).toContain('SharePortfolioStateMachine');
+    const unshare = JSON.stringify(machines.UnsharePortfolioStateMachine?.Properties.DefinitionString);
+    expect(unshare).toContain('FindStillVisibleLambdaFunction');
+    expect(unshare).toContain('arn:aws:states:::aws-sdk:servicecatalog:deletePortfolioShare');
+    expect(unshare).not.toMatch(/\$\{\w+(FunctionArn|EventBusName)\}/);
   });
 
   it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {

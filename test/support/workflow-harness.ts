@@ -8,12 +8,15 @@ import { loadDefinition, localSubstitutions } from '../../local/runtime/definiti
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
 import { type LambdaFunction, type Machine, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
+import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
+import { handler as findStillVisible } from '../../functions/find-still-visible.js';
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
 import { handler as planReconciliation } from '../../functions/plan-reconciliation.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
 import { handler as summariseReconciliation } from '../../functions/summarise-reconciliation.js';
 import { handler as summariseShare } from '../../functions/summarise-share.js';
+import { handler as summariseUnshare } from '../../functions/summarise-unshare.js';
 
 export const ACCOUNT = '123456789012';
 export const EVENT_BUS = 'portfolio-share-orchestrator-test';
@@ -27,6 +30,9 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   summariseOnboarding,
   planReconciliation,
   summariseReconciliation,
+  findPortfolioShare,
+  findStillVisible,
+  summariseUnshare,
 } as unknown as Record<string, LambdaFunction>;
 
 export const definition = (file: string): Machine =>

@@ -76,13 +76,15 @@ describe('reconcile plan', () => {
 
   it('reads every share type and organization node type over all their pages', async () => {
     const accounts = Array.from({ length: 5 }, (_, index) => String(999900000000 + index));
-    fakeShareListing(
+    const requests = fakeShareListing(
       serviceCatalog,
       {
         [DATABASES]: [
           ...accounts.map((accountId) => share('ACCOUNT', accountId)),
           share('ORGANIZATIONAL_UNIT', 'ou-ex12-prodwork'),
           share('ORGANIZATION_MEMBER_ACCOUNT', '210987654321'),
+          share('ORGANIZATION_MEMBER_ACCOUNT', '333333333333'),
+          share('ORGANIZATION_MEMBER_ACCOUNT', '444444444444'),
           share('ACCOUNT', '999988887777'),
         ],
       },
@@ -93,12 +95,14 @@ describe('reconcile plan', () => {
 
     const databases = result.portfolios[2];
     expect(databases?.missing).toEqual([]);
-    expect(databases?.extra).toEqual(accounts.map((id) => ({ type: 'EXTERNAL_ACCOUNT', id })));
-    const describeCalls = serviceCatalog.commandCalls(DescribePortfolioSharesCommand, { PortfolioId: DATABASES }).map((call) => call.args[0].input);
+    expect(databases?.extra).toEqual([{ type: 'ACCOUNT', id: '444444444444' }, ...accounts.map((id) => ({ type: 'EXTERNAL_ACCOUNT', id }))]);
+    expect(databases?.covered).toEqual([{ target: { type: 'ACCOUNT', id: '333333333333' }, coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' } }]);
+    const describeCalls = requests.describe.filter((input) => input.PortfolioId === DATABASES);
     expect(describeCalls.filter((input) => input.Type === 'ACCOUNT').map((input) => input.PageToken)).toEqual([undefined, '2', '4']);
     expect(new Set(describeCalls.map((input) => input.Type))).toEqual(new Set(['ACCOUNT', 'ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ORGANIZATION_MEMBER_ACCOUNT']));
-    const listed = serviceCatalog.commandCalls(ListOrganizationPortfolioAccessCommand, { PortfolioId: DATABASES }).map((call) => call.args[0].input.OrganizationNodeType);
+    const listed = requests.listNodes.filter((input) => input.PortfolioId === DATABASES).map((input) => input.OrganizationNodeType);
     expect(new Set(listed)).toEqual(new Set(['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']));
+    expect(requests.listNodes.filter((input) => input.PortfolioId === DATABASES && input.OrganizationNodeType === 'ACCOUNT').map((input) => input.PageToken)).toEqual([undefined, '2']);
   });
 
   it('counts a node that only ListOrganizationPortfolioAccess names as shared, with options unknown', async () => {

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { now } from '../clock.js';
+import {
+  type AccountFailure,
+  type RequestFailure,
+  UnshareResultDetail,
+  unshareDetailType,
+} from '../contracts/result-events.js';
+import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
+import { ShareStatus, classifyShareStatus } from '../share/share-progress.js';
+import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../share/share-result.js';
+import { StillVisible } from './still-visible.js';
+
+export const SummariseUnshareInput = z.object({
+  request: UnshareWorkflowInput,
+  startedAt: z.string(),
+  shareToken: z.string().nullable(),
+  /** The target had no share: nothing was deleted. */
+  alreadyAbsent: z.boolean(),
+  /** DeletePortfolioShare's output; null when no delete was made. An account share is gone once it returned. */
+  deletion: z.object({ PortfolioShareToken: z.string().optional() }).nullish(),
+  /** The final status of an organization-node delete. */
+  status: ShareStatus.nullish(),
+  visibility: StillVisible.nullish(),
+  /** The still-visible check failed after the share was handled. */
+  visibilityError: CaughtError.nullish(),
+  /** Set when a state caught an error, or when polling gave up. */
+  failure: CaughtError.nullish(),
+});
+export type SummariseUnshareInput = z.input<typeof SummariseUnshareInput>;
+
+const toResult = (detail: UnshareResultDetail): ResultEvent<UnshareResultDetail> => ({
+  detailType: unshareDetailType(detail.outcome),
+  detail: UnshareResultDetail.parse(detail),
+});
+
+/** Accounts the delete removed the share from, and those where it failed; a throttled account did not lose the share. */
+const deleteOutcome = (input: z.infer<typeof SummariseUnshareInput>) => {
+  const { request } = input;
+  if (input.alreadyAbsent || !input.deletion) return { unsharedAccounts: [], failedAccounts: [], failure: null };
+  if (request.target.type === 'EXTERNAL_ACCOUNT') return { unsharedAccounts: [request.target.id], failedAccounts: [], failure: null };
+  if (!input.status) return { unsharedAccounts: [], failedAccounts: [], failure: null };
+  const classified = classifyShareStatus(input.status);
+  const failedAccounts: AccountFailure[] = [
+    ...classified.failed,
+    ...[...classified.throttled].map(([accountId, message]) => ({ accountId, error: 'ThrottlingException', message })),
+  ];
+  return { unsharedAccounts: classified.shared, failedAccounts, failure: classified.failure };
+};
+
+const visibilityFailure = (caught: CaughtError): RequestFailure => {
+  const { error, message } = caughtErrorToFailure(caught);
+  return { error, message: `The share was handled, but the accounts that still see the portfolio could not be determined: ${message}` };
+};
+
+/** The one result event of an unshare request, from everything the workflow gathered. */
+export const summariseUnshare = (raw: SummariseUnshareInput, at = now()): ResultEvent<UnshareResultDetail> => {
+  const input = SummariseUnshareInput.parse(raw);
+  const outcome = deleteOutcome(input);
+  const failure =
+    (input.failure ? caughtErrorToFailure(input.failure) : null) ??
+    outcome.failure ??
+    (input.visibilityError ? visibilityFailure(input.visibilityError) : null);
+  const visibility = input.visibility ?? { stillVisibleTo: [], stillVisibleCount: 0 };
+  return toResult({
+    requestId: input.request.requestId,
+    outcome: failure || outcome.failedAccounts.length > 0 ? 'FAILED' : 'SUCCEEDED',
+    portfolioId: input.request.portfolioId,
+    target: input.request.target,
+    shareToken: input.shareToken,
+    alreadyAbsent: input.alreadyAbsent,
+    unsharedAccounts: outcome.unsharedAccounts,
+    failedAccounts: outcome.failedAccounts,
+    stillVisibleTo: visibility.stillVisibleTo,
+    stillVisibleCount: visibility.stillVisibleCount,
+    failure,
+    startedAt: new Date(input.startedAt).toISOString(),
+    endedAt: at.toISOString(),
+  });
+};
+
+/** The result event of an unshare request that never reached the workflow (it did not validate). */
+export const rejectedUnshareResult = (
+  request: RejectedRequest,
+  failure: RequestFailure,
+  at = now(),
+): ResultEvent<UnshareResultDetail> =>
+  toResult({
+    ...rejectedRequestFields(request),
+    outcome: 'FAILED',
+    shareToken: null,
+    alreadyAbsent: false,
+    unsharedAccounts: [],
+    failedAccounts: [],
+    stillVisibleTo: [],
+    stillVisibleCount: 0,
+    failure,
+    startedAt: at.toISOString(),
+    endedAt: at.toISOString(),
+  });
