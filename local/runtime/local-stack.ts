@@ -175,7 +175,7 @@ export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 export type { LocalAws, LocalDefinitions };
 
 const describeDetail = (detail: Record<string, unknown>): string =>
-  ['requestId', 'outcome', 'portfolioId', 'accountId']
+  ['requestId', 'runId', 'outcome', 'portfolioId', 'accountId']
     .filter((key) => detail[key] !== undefined && detail[key] !== null)
     .map((key) => `${key}=${String(detail[key])}`)
     .join(' ');

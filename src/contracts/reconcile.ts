@@ -136,6 +136,8 @@ export const ReconciliationCounts = z
     unaccepted: z.number().int(),
     shared: z.number().int(),
     unshared: z.number().int(),
+    /** Child shares that reached only some accounts (the others are named in their share result event). */
+    actionsPartiallySucceeded: z.number().int(),
     actionsFailed: z.number().int(),
   })
   .strict();

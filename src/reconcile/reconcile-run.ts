@@ -199,6 +199,7 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
     unaccepted: driftDetails.reduce((sum, detail) => sum + detail.unaccepted.length, 0),
     shared: actions.filter((action) => action.action === 'SHARE' && (action.outcome === 'SUCCEEDED' || action.outcome === 'PARTIALLY_SUCCEEDED')).length,
     unshared: actions.filter((action) => action.action === 'UNSHARE' && action.outcome === 'SUCCEEDED').length,
+    actionsPartiallySucceeded: partialActions,
     actionsFailed: failedActions,
   };
   const outcome =
