@@ -1,21 +1,14 @@
 import { AcceptPortfolioShareCommand, CreatePortfolioShareCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalAws, startLocalAws } from '../../local/aws/endpoint.js';
+import { runScript } from '../support/run-script.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/** `npm run plan -- …` as a process of its own; resolves with its exit code and output. */
-const plan = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/plan.ts', ...args], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
+/** `npm run plan -- …` as a process of its own. */
+const plan = (...args: string[]) => runScript('scripts/plan.ts', args);
 
 const freePort = () =>
   new Promise<number>((resolve) => {

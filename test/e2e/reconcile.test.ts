@@ -1,12 +1,12 @@
 import { CreatePortfolioShareCommand, DescribePortfolioSharesCommand, ListAcceptedPortfolioSharesCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../src/contracts/reconcile.js';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
+import { runScript } from '../support/run-script.js';
 
 // A stack of its own, in a file of its own (see organizations-access.test.ts), with a copy of the
 // demo policy that the test can switch to prune: true.
@@ -14,9 +14,7 @@ const NETWORKING = 'port-networkvpc001';
 const PIPELINES = 'port-cicdpipeline1';
 const DATABASES = 'port-databases0001';
 const SANDBOX_OU = 'ou-ex12-sandbox1';
-const ROOT = join(import.meta.dirname, '..', '..');
-
-const demoPolicy = readFileSync(join(ROOT, 'config', 'sharing-policy.yml'), 'utf8');
+const demoPolicy = readFileSync(join(import.meta.dirname, '..', '..', 'config', 'sharing-policy.yml'), 'utf8');
 const policyFile = (name: string, text: string) => {
   const path = join(tmpdir(), `pso-reconcile-${process.pid}-${name}.yml`);
   writeFileSync(path, text);
@@ -86,11 +84,7 @@ describe('drift reconciliation on the local stack', () => {
   });
 
   it('on demand (npm run reconcile), creates the missing shares through the share workflow: one drift event per portfolio, one summary, accounts see the portfolios', async () => {
-    const cli = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', '--endpoint', e2e.stack.aws.url], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } }, (error, stdout) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout }),
-      );
-    });
+    const cli = await runScript('scripts/reconcile.ts', ['--endpoint', e2e.stack.aws.url]);
     const runId = /Run (on-demand-[\w-]+): /.exec(cli.stdout)?.[1] ?? '';
     await e2e.stack.settle();
     const { drift, summary } = runEvents(runId);
