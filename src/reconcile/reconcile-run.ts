@@ -230,6 +230,6 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
   };
 };
 
-/** The plan step's input: the execution input as given, and the run id. */
+/** The execution input, validated: `{}` is an APPLY run on demand. */
 export const readReconcileRequest = (request: unknown): ReconcileWorkflowInput =>
   parseWith(ReconcileWorkflowInput, request ?? {}, 'reconcile-sharing input');
