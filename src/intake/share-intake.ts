@@ -1,12 +1,13 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { RequestId } from '../contracts/identifiers.js';
+import type { RequestFailure } from '../contracts/result-events.js';
 import { ShareRequest } from '../contracts/share-request.js';
 import type { ShareWorkflowInput } from '../contracts/workflow-input.js';
 import { publishResult } from '../events/publish-result.js';
 import { findPortfolioPolicy } from '../policy/entitlements.js';
 import type { SharingPolicy } from '../policy/sharing-policy.js';
-import { rejectedShareResult } from '../share/share-result.js';
+import { type RejectedRequest, type ResultEvent, rejectedShareResult } from '../share/share-result.js';
 import { ValidationError, parseWith } from '../validation.js';
 import { type StartedWorkflow, startWorkflow } from './start-workflow.js';
 
@@ -43,6 +44,9 @@ export interface IntakeDependencies {
   eventBusName: string;
 }
 
+/** What starting a workflow from a request event needs: every intake dependency but the policy. */
+export type WorkflowIntakeDependencies = Omit<IntakeDependencies, 'policy'>;
+
 export type IntakeOutcome =
   | (StartedWorkflow & { requestId: string })
   | { requestId: string; state: 'rejected'; message: string };
@@ -53,26 +57,34 @@ export const requestIdFor = (detail: unknown, fallback: string): string => {
   return RequestId.safeParse(candidate).success ? (candidate as string) : fallback;
 };
 
+/** One kind of request event (share, unshare): how its detail becomes a workflow input, and how a bad one is reported. */
+export interface RequestEventKind<I> {
+  /** Validates the detail (a ValidationError naming the field when it does not) and builds the workflow's input. */
+  toInput: (detail: unknown, requestId: string) => I;
+  /** The Failed result event of a detail that does not validate. */
+  rejected: (request: RejectedRequest, failure: RequestFailure) => ResultEvent<unknown>;
+}
+
 /**
- * A `Portfolio Share Requested` event: validated, normalised and started once under its request id
- * (or the event id); an invalid one ends in a `Portfolio Share Failed` event that names the problem.
+ * A request event: validated, normalised and started once under its request id (or the event id);
+ * an invalid one ends in its Failed result event that names the problem.
  */
-export const takeShareRequestEvent = async (
+export const takeRequestEvent = async <I>(
   event: { id: string; detail: unknown },
-  dependencies: IntakeDependencies,
+  kind: RequestEventKind<I>,
+  dependencies: WorkflowIntakeDependencies,
 ): Promise<IntakeOutcome> => {
   const requestId = requestIdFor(event.detail, event.id);
-  let input: ShareWorkflowInput;
+  let input: I;
   try {
-    const request = parseWith(ShareRequest, event.detail, 'Portfolio Share Requested detail');
-    input = toShareWorkflowInput(request, requestId, 'event', dependencies.policy);
+    input = kind.toInput(event.detail, requestId);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const detail = (event.detail ?? {}) as Record<string, unknown>;
     await publishResult(
       dependencies.eventBridge,
       dependencies.eventBusName,
-      rejectedShareResult({ requestId, portfolioId: detail.portfolioId, target: detail.target }, { error: error.name, message: error.message }),
+      kind.rejected({ requestId, portfolioId: detail.portfolioId, target: detail.target }, { error: error.name, message: error.message }),
     );
     return { requestId, state: 'rejected', message: error.message };
   }
@@ -83,3 +95,15 @@ export const takeShareRequestEvent = async (
   });
   return { requestId, ...started };
 };
+
+/** A `Portfolio Share Requested` event, with the policy's options for the portfolio. */
+export const takeShareRequestEvent = (event: { id: string; detail: unknown }, dependencies: IntakeDependencies): Promise<IntakeOutcome> =>
+  takeRequestEvent(
+    event,
+    {
+      toInput: (detail, requestId) =>
+        toShareWorkflowInput(parseWith(ShareRequest, detail, 'Portfolio Share Requested detail'), requestId, 'event', dependencies.policy),
+      rejected: rejectedShareResult,
+    },
+    dependencies,
+  );

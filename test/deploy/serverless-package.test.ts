@@ -65,6 +65,7 @@ describe('packaged CloudFormation', () => {
     const patterns = eventRules.map(([, rule]) => rule.Properties.EventPattern);
     const expected = [
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
+      { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Unshare Requested'] },
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS Service Event via CloudTrail'],
@@ -97,12 +98,12 @@ describe('packaged CloudFormation', () => {
     }
   });
 
-  it('puts the share request rule on the project bus and the account rules on the default bus', () => {
+  it('puts the request rules on the project bus and the account rules on the default bus', () => {
     const rules = ofType('AWS::Events::Rule')
       .map(([, rule]) => rule.Properties)
       .filter((rule) => rule.ScheduleExpression === undefined);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
-    expect(onBus.map((rule) => rule.EventPattern.source[0]).sort()).toEqual(['portfolio-share-orchestrator', 'portfolio-share-orchestrator']);
+    expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(Array(3).fill('portfolio-share-orchestrator'));
     expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(5);
   });
 
@@ -112,13 +113,15 @@ describe('packaged CloudFormation', () => {
     expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
     const audit = resources.ResultEventsToAuditLogRule?.Properties;
     expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
-    expect(audit?.EventPattern['detail-type']).toHaveLength(7);
-    expect(audit?.EventPattern['detail-type']).toEqual(expect.arrayContaining(['Portfolio Share Drift Detected', 'Portfolio Share Reconciliation Completed']));
+    expect(audit?.EventPattern['detail-type']).toEqual(
+      expect.arrayContaining(['Portfolio Unshare Succeeded', 'Portfolio Unshare Failed', 'Portfolio Share Drift Detected', 'Portfolio Share Reconciliation Completed']),
+    );
+    expect(audit?.EventPattern['detail-type']).toHaveLength(9);
   });
 
   it('has the HTTP API routes behind IAM authorisation', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
-    expect(routes.map((route) => route.RouteKey).sort()).toEqual(['GET /plan', 'GET /shares/{requestId}', 'POST /shares']);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(['DELETE /shares', 'GET /plan', 'GET /shares/{requestId}', 'GET /unshares/{requestId}', 'POST /shares']);
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
 
