@@ -1,5 +1,5 @@
 // `npm start`: the whole system on one machine with the demo organization.
-//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--schedules]
+//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules]
 import { parseArgs } from 'node:util';
 import { numberOption } from './cli.js';
 import { startLocalStack } from './runtime/local-stack.js';
@@ -11,22 +11,30 @@ const { values } = parseArgs({
     fixture: { type: 'string' },
     'time-scale': { type: 'string', default: '10' },
     seed: { type: 'string' },
+    // The functions' own credentials: a fixture key of another account runs the hub there (e.g. a delegated administrator).
+    'hub-key': { type: 'string' },
     schedules: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--schedules]');
+  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules]');
   process.exit(0);
 }
 const time = () => new Date().toISOString().slice(11, 19);
 const seed = numberOption('seed', values.seed);
+const [hubKeyId, hubSecret] = values['hub-key']?.split(':') ?? [];
+if (values['hub-key'] !== undefined && (!hubKeyId || !hubSecret)) {
+  console.error(`--hub-key must be ACCESS_KEY_ID:SECRET_ACCESS_KEY, got ${values['hub-key']}`);
+  process.exit(2);
+}
 const stack = await startLocalStack({
   port: numberOption('port', values.port) ?? 4566,
   httpPort: numberOption('http-port', values['http-port']) ?? 3000,
   timeScale: numberOption('time-scale', values['time-scale']) ?? 10,
   ...(values.fixture ? { fixturePath: values.fixture } : {}),
   ...(seed !== undefined ? { seed } : {}),
+  ...(hubKeyId && hubSecret ? { environment: { AWS_ACCESS_KEY_ID: hubKeyId, AWS_SECRET_ACCESS_KEY: hubSecret } } : {}),
   schedules: values.schedules,
   onLine: (line) => console.log(`${time()}  ${line}`),
 });

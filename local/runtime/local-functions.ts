@@ -60,7 +60,7 @@ export class LocalFunctions {
       timer = setTimeout(() => reject(new FunctionTimeoutError(`Task timed out after ${fn.timeoutSeconds} seconds`)), fn.timeoutSeconds * 1000);
     });
     try {
-      return await Promise.race([handler(event, lambdaContext(fn.name, this.region, this.accountId)), timeout]);
+      return await Promise.race([handler(event, lambdaContext(fn.name, this.region, this.accountId, fn.timeoutSeconds)), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -52,8 +52,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     });
 
-    // The functions stamp results with the endpoint's simulated time, as executions and events are.
-    useClock(() => new Date(aws.clock.now()));
+    // The functions stamp results with the endpoint's simulated time, as executions and events are,
+    // and wait in it, as AWS's state changes in it.
+    useClock({ now: () => new Date(aws.clock.now()), sleep: (ms) => aws.clock.sleep(ms) });
     // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
     const functions = await LocalFunctions.load(definitions.functions, {
       region: definitions.region,

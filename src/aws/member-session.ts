@@ -7,6 +7,11 @@ export interface MemberSessionOptions {
   roleName: string;
   sessionName?: string;
   partition?: string;
+  /**
+   * An inline session policy (JSON) that narrows what the session may do below the role's own
+   * permissions, for callers that need only part of them (e.g. read-only listings).
+   */
+  sessionPolicy?: string;
   /** Builds a client for the assumed credentials; tests hand in one bound to a mock. */
   createClient?: (credentials: ConstructorParameters<typeof ServiceCatalogClient>[0]) => ServiceCatalogClient;
 }
@@ -34,7 +39,11 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
     let assumed;
     try {
       assumed = await options.sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'portfolio-share-orchestrator' }),
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: options.sessionName ?? 'portfolio-share-orchestrator',
+          ...(options.sessionPolicy ? { Policy: options.sessionPolicy } : {}),
+        }),
       );
     } catch (error) {
       if (error instanceof Error && ACCESS_DENIED.has(error.name)) {

@@ -24,4 +24,12 @@ export type ShareTarget = z.infer<typeof ShareTarget>;
 
 export const ORGANIZATION_NODE_TYPES = ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'] as const;
 
+/** How DescribePortfolioShares names the share of each target type (an organization member account is ORGANIZATION_MEMBER_ACCOUNT). */
+export const DESCRIBED_SHARE_TYPE = {
+  ORGANIZATION: 'ORGANIZATION',
+  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
+  ACCOUNT: 'ORGANIZATION_MEMBER_ACCOUNT',
+  EXTERNAL_ACCOUNT: 'ACCOUNT',
+} as const satisfies Record<ShareTarget['type'], string>;
+
 export const isOrganizationNodeTarget = (target: ShareTarget): boolean => target.type !== 'EXTERNAL_ACCOUNT';

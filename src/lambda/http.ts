@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ApiError, type ApiResponse } from '../http/api.js';
+import { isErrorNamed } from '../errors.js';
 import { ValidationError } from '../validation.js';
 import { logger } from './handler.js';
 
@@ -10,9 +11,13 @@ export const toHttpResult = (response: ApiResponse): APIGatewayProxyResultV2 => 
   body: JSON.stringify(response.body),
 });
 
+/** AWS throttling that outlasted the SDK's retries (standard mode: 3 attempts with backoff); the names the SDK retries as throttling. */
+const isThrottled = (error: unknown): boolean =>
+  isErrorNamed(error, 'ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded');
+
 /**
- * Maps errors to HTTP answers: validation → 400 naming the fields, ApiError → its status,
- * anything else → a bare 500 (logged, never shown to the caller).
+ * Maps errors to HTTP answers: validation → 400 naming the fields, ApiError → its status, AWS
+ * throttling → 503 (try again), anything else → a bare 500 (logged, never shown to the caller).
  */
 export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
@@ -21,6 +26,9 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
       request.response = toHttpResult({ statusCode: 400, body: { message: error.message, issues: error.issues } });
     } else if (error instanceof ApiError) {
       request.response = toHttpResult({ statusCode: error.statusCode, body: { message: error.message, ...error.details } });
+    } else if (isThrottled(error)) {
+      logger.warn('AWS throttled the request', { error });
+      request.response = toHttpResult({ statusCode: 503, body: { message: 'AWS throttled this request; try again in a few seconds', error: 'Throttled' } });
     } else {
       logger.error('Unhandled error', { error });
       request.response = toHttpResult({ statusCode: 500, body: { message: 'Internal server error' } });

@@ -1,6 +1,16 @@
-import { type ServiceCatalogClient, paginateListOrganizationPortfolioAccess } from '@aws-sdk/client-service-catalog';
+import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { describePortfolioShares, listOrganizationPortfolioAccess } from '../access/portfolio-access.js';
 import { ORGANIZATION_NODE_TYPES, type ShareTarget } from '../contracts/identifiers.js';
-import { type ExistingShare, describeShares } from '../share/portfolio-shares.js';
+
+/** A share of a portfolio as Service Catalog reports it, named as a policy target. */
+export interface ExistingShare {
+  target: ShareTarget;
+  /** Account shares: imported by the recipient; organization shares are always accepted. */
+  accepted: boolean;
+  /** The share's options; null for a node only ListOrganizationPortfolioAccess names. */
+  sharePrincipals: boolean | null;
+  shareTagOptions: boolean | null;
+}
 
 export const targetKey = (target: ShareTarget): string => `${target.type}:${target.id}`;
 
@@ -14,17 +24,19 @@ export const readExistingShares = async (
   portfolioId: string,
   options: { listOrganizationNodes: boolean },
 ): Promise<ExistingShare[]> => {
-  const shares = new Map((await describeShares(serviceCatalog, portfolioId)).map((share) => [targetKey(share.target), share]));
+  const { shares } = await describePortfolioShares(serviceCatalog, portfolioId);
+  const existing = new Map(
+    shares.map(({ target, accepted, sharePrincipals, shareTagOptions }): [string, ExistingShare] => [
+      targetKey(target as ShareTarget),
+      { target: target as ShareTarget, accepted, sharePrincipals, shareTagOptions },
+    ]),
+  );
   if (options.listOrganizationNodes) {
-    for (const nodeType of ORGANIZATION_NODE_TYPES) {
-      for await (const page of paginateListOrganizationPortfolioAccess({ client: serviceCatalog }, { PortfolioId: portfolioId, OrganizationNodeType: nodeType })) {
-        for (const node of page.OrganizationNodes ?? []) {
-          if (!node.Value) continue;
-          const target = { type: node.Type ?? nodeType, id: node.Value } as ShareTarget;
-          if (!shares.has(targetKey(target))) shares.set(targetKey(target), { target, accepted: true, sharePrincipals: null, shareTagOptions: null });
-        }
-      }
+    const { organizationNodes } = await listOrganizationPortfolioAccess(serviceCatalog, portfolioId, ORGANIZATION_NODE_TYPES);
+    for (const node of organizationNodes) {
+      const target = node as ShareTarget;
+      if (!existing.has(targetKey(target))) existing.set(targetKey(target), { target, accepted: true, sharePrincipals: null, shareTagOptions: null });
     }
   }
-  return [...shares.values()];
+  return [...existing.values()];
 };

@@ -13,8 +13,7 @@ import { mapWithConcurrency } from '../concurrency.js';
 import { findAccountPlacement } from '../onboarding/account-placement.js';
 import { type AccountPlacement, reaches } from '../policy/entitlements.js';
 import type { PortfolioPolicy, SharingPolicy } from '../policy/sharing-policy.js';
-import type { ExistingShare } from '../share/portfolio-shares.js';
-import { readExistingShares, targetKey } from './existing-shares.js';
+import { type ExistingShare, readExistingShares, targetKey } from './existing-shares.js';
 
 export interface PlanDependencies {
   serviceCatalog: ServiceCatalogClient;

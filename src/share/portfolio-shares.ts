@@ -1,27 +1,12 @@
-import {
-  type DescribePortfolioShareType,
-  type ServiceCatalogClient,
-  paginateDescribePortfolioShares,
-} from '@aws-sdk/client-service-catalog';
-import type { ShareTarget } from '../contracts/identifiers.js';
+import { type ServiceCatalogClient, paginateDescribePortfolioShares } from '@aws-sdk/client-service-catalog';
+import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
 
 export const SHARE_TARGET_TYPES: readonly ShareTarget['type'][] = ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT', 'EXTERNAL_ACCOUNT'];
-
-/** DescribePortfolioShares type per target type (ACCOUNT is an organization member account node). */
-export const DESCRIBED_SHARE_TYPE: Record<ShareTarget['type'], DescribePortfolioShareType> = {
-  ORGANIZATION: 'ORGANIZATION',
-  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
-  ACCOUNT: 'ORGANIZATION_MEMBER_ACCOUNT',
-  EXTERNAL_ACCOUNT: 'ACCOUNT',
-};
 
 export interface ExistingShare {
   target: ShareTarget;
   /** Always true for organization shares; an account share only once the recipient accepted it. */
   accepted: boolean;
-  /** The share's options; null when the listing does not say (ListOrganizationPortfolioAccess names nodes only). */
-  sharePrincipals: boolean | null;
-  shareTagOptions: boolean | null;
 }
 
 /** The shares of a portfolio of the given target types, all pages. */
@@ -38,13 +23,7 @@ export const describeShares = async (
     );
     for await (const page of pages) {
       for (const share of page.PortfolioShareDetails ?? []) {
-        if (!share.PrincipalId) continue;
-        shares.push({
-          target: { type, id: share.PrincipalId } as ShareTarget,
-          accepted: share.Accepted ?? false,
-          sharePrincipals: share.SharePrincipals ?? null,
-          shareTagOptions: share.ShareTagOptions ?? null,
-        });
+        if (share.PrincipalId) shares.push({ target: { type, id: share.PrincipalId } as ShareTarget, accepted: share.Accepted ?? false });
       }
     }
   }

@@ -121,7 +121,18 @@ describe('packaged CloudFormation', () => {
 
   it('has the HTTP API routes behind IAM authorisation', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
-    expect(routes.map((route) => route.RouteKey).sort()).toEqual(['DELETE /shares', 'GET /plan', 'GET /shares/{requestId}', 'GET /unshares/{requestId}', 'POST /shares']);
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+      'DELETE /shares',
+      'GET /accounts/{accountId}/portfolios',
+      'GET /organizations-access',
+      'GET /plan',
+      'GET /portfolios/{portfolioId}/access',
+      'GET /portfolios/{portfolioId}/shares',
+      'GET /shares/{requestId}',
+      'GET /unshares/{requestId}',
+      'POST /shares',
+      'PUT /organizations-access',
+    ]);
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -166,12 +177,12 @@ describe('packaged CloudFormation', () => {
 describe('member-account role template', () => {
   const template = join(ROOT, 'templates', 'member-account-role.yml');
 
-  it('trusts only the hub member-actions role inside the organization and allows only the member calls', () => {
+  it('trusts only the hub member-actions (and, when given, account-portfolios) role inside the organization and allows only the member calls', () => {
     const text = readFileSync(template, 'utf8');
-    expect(text).toMatch(/AWS: !Ref HubMemberActionsRoleArn/);
+    expect(text).toMatch(/- \[!Ref HubMemberActionsRoleArn, !Ref HubAccountPortfoliosRoleArn\]\n\s+- !Ref HubMemberActionsRoleArn/);
     expect(text).toMatch(/aws:PrincipalOrgID: !Ref OrganizationId/);
     const actions = [...text.matchAll(/^\s+- (servicecatalog:\w+)$/gm)].map((match) => match[1]);
-    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio']);
+    expect(actions).toEqual(['servicecatalog:AcceptPortfolioShare', 'servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:ListAcceptedPortfolioShares']);
   });
 
   it('passes cfn-lint', async () => {

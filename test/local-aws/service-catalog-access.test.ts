@@ -33,11 +33,13 @@ describe('AWS Organizations access', () => {
     expect(await h.mgmt('GetAWSOrganizationsAccessStatus')).toEqual({ AccessStatus: 'DISABLED' });
   });
 
-  it('answers AccessDeniedException to member accounts and delegated administrators', async () => {
+  it('lets a delegated administrator read the status but only the management account change it', async () => {
     const h = createHarness();
     h.org.registerDelegatedAdministrator(DELEGATED_ADMIN);
+    expect(await h.as(DELEGATED_ADMIN)('GetAWSOrganizationsAccessStatus')).toEqual({ AccessStatus: 'ENABLED' });
+    await expect(h.as(MEMBER_A)('GetAWSOrganizationsAccessStatus')).rejects.toMatchObject({ code: 'AccessDeniedException', statusCode: 400 });
     for (const accountId of [DELEGATED_ADMIN, MEMBER_A]) {
-      for (const operation of ['GetAWSOrganizationsAccessStatus', 'EnableAWSOrganizationsAccess', 'DisableAWSOrganizationsAccess']) {
+      for (const operation of ['EnableAWSOrganizationsAccess', 'DisableAWSOrganizationsAccess']) {
         await expect(h.as(accountId)(operation)).rejects.toMatchObject({ code: 'AccessDeniedException', statusCode: 400 });
       }
     }

@@ -47,6 +47,7 @@ import {
   PROD_A,
   PROD_B,
   PRODUCTION_OU,
+  SANDBOX_KEY,
   startTestEndpoint,
   testFixture,
   expectAwsError,
@@ -223,9 +224,14 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       management.send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, AccountId: 'abc' })),
       scError('CreatePortfolioShare', 'ValidationException', /Member must satisfy regular expression pattern: \^\[0-9\]\{12\}\$/),
     );
+    conforms('GetAWSOrganizationsAccessStatus', await serviceCatalog(DELEGATED_ADMIN_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})));
     await expectAwsError(
-      serviceCatalog(DELEGATED_ADMIN_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})),
+      serviceCatalog(SANDBOX_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})),
       scError('GetAWSOrganizationsAccessStatus', 'AccessDeniedException'),
+    );
+    await expectAwsError(
+      serviceCatalog(DELEGATED_ADMIN_KEY).send(new EnableAWSOrganizationsAccessCommand({})),
+      scError('EnableAWSOrganizationsAccess', 'AccessDeniedException'),
     );
     await expectAwsError(management.send(new DescribePortfolioCommand({ Id: 'port-doesnotexist1' })), scError('DescribePortfolio', 'ResourceNotFoundException'));
     await expectAwsError(management.send(new DisableAWSOrganizationsAccessCommand({})), scError('DisableAWSOrganizationsAccess', 'InvalidStateException'));

@@ -8,8 +8,11 @@ import type { BusEvent } from '../../local/aws/contract.js';
 import { type LocalStack, type StartLocalStackOptions, startLocalStack } from '../../local/runtime/local-stack.js';
 import { expectValidEvent } from './result-events.js';
 
-/** A SigV4 Authorization header with the management account's key: enough for the local HTTP API's IAM routes. */
-export const SIGNED = 'AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0';
+/** A SigV4 Authorization header with an access key the local endpoint knows: enough for the local HTTP API's IAM routes. */
+export const signedWith = (accessKeyId: string): string =>
+  `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261121/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0`;
+/** Signed with the management account's key. */
+export const SIGNED = signedWith('test');
 
 export type ClientConfig = ReturnType<LocalStack['aws']['clientConfig']>;
 
@@ -53,11 +56,11 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
     expect(response.FailedEntryCount).toBe(0);
   };
 
-  /** A request to the local HTTP API, signed as the management account unless `signed` is false. */
-  const http = async (method: string, path: string, body?: unknown, { signed = true } = {}) => {
+  /** A request to the local HTTP API, signed as the management account (or with `accessKeyId`) unless `signed` is false. */
+  const http = async (method: string, path: string, body?: unknown, { signed = true, accessKeyId = 'test' } = {}) => {
     const response = await fetch(`${stack.http.url}${path}`, {
       method,
-      headers: { ...(signed ? { authorization: SIGNED } : {}), 'content-type': 'application/json' },
+      headers: { ...(signed ? { authorization: signedWith(accessKeyId) } : {}), 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };

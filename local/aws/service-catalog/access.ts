@@ -2,7 +2,7 @@
 // simulated time, backed by the organization's trusted access for servicecatalog.amazonaws.com.
 import { accessDenied, invalidState } from './errors.js';
 import { operation, SERVICE_PRINCIPAL, type OperationTable, type Scope } from './state.js';
-import { shareMembers } from './visibility.js';
+import { isOrganizationAdmin, shareMembers } from './visibility.js';
 
 export type AccessStatus = 'ENABLED' | 'UNDER_CHANGE' | 'DISABLED';
 
@@ -46,8 +46,10 @@ function hasDelegatedAdministrators(scope: Scope): boolean {
     .some((accountId) => scope.org.isDelegatedAdministrator(accountId, SERVICE_PRINCIPAL));
 }
 
+// "This API can only be called by the management account in the organization or by a delegated
+// admin" (GetAWSOrganizationsAccessStatus); changing the access is for the management account only.
 const getAccessStatus = operation<Record<string, never>>((_input, scope) => {
-  requireManagementAccount(scope);
+  if (!isOrganizationAdmin(scope.org, scope.caller.accountId)) throw accessDenied();
   return { AccessStatus: accessStatus(scope) };
 });
 

@@ -1,0 +1,110 @@
+import {
+  type OrganizationNodeType,
+  paginateDescribePortfolioShares,
+  paginateListOrganizationPortfolioAccess,
+  type ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
+import { isErrorNamed } from '../errors.js';
+
+/** The portfolio does not exist in the hub (Service Catalog's ResourceNotFoundException). */
+export class PortfolioNotFoundError extends Error {
+  override name = 'PortfolioNotFoundError';
+  constructor(
+    readonly portfolioId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Portfolio ${portfolioId} was not found in the hub account`, options);
+  }
+}
+
+/** Service Catalog will not list the portfolio's organization access (the hub is no organization administrator, or access is off). */
+export class OrganizationAccessUnavailableError extends Error {
+  override name = 'OrganizationAccessUnavailableError';
+}
+
+const rethrowNotFound = (portfolioId: string, error: unknown): never => {
+  if (isErrorNamed(error, 'ResourceNotFoundException')) throw new PortfolioNotFoundError(portfolioId, { cause: error });
+  throw error;
+};
+
+export interface OrganizationPortfolioAccess {
+  portfolioId: string;
+  /** The node types asked about. */
+  types: OrganizationNodeType[];
+  /** The organization nodes that have access, as share targets. */
+  organizationNodes: { type: OrganizationNodeType; id: string }[];
+}
+
+/** `ListOrganizationPortfolioAccess` for each node type, every page. */
+export const listOrganizationPortfolioAccess = async (
+  serviceCatalog: ServiceCatalogClient,
+  portfolioId: string,
+  types: readonly OrganizationNodeType[],
+): Promise<OrganizationPortfolioAccess> => {
+  const organizationNodes: OrganizationPortfolioAccess['organizationNodes'] = [];
+  try {
+    for (const type of types) {
+      for await (const page of paginateListOrganizationPortfolioAccess({ client: serviceCatalog, pageSize: 20 }, { PortfolioId: portfolioId, OrganizationNodeType: type })) {
+        for (const node of page.OrganizationNodes ?? []) {
+          if (node.Value) organizationNodes.push({ type: node.Type ?? type, id: node.Value });
+        }
+      }
+    }
+  } catch (error) {
+    if (isErrorNamed(error, 'OperationNotSupportedException')) {
+      throw new OrganizationAccessUnavailableError(
+        `Service Catalog will not list the organization access of ${portfolioId}: ${error.message} (GET /organizations-access says what is missing).`,
+        { cause: error },
+      );
+    }
+    rethrowNotFound(portfolioId, error);
+  }
+  return { portfolioId, types: [...types], organizationNodes };
+};
+
+const TARGET_TYPE_OF = Object.fromEntries(Object.entries(DESCRIBED_SHARE_TYPE).map(([targetType, shareType]) => [shareType, targetType])) as Record<
+  (typeof DESCRIBED_SHARE_TYPE)[ShareTarget['type']],
+  ShareTarget['type']
+>;
+const SHARE_TYPES = Object.values(DESCRIBED_SHARE_TYPE);
+
+export interface PortfolioShare {
+  /** As DescribePortfolioShares names it: ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT, ORGANIZATION_MEMBER_ACCOUNT. */
+  type: (typeof SHARE_TYPES)[number];
+  principalId: string;
+  /** The share as a request target (for POST / DELETE /shares). */
+  target: { type: ShareTarget['type']; id: string };
+  /** Account shares: imported by the recipient; organization shares are always accepted. */
+  accepted: boolean;
+  sharePrincipals: boolean;
+  shareTagOptions: boolean;
+}
+
+/** `DescribePortfolioShares` for every share type, every page. */
+export const describePortfolioShares = async (
+  serviceCatalog: ServiceCatalogClient,
+  portfolioId: string,
+): Promise<{ portfolioId: string; shares: PortfolioShare[] }> => {
+  const shares: PortfolioShare[] = [];
+  try {
+    for (const type of SHARE_TYPES) {
+      for await (const page of paginateDescribePortfolioShares({ client: serviceCatalog, pageSize: 100 }, { PortfolioId: portfolioId, Type: type })) {
+        for (const detail of page.PortfolioShareDetails ?? []) {
+          if (!detail.PrincipalId) continue;
+          shares.push({
+            type,
+            principalId: detail.PrincipalId,
+            target: { type: TARGET_TYPE_OF[type], id: detail.PrincipalId },
+            accepted: detail.Accepted ?? false,
+            sharePrincipals: detail.SharePrincipals ?? false,
+            shareTagOptions: detail.ShareTagOptions ?? false,
+          });
+        }
+      }
+    }
+  } catch (error) {
+    rethrowNotFound(portfolioId, error);
+  }
+  return { portfolioId, shares };
+};
