@@ -1,5 +1,5 @@
 // `npm start`: the whole system on one machine with the demo organization.
-//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET]
+//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules]
 import { parseArgs } from 'node:util';
 import { numberOption } from './cli.js';
 import { startLocalStack } from './runtime/local-stack.js';
@@ -13,11 +13,12 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     // The functions' own credentials: a fixture key of another account runs the hub there (e.g. a delegated administrator).
     'hub-key': { type: 'string' },
+    schedules: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET]');
+  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules]');
   process.exit(0);
 }
 const time = () => new Date().toISOString().slice(11, 19);
@@ -34,6 +35,7 @@ const stack = await startLocalStack({
   ...(values.fixture ? { fixturePath: values.fixture } : {}),
   ...(seed !== undefined ? { seed } : {}),
   ...(hubKeyId && hubSecret ? { environment: { AWS_ACCESS_KEY_ID: hubKeyId, AWS_SECRET_ACCESS_KEY: hubSecret } } : {}),
+  schedules: values.schedules,
   onLine: (line) => console.log(`${time()}  ${line}`),
 });
 
@@ -42,6 +44,15 @@ console.log(`portfolio-share-orchestrator local stack (stage local, time ×${aws
 console.log(`  AWS endpoint  ${aws.url}   (Organizations, Service Catalog, STS, EventBridge, Step Functions)`);
 console.log(`  HTTP API      ${http.url}   (${definitions.routes.map((route) => `${route.method} ${route.path}`).join(', ')})`);
 console.log(`  rules         ${definitions.rules.length}; state machines ${definitions.stateMachines.map((machine) => machine.name).join(', ')}`);
+for (const { schedule, state } of stack.schedules) {
+  const how =
+    state === 'running'
+      ? 'on (simulated time)'
+      : state === 'unsupported'
+        ? 'not run locally (cron)'
+        : 'off (npm start -- --schedules runs it)';
+  console.log(`  schedule      ${schedule.stateMachineKey} ${schedule.expression}: ${how}`);
+}
 console.log(`  audit stream  ${stack.eventsFile}`);
 console.log(`  organization  ${aws.organization.organizationId}, management account ${aws.organization.managementAccountId} (access key test / test)`);
 console.log('');
@@ -52,6 +63,8 @@ console.log(
   `  curl -s --aws-sigv4 aws:amz:us-east-1:execute-api --user test:test -H 'content-type: application/json' ${http.url}/shares -d '{"portfolioId":"port-cicdpipeline1","target":{"type":"ORGANIZATIONAL_UNIT","id":"ou-ex12-workload"},"requestId":"demo-1"}'`,
 );
 console.log(`  curl -s --aws-sigv4 aws:amz:us-east-1:execute-api --user test:test ${http.url}/shares/demo-1`);
+console.log('  npm run plan        # what a reconcile would change, as a table');
+console.log('  npm run reconcile   # one reconcile run now');
 console.log('Ctrl-C stops it.');
 
 const stop = async () => {

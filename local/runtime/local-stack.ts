@@ -13,6 +13,7 @@ import { createStepFunctionsModule } from '../aws/stepfunctions/index.js';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
+import { startSchedules } from './schedules.js';
 import { type LocalDefinitions, PROJECT_ROOT, localDefinitions, printServerlessConfig } from './serverless-config.js';
 import { bindTaskStates } from './task-bindings.js';
 
@@ -25,6 +26,8 @@ export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'serv
   stateDir?: string;
   /** Environment for the functions over serverless.yml's, e.g. another SHARING_POLICY_PATH. */
   environment?: Record<string, string>;
+  /** Run the state machines' enabled `schedule` events on the simulated clock (off by default: runs start on demand). */
+  schedules?: boolean;
   /** One readable line per event received, step of note, delivery failure and result. */
   onLine?: (line: string) => void;
 }
@@ -106,6 +109,19 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       },
     });
     const unsubscribeSteps = stepFunctions.onExecutionEvent((event) => say(`step    ${event}`));
+    const schedules = startSchedules({
+      schedules: definitions.schedules,
+      clock: aws.clock,
+      run: options.schedules ?? false,
+      region: definitions.region,
+      accountId,
+      startExecution: (key, input) => {
+        const stateMachineArn = stateMachineArns[key];
+        if (!stateMachineArn) throw new Error(`Schedule of unknown state machine ${key}`);
+        say(`schedule ${key} ← ${JSON.stringify(input)}`);
+        stepFunctions.startExecution({ stateMachineArn, input });
+      },
+    });
     const http = await startHttpApi({
       port: options.httpPort ?? 3000,
       routes: definitions.routes,
@@ -127,6 +143,8 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       stateMachineArns,
       router,
       eventsFile,
+      /** Each schedule of serverless.yml and whether it runs here. */
+      schedules: schedules.states,
       /** Waits until no rule delivery and no execution is in flight. */
       async settle(timeoutMs = 60_000): Promise<void> {
         const deadline = Date.now() + timeoutMs;
@@ -141,6 +159,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         throw new Error(`The local stack did not settle within ${timeoutMs} ms (${stepFunctions.running()} executions running)`);
       },
       async close(): Promise<void> {
+        schedules.stop();
         unsubscribeSteps();
         unsubscribeAudit();
         router.stop();
@@ -158,7 +177,7 @@ export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 export type { LocalAws, LocalDefinitions };
 
 const describeDetail = (detail: Record<string, unknown>): string =>
-  ['requestId', 'outcome', 'portfolioId', 'accountId']
+  ['requestId', 'runId', 'outcome', 'portfolioId', 'accountId']
     .filter((key) => detail[key] !== undefined && detail[key] !== null)
     .map((key) => `${key}=${String(detail[key])}`)
     .join(' ');

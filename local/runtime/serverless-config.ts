@@ -34,11 +34,16 @@ interface FunctionEvent {
   httpApi?: { method: string; path: string; authorizer?: { type?: string } };
 }
 
+/** serverless-step-functions' `schedule` event: a rate or cron expression, or the object form. */
+interface StateMachineEvent {
+  schedule?: string | { rate: string; enabled?: boolean; input?: unknown; name?: string };
+}
+
 export interface ServerlessConfig {
   service: string;
   provider: { stage: string; region: string; environment?: Record<string, Value>; timeout?: number };
   functions: Record<string, { handler: string; name: string; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }>;
-  stepFunctions: { stateMachines: Record<string, { id: string; name: string; definition: unknown }> };
+  stepFunctions: { stateMachines: Record<string, { id: string; name: string; definition: unknown; events?: StateMachineEvent[] }> };
   resources: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }[] | { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
 }
 
@@ -76,6 +81,17 @@ export interface LocalStateMachine {
   definition: Machine;
 }
 
+export interface LocalSchedule {
+  name: string;
+  stateMachineKey: string;
+  /** `rate(…)` or `cron(…)`, as EventBridge takes it. */
+  expression: string;
+  /** As serverless.yml says; the local stack runs enabled schedules only when asked to. */
+  enabled: boolean;
+  /** The execution input; undefined passes EventBridge's Scheduled Event. */
+  input: unknown;
+}
+
 export interface LocalDefinitions {
   service: string;
   region: string;
@@ -85,6 +101,7 @@ export interface LocalDefinitions {
   stateMachines: LocalStateMachine[];
   rules: LocalRule[];
   routes: LocalRoute[];
+  schedules: LocalSchedule[];
 }
 
 export class UnresolvedReferenceError extends Error {
@@ -208,5 +225,20 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
   );
 
   const stateMachines = machines.map(([key, sm]) => ({ key, logicalId: sm.id, name: sm.name, definition: resolveDeep(sm.definition) as Machine }));
-  return { service: config.service, region, accountId, eventBusName, functions, stateMachines, rules, routes };
+  const schedules: LocalSchedule[] = machines.flatMap(([key, sm]) =>
+    (sm.events ?? []).flatMap((event, index) => {
+      if (event.schedule === undefined) return [];
+      const schedule = typeof event.schedule === 'string' ? { rate: event.schedule } : event.schedule;
+      return [
+        {
+          name: schedule.name ?? `${sm.name}-schedule-${index + 1}`,
+          stateMachineKey: key,
+          expression: schedule.rate,
+          enabled: schedule.enabled !== false,
+          input: schedule.input,
+        },
+      ];
+    }),
+  );
+  return { service: config.service, region, accountId, eventBusName, functions, stateMachines, rules, routes, schedules };
 };

@@ -3,6 +3,7 @@ import { DetailType } from './events.js';
 import { AccountId, ShareTarget } from './identifiers.js';
 import { OwnershipTransferResultDetail } from './ownership-transfer.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
+import { DriftDetectedDetail, ReconciliationCompletedDetail } from './reconcile.js';
 
 export { RequestFailure, RequestOutcome as ShareOutcome };
 
@@ -193,4 +194,6 @@ export const RESULT_DETAIL_SCHEMAS = {
   [DetailType.ownershipTransferFailed]: OwnershipTransferResultDetail,
   [DetailType.offboardingSucceeded]: OffboardingResultDetail,
   [DetailType.offboardingFailed]: OffboardingResultDetail,
+  [DetailType.driftDetected]: DriftDetectedDetail,
+  [DetailType.reconciliationCompleted]: ReconciliationCompletedDetail,
 } as const;

@@ -30,7 +30,13 @@ beforeAll(async () => {
 describe('packaged CloudFormation', () => {
   it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['OnboardAccountStateMachine', 'SharePortfolioStateMachine', 'TransferOwnershipStateMachine', 'UnsharePortfolioStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual([
+      'OnboardAccountStateMachine',
+      'ReconcileSharingStateMachine',
+      'SharePortfolioStateMachine',
+      'TransferOwnershipStateMachine',
+      'UnsharePortfolioStateMachine',
+    ]);
     const share = JSON.stringify(machines.SharePortfolioStateMachine?.Properties.DefinitionString);
     expect(share).toContain('EvaluateShareLambdaFunction');
     expect(share).toContain('arn:aws:states:::aws-sdk:servicecatalog:createPortfolioShare');
@@ -44,10 +50,30 @@ describe('packaged CloudFormation', () => {
     expect(transfer).toContain('RequestOwnerChangesLambdaFunction');
     expect(transfer).not.toMatch(/\$\{\w+FunctionArn\}/);
     expect(machines.TransferOwnershipStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['TransferOwnershipRole', 'Arn'] });
+    const reconcile = JSON.stringify(machines.ReconcileSharingStateMachine?.Properties.DefinitionString);
+    for (const reference of ['PlanReconciliationLambdaFunction', 'SummariseReconciliationLambdaFunction', 'SharePortfolioStateMachine', 'UnsharePortfolioStateMachine']) {
+      expect(reconcile).toContain(reference);
+    }
+    expect(reconcile).not.toMatch(/\$\{\w+(FunctionArn|StateMachineArn|EventBusName)\}/);
+  });
+
+  it('runs the reconcile workflow on the schedule custom.reconcile sets, with its input and a bounded retry', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.ScheduleExpression !== undefined);
+    expect(schedules).toHaveLength(1);
+    const [, schedule] = schedules[0] ?? [];
+    expect(schedule?.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    expect(schedule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { Ref: 'ReconcileSharingStateMachine' },
+        Input: JSON.stringify({ trigger: 'schedule' }),
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+      }),
+    ]);
   });
 
   it('has each rule with its exact pattern, a retry policy and the dead-letter queue', () => {
-    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
+    const eventRules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventPattern !== undefined);
+    const patterns = eventRules.map(([, rule]) => rule.Properties.EventPattern);
     const expected = [
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
       { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Unshare Requested'] },
@@ -84,7 +110,8 @@ describe('packaged CloudFormation', () => {
       },
     ];
     for (const pattern of expected) expect(patterns).toContainEqual(pattern);
-    for (const [name, rule] of ofType('AWS::Events::Rule')) {
+    // The schedule has no dead-letter queue: a missed tick is made up by the next run.
+    for (const [name, rule] of eventRules) {
       for (const target of rule.Properties.Targets) {
         expect(target.RetryPolicy, name).toMatchObject({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
         expect(target.DeadLetterConfig, name).toEqual({ Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } });
@@ -93,7 +120,9 @@ describe('packaged CloudFormation', () => {
   });
 
   it('puts the request rules on the project bus and the account rules on the default bus', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const rules = ofType('AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties)
+      .filter((rule) => rule.ScheduleExpression === undefined);
     const onBus = rules.filter((rule) => rule.EventBusName !== undefined);
     expect(onBus.map((rule) => rule.EventPattern.source[0])).toEqual(onBus.map(() => 'portfolio-share-orchestrator'));
     const requestRules = onBus.filter((rule) => rule.EventPattern['detail-type'].some((type: string) => type.endsWith(' Requested')));
@@ -121,6 +150,7 @@ describe('packaged CloudFormation', () => {
       'GET /accounts/{accountId}/portfolios',
       'GET /organizations-access',
       'GET /ownership-transfers/{requestId}',
+      'GET /plan',
       'GET /portfolios/{portfolioId}/access',
       'GET /portfolios/{portfolioId}/shares',
       'GET /shares/{requestId}',
@@ -130,6 +160,17 @@ describe('packaged CloudFormation', () => {
       'PUT /provisioned-products/{id}/owner',
     ]);
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('lets GET /plan and the plan step only read Service Catalog and Organizations', () => {
+    for (const roleName of ['GetPlanRole', 'PlanReconciliationRole']) {
+      const actions = (resources[roleName]?.Properties.Policies ?? []).flatMap((policy: any) =>
+        policy.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()),
+      );
+      expect(actions, roleName).toEqual(expect.arrayContaining(['servicecatalog:DescribePortfolioShares', 'servicecatalog:ListOrganizationPortfolioAccess', 'organizations:ListParents']));
+      for (const action of actions) expect(action, roleName).toMatch(/^(logs:(CreateLogStream|PutLogEvents)|(servicecatalog|organizations):(Describe|List|Get)\w+)$/);
+    }
+    expect(resources.GetPlanLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['GetPlanRole', 'Arn'] });
   });
 
   it('grants no wildcard action and nothing like servicecatalog:*', () => {

@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
-import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
+import { type LambdaFunction, type Machine, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
 import { handler as describeOwnerChangeRecords } from '../../functions/describe-owner-change-records.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
@@ -15,8 +15,10 @@ import { handler as findProvisionedProducts } from '../../functions/find-provisi
 import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
 import { handler as requestOwnerChanges } from '../../functions/request-owner-changes.js';
 import { handler as rejectUnentitledShares } from '../../functions/reject-unentitled-shares.js';
+import { handler as planReconciliation } from '../../functions/plan-reconciliation.js';
 import { handler as runMemberActions } from '../../functions/run-member-actions.js';
 import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
+import { handler as summariseReconciliation } from '../../functions/summarise-reconciliation.js';
 import { handler as summariseOwnershipTransfer } from '../../functions/summarise-ownership-transfer.js';
 import { handler as summariseShare } from '../../functions/summarise-share.js';
 import { handler as summariseUnshare } from '../../functions/summarise-unshare.js';
@@ -32,6 +34,8 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   planOnboarding,
   rejectUnentitledShares,
   summariseOnboarding,
+  planReconciliation,
+  summariseReconciliation,
   findPortfolioShare,
   findStillVisible,
   summariseUnshare,
@@ -59,6 +63,16 @@ const statesWith = (machine: Machine, predicate: (state: Record<string, unknown>
     return [...(predicate(state as Record<string, unknown>) ? [name] : []), ...(inner ? statesWith(inner, predicate) : [])];
   });
 
+const START_CHILD_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
+
+/** `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output the child's output. */
+export const runChildWorkflow: TaskHandler = async (input) => {
+  const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
+  const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
+  if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
+  return { Status: 'SUCCEEDED', Output: child.output };
+};
+
 export interface WorkflowRun {
   output: unknown;
   error?: { name: string; message: string };
@@ -82,18 +96,20 @@ const childExecution =
 export const runWorkflow = async (
   file: string,
   input: unknown,
-  options: { overrides?: Record<string, TaskHandler> } = {},
+  options: { overrides?: Record<string, TaskHandler>; executionName?: string } = {},
 ): Promise<WorkflowRun> => {
   const machine = definition(file);
-  // A nested startExecution.sync:2 runs the child definition here too, unless the test replaces it.
+  // A nested startExecution.sync:2 runs the child definition (named by its state machine ARN) here
+  // too, unless the test replaces it.
+  const children = taskStates(machine).filter(({ resource }) => resource === START_CHILD_SYNC);
   const overrides: Record<string, TaskHandler> = {
-    'Share portfolio with entitled target': childExecution('share-portfolio.asl.json'),
-    'Unshare portfolio from the account': childExecution('unshare-portfolio.asl.json'),
+    ...Object.fromEntries(children.map(({ name }) => [name, runChildWorkflow])),
     ...options.overrides,
   };
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
+    context: { Execution: { Name: options.executionName ?? 'test-execution' } },
     overrides: {
       // Handlers return JSON; the library's type wants it spelled as its own JSONValue.
       taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }) as never,
