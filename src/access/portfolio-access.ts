@@ -1,11 +1,11 @@
 import {
   type OrganizationNodeType,
-  paginateDescribePortfolioShares,
   paginateListOrganizationPortfolioAccess,
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
 import { isErrorNamed } from '../errors.js';
+import { describeShares } from '../share/portfolio-shares.js';
 
 /** The portfolio does not exist in the hub (Service Catalog's ResourceNotFoundException). */
 export class PortfolioNotFoundError extends Error {
@@ -63,10 +63,6 @@ export const listOrganizationPortfolioAccess = async (
   return { portfolioId, types: [...types], organizationNodes };
 };
 
-const TARGET_TYPE_OF = Object.fromEntries(Object.entries(DESCRIBED_SHARE_TYPE).map(([targetType, shareType]) => [shareType, targetType])) as Record<
-  (typeof DESCRIBED_SHARE_TYPE)[ShareTarget['type']],
-  ShareTarget['type']
->;
 const SHARE_TYPES = Object.values(DESCRIBED_SHARE_TYPE);
 
 export interface PortfolioShare {
@@ -86,25 +82,15 @@ export const describePortfolioShares = async (
   serviceCatalog: ServiceCatalogClient,
   portfolioId: string,
 ): Promise<{ portfolioId: string; shares: PortfolioShare[] }> => {
-  const shares: PortfolioShare[] = [];
   try {
-    for (const type of SHARE_TYPES) {
-      for await (const page of paginateDescribePortfolioShares({ client: serviceCatalog, pageSize: 100 }, { PortfolioId: portfolioId, Type: type })) {
-        for (const detail of page.PortfolioShareDetails ?? []) {
-          if (!detail.PrincipalId) continue;
-          shares.push({
-            type,
-            principalId: detail.PrincipalId,
-            target: { type: TARGET_TYPE_OF[type], id: detail.PrincipalId },
-            accepted: detail.Accepted ?? false,
-            sharePrincipals: detail.SharePrincipals ?? false,
-            shareTagOptions: detail.ShareTagOptions ?? false,
-          });
-        }
-      }
-    }
+    const shares = (await describeShares(serviceCatalog, portfolioId)).map(({ target, ...flags }) => ({
+      type: DESCRIBED_SHARE_TYPE[target.type],
+      principalId: target.id,
+      target,
+      ...flags,
+    }));
+    return { portfolioId, shares };
   } catch (error) {
-    rethrowNotFound(portfolioId, error);
+    return rethrowNotFound(portfolioId, error);
   }
-  return { portfolioId, shares };
 };

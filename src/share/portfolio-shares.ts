@@ -7,6 +7,8 @@ export interface ExistingShare {
   target: ShareTarget;
   /** Always true for organization shares; an account share only once the recipient accepted it. */
   accepted: boolean;
+  sharePrincipals: boolean;
+  shareTagOptions: boolean;
 }
 
 /** The shares of a portfolio of the given target types, all pages. */
@@ -23,7 +25,13 @@ export const describeShares = async (
     );
     for await (const page of pages) {
       for (const share of page.PortfolioShareDetails ?? []) {
-        if (share.PrincipalId) shares.push({ target: { type, id: share.PrincipalId } as ShareTarget, accepted: share.Accepted ?? false });
+        if (!share.PrincipalId) continue;
+        shares.push({
+          target: { type, id: share.PrincipalId } as ShareTarget,
+          accepted: share.Accepted ?? false,
+          sharePrincipals: share.SharePrincipals ?? false,
+          shareTagOptions: share.ShareTagOptions ?? false,
+        });
       }
     }
   }

@@ -189,8 +189,8 @@ describe('which account-level shares an account event removes', () => {
   it('removes every account-level share of a portfolio that no target entitles', () => {
     const placement = { accountId: ACCOUNT, organizationId: ORGANIZATION, parentPath: ['r-ab12', SANDBOX] };
     const existing = [
-      { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT } as const, accepted: true },
-      { portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } as const, accepted: false },
+      { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT } as const, accepted: true, sharePrincipals: false, shareTagOptions: false },
+      { portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } as const, accepted: false, sharePrincipals: false, shareTagOptions: false },
     ];
     const { removals, kept } = selectShareRemovals('event-1', placement, existing, entitlementsFor(policy, placement), { memberRejects: false });
     expect(removals.map((removal) => removal.requestId)).toEqual([
