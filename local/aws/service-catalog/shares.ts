@@ -445,37 +445,29 @@ const listOrganizationPortfolioAccess = operation<ListOrganizationPortfolioAcces
   return { OrganizationNodes: page.items, NextPageToken: page.nextPageToken };
 });
 
-const acceptPortfolioShare = operation<AcceptPortfolioShareInput>((input, scope) => {
-  const portfolioId = input.PortfolioId ?? '';
-  const accountId = scope.caller.accountId;
-  const portfolio = scope.state.portfolios.get(portfolioId);
-  const shareType = input.PortfolioShareType ?? 'IMPORTED';
-  if (!portfolio || shareType === 'AWS_SERVICECATALOG') throw portfolioNotFound(portfolioId);
-  if (shareType === 'IMPORTED') {
-    const share = portfolio.accountShares.get(accountId);
-    if (!share) throw portfolioNotFound(portfolioId);
-    share.accepted = true;
+/**
+ * The recipient's answer to a share, by PortfolioShareType: an account share (IMPORTED) is accepted
+ * or dropped; an organization share is taken up again or set aside for this account.
+ */
+const answerShare = (answer: 'accept' | 'reject') =>
+  operation<AcceptPortfolioShareInput | RejectPortfolioShareInput>((input, scope) => {
+    const portfolioId = input.PortfolioId ?? '';
+    const accountId = scope.caller.accountId;
+    const portfolio = scope.state.portfolios.get(portfolioId);
+    const shareType = input.PortfolioShareType ?? 'IMPORTED';
+    if (!portfolio || shareType === 'AWS_SERVICECATALOG') throw portfolioNotFound(portfolioId);
+    if (shareType === 'IMPORTED') {
+      const share = portfolio.accountShares.get(accountId);
+      if (!share) throw portfolioNotFound(portfolioId);
+      if (answer === 'accept') share.accepted = true;
+      else portfolio.accountShares.delete(accountId);
+      return {};
+    }
+    if (coveringOrgShares(scope, portfolio, accountId).length === 0) throw portfolioNotFound(portfolioId);
+    if (answer === 'accept') portfolio.orgRejections.delete(accountId);
+    else portfolio.orgRejections.add(accountId);
     return {};
-  }
-  if (coveringOrgShares(scope, portfolio, accountId).length === 0) throw portfolioNotFound(portfolioId);
-  portfolio.orgRejections.delete(accountId);
-  return {};
-});
-
-const rejectPortfolioShare = operation<RejectPortfolioShareInput>((input, scope) => {
-  const portfolioId = input.PortfolioId ?? '';
-  const accountId = scope.caller.accountId;
-  const portfolio = scope.state.portfolios.get(portfolioId);
-  const shareType = input.PortfolioShareType ?? 'IMPORTED';
-  if (!portfolio || shareType === 'AWS_SERVICECATALOG') throw portfolioNotFound(portfolioId);
-  if (shareType === 'IMPORTED') {
-    if (!portfolio.accountShares.delete(accountId)) throw portfolioNotFound(portfolioId);
-    return {};
-  }
-  if (coveringOrgShares(scope, portfolio, accountId).length === 0) throw portfolioNotFound(portfolioId);
-  portfolio.orgRejections.add(accountId);
-  return {};
-});
+  });
 
 const listAcceptedPortfolioShares = operation<ListAcceptedPortfolioSharesInput>((input, scope) => {
   const shareType = input.PortfolioShareType ?? 'IMPORTED';
@@ -513,7 +505,7 @@ export const shareOperations: OperationTable = {
   DescribePortfolioShares: describePortfolioShares,
   ListPortfolioAccess: listPortfolioAccess,
   ListOrganizationPortfolioAccess: listOrganizationPortfolioAccess,
-  AcceptPortfolioShare: acceptPortfolioShare,
-  RejectPortfolioShare: rejectPortfolioShare,
+  AcceptPortfolioShare: answerShare('accept'),
+  RejectPortfolioShare: answerShare('reject'),
   ListAcceptedPortfolioShares: listAcceptedPortfolioShares,
 };
