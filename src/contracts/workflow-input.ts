@@ -25,7 +25,7 @@ export const ShareWorkflowInput = z.object({
 export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;
 
 /** Account events after which the account is no longer in the organization. */
-export const DEPARTURE_EVENT_NAMES = ['RemoveAccountFromOrganization', 'LeaveOrganization'] as const;
+export const DEPARTURE_EVENT_NAMES = ['RemoveAccountFromOrganization', 'LeaveOrganization', 'AccountDepartedOrganization'] as const;
 
 export const AccountTrigger = z.object({
   source: z.enum(['aws.organizations', 'aws.controltower']),

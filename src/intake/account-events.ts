@@ -32,6 +32,32 @@ const AcceptHandshake = z.object({
 const RemoveAccountFromOrganization = z.object({ requestParameters: z.object({ accountId: AccountId }) });
 /** A member leaves on its own: CloudTrail records the call with the leaving account as the caller. */
 const LeaveOrganization = z.object({ userIdentity: z.object({ accountId: AccountId }) });
+/**
+ * AccountDepartedOrganization, the membership event Organizations records in the management account
+ * for every departure (left, removed, closed). AWS documents its name and its departure method and
+ * time but publishes no sample, so the account is looked for where Organizations' other service events
+ * keep it: `serviceEventDetails.accountId`, an object under `serviceEventDetails` with an `accountId`
+ * (as `createAccountStatus.accountId`), or the event's account resource.
+ */
+const departedAccountId = (detail: Record<string, unknown>): string => {
+  const candidates: unknown[] = [];
+  const details = detail.serviceEventDetails;
+  if (details && typeof details === 'object') {
+    candidates.push((details as Record<string, unknown>).accountId);
+    for (const value of Object.values(details)) {
+      if (value && typeof value === 'object' && 'accountId' in value) candidates.push(value.accountId);
+    }
+  }
+  if (Array.isArray(detail.resources)) {
+    for (const resource of detail.resources as { type?: unknown; ARN?: unknown }[]) {
+      if (resource?.type === 'AWS::Organizations::Account' && typeof resource.ARN === 'string') candidates.push(resource.ARN.split('/').pop());
+    }
+  }
+  const found = candidates.find((candidate) => AccountId.safeParse(candidate).success);
+  if (typeof found === 'string') return found;
+  const message = 'names no departed account (looked in serviceEventDetails.accountId, serviceEventDetails.*.accountId and resources[type=AWS::Organizations::Account])';
+  throw new ValidationError(`Invalid AccountDepartedOrganization event detail: ${message}`, [{ path: 'detail.serviceEventDetails', message }]);
+};
 const ManagedAccountStatus = z.object({
   state: z.literal('SUCCEEDED'),
   account: z.object({ accountId: AccountId }),
@@ -89,6 +115,8 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
         const { userIdentity } = parseWith(LeaveOrganization, event.detail, 'LeaveOrganization event detail');
         return { accountId: userIdentity.accountId, trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
       }
+      case 'AccountDepartedOrganization':
+        return { accountId: departedAccountId(event.detail), trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
       case 'AcceptHandshake': {
         const detail = parseWith(AcceptHandshake, event.detail, 'AcceptHandshake event detail');
         const account = detail.responseElements.handshake.parties.find((party) => party.type === 'ACCOUNT');

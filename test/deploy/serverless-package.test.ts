@@ -95,6 +95,11 @@ describe('packaged CloudFormation', () => {
       },
       {
         source: ['aws.organizations'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['AccountDepartedOrganization'] },
+      },
+      {
+        source: ['aws.organizations'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['AcceptHandshake'], responseElements: { handshake: { state: ['ACCEPTED'] } } },
       },
@@ -131,7 +136,7 @@ describe('packaged CloudFormation', () => {
       'Portfolio Share Requested',
       'Portfolio Unshare Requested',
     ]);
-    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(6);
+    expect(rules.filter((rule) => rule.EventBusName === undefined)).toHaveLength(7);
   });
 
   it('has the project bus, its archive and the audit log delivery of every result event', () => {

@@ -135,9 +135,24 @@ describe('account event intake', () => {
     detail: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null, responseElements: null, userIdentity: { type: 'Root', accountId: '210987654321' }, recipientAccountId: '210987654321' },
   };
 
+  const serviceEvent = { ...envelope, 'detail-type': 'AWS Service Event via CloudTrail', source: 'aws.organizations' };
+  const departed = (where: Record<string, unknown>) => ({
+    ...serviceEvent,
+    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'AccountDepartedOrganization', eventType: 'AwsServiceEvent', recipientAccountId: '123456789012', ...where },
+  });
+
   it.each([
     ['RemoveAccountFromOrganization (the management account removes it)', removed],
     ['LeaveOrganization (the account leaves: it is the caller)', left],
+    ['AccountDepartedOrganization with serviceEventDetails.accountId', departed({ serviceEventDetails: { accountId: '210987654321', departedMethod: 'Left' } })],
+    [
+      'AccountDepartedOrganization with the account in a nested status',
+      departed({ serviceEventDetails: { accountDepartedOrganization: { accountId: '210987654321', departedMethod: 'Removed' } } }),
+    ],
+    [
+      'AccountDepartedOrganization with the account as its resource',
+      departed({ serviceEventDetails: { departedMethod: 'Cleaned' }, resources: [{ type: 'AWS::Organizations::Account', ARN: 'arn:aws:organizations::123456789012:account/o-exampleorg1/210987654321' }] }),
+    ],
   ])('starts the workflow for a departed account on %s', async (_name, event) => {
     const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
 
@@ -166,6 +181,7 @@ describe('account event intake', () => {
   it.each([
     ['a failed call (CloudTrail records those too)', { ...removed, detail: { ...removed.detail, errorCode: 'AccessDenied', errorMessage: 'not authorized' } }, /detail\.errorCode/],
     ['a departure naming no account', { ...removed, detail: { ...removed.detail, requestParameters: {} } }, /requestParameters\.accountId/],
+    ['an AccountDepartedOrganization event naming no account', departed({ serviceEventDetails: { departedMethod: 'Left' } }), /serviceEventDetails/],
   ])('reports %s in one Account Offboarding Failed event and starts nothing', async (_name, event, message) => {
     const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
 
@@ -175,7 +191,7 @@ describe('account event intake', () => {
     expect(entry?.DetailType).toBe('Account Offboarding Failed');
     const detail = JSON.parse(entry?.Detail ?? '{}');
     expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({ requestId: envelope.id, accountId: null, eventName: 'RemoveAccountFromOrganization', removedShares: [], keptShares: [] });
+    expect(detail).toMatchObject({ requestId: envelope.id, accountId: null, eventName: event.detail.eventName, removedShares: [], keptShares: [] });
     expect(`${detail.failure.message} ${JSON.stringify(detail.failure)}`).toMatch(message);
   });
 
