@@ -59,15 +59,20 @@ export class ControlTowerSimulation {
       throw new ManagedAccountError(`Account creation failed: ${result.failureReason ?? 'unknown reason'}`);
     }
     organization.moveAccount(result.accountId, organization.rootId, unit.id, this.#actor());
-    this.#publish('CreateManagedAccount', 'createManagedAccountStatus', {
+    this.#publish('CreateManagedAccount', 'createManagedAccountStatus', this.#succeeded(unit, { accountName: request.accountName, accountId: result.accountId }, 'created', requested));
+    return { accountId: result.accountId, accountName: request.accountName, organizationalUnitId: unit.id };
+  }
+
+  /** The status of a managed account that Account Factory created or updated, as Control Tower reports it. */
+  #succeeded(unit: { id: string; name: string }, account: { accountName: string; accountId: string }, verb: 'created' | 'updated', requested: number) {
+    return {
       organizationalUnit: { organizationalUnitName: unit.name, organizationalUnitId: unit.id },
-      account: { accountName: request.accountName, accountId: result.accountId },
+      account,
       state: 'SUCCEEDED',
-      message: 'AWS Control Tower successfully created a managed account.',
+      message: `AWS Control Tower successfully ${verb} a managed account.`,
       requestedTimestamp: controlTowerDate(requested),
       completedTimestamp: controlTowerDate(this.#options.clock.now()),
-    });
-    return { accountId: result.accountId, accountName: request.accountName, organizationalUnitId: unit.id };
+    };
   }
 
   /**
@@ -82,14 +87,7 @@ export class ControlTowerSimulation {
     if (!unit) throw new ManagedAccountError(`Organizational unit ${request.organizationalUnitId} does not exist`);
     const requested = this.#options.clock.now();
     if (account.parentId !== unit.id) organization.moveAccount(account.id, account.parentId, unit.id, this.#actor());
-    this.#publish('UpdateManagedAccount', 'updateManagedAccountStatus', {
-      organizationalUnit: { organizationalUnitName: unit.name, organizationalUnitId: unit.id },
-      account: { accountName: account.name, accountId: account.id },
-      state: 'SUCCEEDED',
-      message: 'AWS Control Tower successfully updated a managed account.',
-      requestedTimestamp: controlTowerDate(requested),
-      completedTimestamp: controlTowerDate(this.#options.clock.now()),
-    });
+    this.#publish('UpdateManagedAccount', 'updateManagedAccountStatus', this.#succeeded(unit, { accountName: account.name, accountId: account.id }, 'updated', requested));
     return { accountId: account.id, accountName: account.name, organizationalUnitId: unit.id };
   }
 
