@@ -12,7 +12,7 @@ import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AwsServiceError, type ServiceModule } from '../../local/aws/contract.js';
+import { AwsServiceError, type ServiceModule } from '../src/contract.js';
 import { DELEGATED_ADMIN_KEY, expectAwsError, startTestEndpoint, testFixture, type TestEndpoint } from './local-aws-harness.js';
 
 let endpoint: TestEndpoint;

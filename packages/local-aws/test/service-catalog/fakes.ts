@@ -1,9 +1,9 @@
 // Test doubles for the endpoint seams: a small mutable organization, a manual clock and a seeded
 // random source, plus a caller helper that invokes the module as a given identity.
-import type { Caller, OrganizationNodeType, OrganizationView, SimulationClock } from '../../../local/aws/contract.js';
-import { AwsServiceError } from '../../../local/aws/contract.js';
-import { createServiceCatalogModule, type ServiceCatalogModule } from '../../../local/aws/service-catalog/index.js';
-import { operationModels } from '../../../local/aws/service-catalog/model.js';
+import type { Caller, OrganizationNodeType, OrganizationView, SimulationClock } from '../../src/contract.js';
+import { AwsServiceError } from '../../src/contract.js';
+import { createServiceCatalogModule, type ServiceCatalogModule } from '../../src/service-catalog/index.js';
+import { operationModels } from '../../src/service-catalog/model.js';
 
 /** Errors every AWS JSON service may answer, whatever the operation's model lists. */
 const FRAMEWORK_ERRORS = new Set(['ValidationException', 'SerializationException', 'AccessDeniedException', 'UnknownOperationException']);

@@ -8,16 +8,22 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DescribeExecutionCommand, type HistoryEvent, SFNClient, StartExecutionCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAws, startLocalAws } from '../../local/aws/endpoint.js';
-import { createStepFunctionsModule, type StepFunctionsModule } from '../../local/aws/stepfunctions/index.js';
-import type { ApiCallRecord } from '../../local/aws/server.js';
+import { type ApiCallRecord, createStepFunctionsModule, type LocalAws, type StepFunctionsModule, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
+import {
+  botocoreUnavailableReason,
+  expectConformsToOutput,
+  MANAGEMENT,
+  MEMBER_ROLE,
+  PROD_A,
+  PROD_B,
+  PRODUCTION_OU,
+  testFixture,
+} from '@portfolio-share-orchestrator/local-aws/testing';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
 import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { FUNCTIONS } from '../support/workflow-harness.js';
-import { botocoreUnavailableReason, expectConformsToOutput } from './botocore-model.js';
-import { MANAGEMENT, MEMBER_ROLE, PROD_A, PROD_B, PRODUCTION_OU, testFixture } from './local-aws-harness.js';
 
 const REGION = 'us-east-1';
 const EVENT_BUS = 'portfolio-share-orchestrator';

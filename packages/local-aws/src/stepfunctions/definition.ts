@@ -16,14 +16,8 @@
 //   object, which tells the history which Map iteration called it.
 // - Choice type tests written with `false` (`IsNull: false`, `IsPresent: false`, …), which the
 //   interpreter never matches, become `Not` of the `true` test.
+import { type AslContainer, type AslDefinition, type AslObject, type AslState, type AslStateEntry, AslShapeError, aslStates, mapStates } from './asl.js';
 import { invalidDefinition } from './errors.js';
-
-export type AslObject = Record<string, unknown>;
-
-export interface AslDefinition extends AslObject {
-  StartAt: string;
-  States: Record<string, AslObject>;
-}
 
 /** Where the runnable copy reads the execution's context object (`$$.Execution` in the registered definition). */
 export const EXECUTION_CONTEXT_ALIAS = 'ExecutionContext';
@@ -35,47 +29,32 @@ const WAIT_RESOURCE = 'arn:aws:states:::local:wait';
 /** setTimeout holds at most 2^31 - 1 ms. */
 const MAX_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-type ContainerKind = 'Map' | 'Parallel';
-
-export interface Container {
-  state: string;
-  kind: ContainerKind;
-  /** The branch of a Parallel state; 0 for a Map's item processor. */
-  branch: number;
-}
-
 export interface StateInfo {
   name: string;
   /** The type in the registered definition (a Wait stays a Wait). */
   type: string;
-  definition: AslObject;
+  definition: AslState;
   /** The innermost Map or Parallel state the state belongs to; undefined at the top level. */
-  container?: Container;
+  container?: AslContainer;
 }
 
 const isObject = (value: unknown): value is AslObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function nestedMachines(state: AslObject): AslDefinition[] {
-  const machines: AslDefinition[] = [];
-  for (const key of ['ItemProcessor', 'Iterator'] as const) if (isObject(state[key])) machines.push(state[key] as AslDefinition);
-  if (Array.isArray(state.Branches)) machines.push(...(state.Branches.filter(isObject) as AslDefinition[]));
-  return machines;
-}
-
 /** Every state of the definition by name, nested ones included; names must be unique across it as the interpreter binds by name. */
 export function indexStates(definition: AslDefinition): Map<string, StateInfo> {
+  let entries: AslStateEntry[];
+  try {
+    entries = aslStates(definition);
+  } catch (error) {
+    if (error instanceof AslShapeError) throw invalidDefinition(`SCHEMA_VALIDATION_FAILED: ${error.message}`);
+    throw error;
+  }
   const states = new Map<string, StateInfo>();
-  const visit = (machine: AslDefinition, container: Container | undefined) => {
-    if (!isObject(machine.States)) throw invalidDefinition('SCHEMA_VALIDATION_FAILED: States must be an object');
-    for (const [name, state] of Object.entries(machine.States)) {
-      if (!isObject(state)) throw invalidDefinition(`SCHEMA_VALIDATION_FAILED: state ${name} must be an object`);
-      if (states.has(name)) throw invalidDefinition(`DUPLICATE_STATE_NAME: Duplicate State name: ${name}`);
-      const type = String(state.Type);
-      states.set(name, container ? { name, type, definition: state, container } : { name, type, definition: state });
-      nestedMachines(state).forEach((inner, branch) => visit(inner, { state: name, kind: type === 'Parallel' ? 'Parallel' : 'Map', branch }));
-    }
-  };
-  visit(definition, undefined);
+  for (const { name, state, container } of entries) {
+    if (states.has(name)) throw invalidDefinition(`DUPLICATE_STATE_NAME: Duplicate State name: ${name}`);
+    const type = String(state.Type);
+    states.set(name, container ? { name, type, definition: state, container } : { name, type, definition: state });
+  }
   return states;
 }
 
@@ -137,19 +116,19 @@ function choiceRule(rule: unknown): unknown {
 
 const TRANSITION_MEMBERS = ['Comment', 'InputPath', 'OutputPath', 'Next', 'End'] as const;
 
-function waitAsTask(state: AslObject): AslObject {
+function waitAsTask(state: AslState): AslState {
   const parameters: AslObject = { [`${TASK_INPUT_KEY}.$`]: '$' };
   if (state.Seconds !== undefined) parameters.seconds = state.Seconds;
   if (state.Timestamp !== undefined) parameters.timestamp = state.Timestamp;
   if (state.SecondsPath !== undefined) parameters['seconds.$'] = state.SecondsPath;
   if (state.TimestampPath !== undefined) parameters['timestamp.$'] = state.TimestampPath;
-  const task: AslObject = { Type: 'Task', Resource: WAIT_RESOURCE, Parameters: parameters, TimeoutSeconds: MAX_TASK_TIMEOUT_SECONDS };
+  const task: AslState = { Type: 'Task', Resource: WAIT_RESOURCE, Parameters: parameters, TimeoutSeconds: MAX_TASK_TIMEOUT_SECONDS };
   for (const member of TRANSITION_MEMBERS) if (member in state) task[member] = state[member];
   return task;
 }
 
-function runnableTask(state: AslObject): AslObject {
-  const task: AslObject = { ...state };
+function runnableTask(state: AslState): AslState {
+  const task: AslState = { ...state };
   task.Parameters = {
     ...('Parameters' in state ? { [TASK_INPUT_KEY]: state.Parameters } : { [`${TASK_INPUT_KEY}.$`]: '$' }),
     [`${TASK_RUN_KEY}.$`]: '$$.Execution',
@@ -161,21 +140,15 @@ function runnableTask(state: AslObject): AslObject {
   return task;
 }
 
-function runnableState(state: AslObject, scale: number): AslObject {
+function runnableState(state: AslState, scale: number): AslState {
   if (state.Type === 'Wait') return waitAsTask(state);
   const runnable = state.Type === 'Task' ? runnableTask(state) : { ...state };
   if (state.Type === 'Choice' && Array.isArray(state.Choices)) runnable.Choices = state.Choices.map(choiceRule);
   if ('Retry' in runnable) runnable.Retry = scaledRetriers(runnable.Retry, scale);
-  for (const key of ['ItemProcessor', 'Iterator'] as const) if (isObject(runnable[key])) runnable[key] = runnableMachine(runnable[key] as AslDefinition, scale);
-  if (Array.isArray(runnable.Branches)) runnable.Branches = runnable.Branches.map((branch: unknown) => (isObject(branch) ? runnableMachine(branch as AslDefinition, scale) : branch));
   return runnable;
-}
-
-function runnableMachine(machine: AslDefinition, scale: number): AslDefinition {
-  return { ...machine, States: Object.fromEntries(Object.entries(machine.States).map(([name, state]) => [name, runnableState(state, scale)])) };
 }
 
 /** The copy of a registered definition that the interpreter runs at the given time scale. */
 export function runnableDefinition(definition: AslDefinition, scale: number): AslDefinition {
-  return runnableMachine(aliasExecutionPaths(definition) as AslDefinition, scale);
+  return mapStates(aliasExecutionPaths(definition) as AslDefinition, (state) => runnableState(state, scale));
 }

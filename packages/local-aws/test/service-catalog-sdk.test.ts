@@ -36,7 +36,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AwsCredentials } from '../../local/aws/endpoint.js';
+import type { AwsCredentials } from '../src/endpoint.js';
 import { conformance, describeWithBotocore } from './botocore-model.js';
 import {
   DELEGATED_ADMIN_KEY,

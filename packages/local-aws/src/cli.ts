@@ -1,7 +1,7 @@
 // `npm run local:aws`: the local AWS endpoint alone, with the demo organization unless told otherwise.
-//   npm run local:aws -- --port 4566 --fixture local/fixtures/demo-organization.yml --time-scale 60 --seed 7
+//   npm run local:aws -- --port 4566 --fixture packages/local-aws/fixtures/demo-organization.yml --time-scale 60 --seed 7
 import { parseArgs } from 'node:util';
-import { numberOption } from '../cli.js';
+import { numberOption } from './command-line.js';
 import { DEFAULT_PORT, startLocalAws } from './endpoint.js';
 import { DEMO_FIXTURE_PATH } from './fixture.js';
 

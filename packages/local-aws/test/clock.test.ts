@@ -1,6 +1,6 @@
 // Simulated time: scale, jumps and scheduled work.
 import { describe, expect, it } from 'vitest';
-import { InvalidTimeScaleError, SimulatedClock } from '../../local/aws/clock.js';
+import { InvalidTimeScaleError, SimulatedClock } from '../src/clock.js';
 
 describe('SimulatedClock', () => {
   it('starts at the given time and runs scale times faster than real time', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceCatalogConfigError } from '../../local/aws/service-catalog/index.js';
+import { ServiceCatalogConfigError } from '../src/service-catalog/index.js';
 import { EXTERNAL, MANAGEMENT, MEMBER_A, createHarness, createPortfolio, token } from './service-catalog/fakes.js';
 
 describe('portfolios', () => {

@@ -1,7 +1,7 @@
 // The fixture file format and the demo organization shipped for `npm start` / `npm run local:aws`.
 import { describe, expect, it } from 'vitest';
-import { DEMO_FIXTURE_PATH, FixtureError, fixtureAccounts, loadFixture, parseFixture, type FixtureOrganizationalUnit } from '../../local/aws/fixture.js';
-import { startLocalAws } from '../../local/aws/endpoint.js';
+import { DEMO_FIXTURE_PATH, FixtureError, fixtureAccounts, loadFixture, parseFixture, type FixtureOrganizationalUnit } from '../src/fixture.js';
+import { startLocalAws } from '../src/endpoint.js';
 import { testFixture } from './local-aws-harness.js';
 
 describe('demo organization fixture', () => {

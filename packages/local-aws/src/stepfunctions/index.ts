@@ -18,9 +18,9 @@
  * 30 / scale real seconds); Task timeouts and a definition's TimeoutSeconds count real seconds, as
  * the work behind a task takes real time.
  */
-import '../../polyfills.js';
+import '../polyfills.js';
 import type { ServiceRegistration } from '../server.js';
-import type { Machine } from '../../runtime/task-bindings.js';
+import type { AslDefinition } from './asl.js';
 import { stepFunctionsApi } from './api.js';
 import { ExecutionWaitTimeoutError } from './errors.js';
 import type { ClosedStatus, ExecutionStatus, LocalExecution } from './execution.js';
@@ -28,9 +28,9 @@ import { type HistoryEvent, wireHistoryEvent } from './history.js';
 import { type ExecutionEventListener, StepFunctionsService, type StepFunctionsModuleOptions } from './service.js';
 
 export { STEP_FUNCTIONS_TARGET } from './api.js';
-export { ExecutionWaitTimeoutError } from './errors.js';
+export { ExecutionWaitTimeoutError, StatesError } from './errors.js';
 export type { ExecutionEvent, ExecutionEventListener, ExecutionRefs, StepFunctionsModuleOptions } from './service.js';
-export type { BindTasks } from './state-machines.js';
+export type { BindTasks, TaskHandler } from './state-machines.js';
 export type { ClosedStatus, ExecutionStatus } from './execution.js';
 
 /** An execution as the local runtime and tests read it: input and output parsed, dates as Dates. */
@@ -57,7 +57,7 @@ export interface StartExecutionRequest {
 export interface StepFunctionsModule {
   readonly registration: ServiceRegistration;
   /** Registers a state machine in the module's account and region (idempotent for the same definition). */
-  registerStateMachine(request: { name: string; definition: Machine; roleArn?: string }): { stateMachineArn: string };
+  registerStateMachine(request: { name: string; definition: AslDefinition; roleArn?: string }): { stateMachineArn: string };
   /** StartExecution in the module's account, with the API's checks and idempotency. */
   startExecution(request: StartExecutionRequest): { executionArn: string; startDate: Date };
   describeExecution(executionArn: string): ExecutionDescription;

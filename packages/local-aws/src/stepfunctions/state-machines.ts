@@ -1,14 +1,16 @@
 // Registered state machines: the definition as registered, its states indexed by name, and the
 // local handlers of its Task states.
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { TaskHandler } from '../../runtime/sdk-integration.js';
-import type { Machine } from '../../runtime/task-bindings.js';
 import { checkName, stateMachineArn } from './arns.js';
-import { type AslDefinition, type AslObject, type StateInfo, indexStates, runnableDefinition, unsupportedFeature } from './definition.js';
+import { type AslDefinition, type AslObject, type AslState, mapStates } from './asl.js';
+import { type StateInfo, indexStates, runnableDefinition, unsupportedFeature } from './definition.js';
 import { invalidDefinition } from './errors.js';
 
+/** What a Task state runs locally: its effective input in, its result out; a thrown error's `name` is what Retry and Catch match. */
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+
 /** Binds the Task states of a definition to local handlers by state name (Lambda functions, SDK integrations). */
-export type BindTasks = (machine: Machine, stateMachineArn: string) => Record<string, TaskHandler>;
+export type BindTasks = (definition: AslDefinition, stateMachineArn: string) => Record<string, TaskHandler>;
 
 /** The Step Functions integrations this service runs itself: a child execution, with or without waiting for it. */
 const START_EXECUTION_RESOURCE = /^arn:aws[\w-]*:states:::states:startExecution(\.sync(?::2)?)?$/;
@@ -74,7 +76,7 @@ export function prepareStateMachine(spec: StateMachineSpec, bindTasks: BindTasks
 
   let handlers: Record<string, TaskHandler>;
   try {
-    handlers = bindTasks(withoutOwnTasks(asl) as unknown as Machine, arn);
+    handlers = bindTasks(withoutOwnTasks(asl), arn);
   } catch (error) {
     throw invalidDefinition(`UNSUPPORTED_RESOURCE: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -109,19 +111,11 @@ export function prepareStateMachine(spec: StateMachineSpec, bindTasks: BindTasks
 
 /** What `bindTasks` sees: the definition without the Task states this service binds itself. */
 function withoutOwnTasks(machine: AslDefinition): AslDefinition {
-  const states = Object.fromEntries(
-    Object.entries(machine.States).map(([name, state]) => {
-      if (state.Type === 'Task' && startExecutionPattern(state.Resource)) {
-        const { Resource: _resource, Parameters: _parameters, ...rest } = state;
-        return [name, { ...rest, Type: 'Pass' }];
-      }
-      const copy: AslObject = { ...state };
-      for (const key of ['ItemProcessor', 'Iterator'] as const) if (isObject(state[key])) copy[key] = withoutOwnTasks(state[key] as AslDefinition);
-      if (Array.isArray(state.Branches)) copy.Branches = state.Branches.map((branch: unknown) => (isObject(branch) ? withoutOwnTasks(branch as AslDefinition) : branch));
-      return [name, copy];
-    }),
-  );
-  return { ...machine, States: states };
+  return mapStates(machine, (state): AslState => {
+    if (state.Type !== 'Task' || !startExecutionPattern(state.Resource)) return state;
+    const { Resource: _resource, Parameters: _parameters, ...rest } = state;
+    return { ...rest, Type: 'Pass' };
+  });
 }
 
 /** Registering a name again is idempotent for the same definition, as CreateStateMachine is (a different role is ignored). */

@@ -1,7 +1,7 @@
-// Keeps local/aws/service-catalog/model.ts true to the published Service Catalog model (botocore's
+// Keeps src/service-catalog/model.ts true to the published Service Catalog model (botocore's
 // service-2.json, when botocore is installed) and checks that the module serves every operation in it.
 import { describe, expect, it } from 'vitest';
-import { operationModels, shapes, type OperationModel, type ShapeModel } from '../../local/aws/service-catalog/model.js';
+import { operationModels, shapes, type OperationModel, type ShapeModel } from '../src/service-catalog/model.js';
 import { botocoreUnavailableReason, loadServiceModel, type ServiceModel } from './botocore-model.js';
 import { MANAGEMENT, createHarness } from './service-catalog/fakes.js';
 

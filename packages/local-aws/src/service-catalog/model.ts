@@ -1,5 +1,5 @@
 // Input shapes and modelled errors of the operations this module serves, extracted from botocore's
-// servicecatalog 2015-12-10 service-2.json; test/local-aws/service-catalog-model.test.ts checks it against
+// servicecatalog 2015-12-10 service-2.json; test/service-catalog-model.test.ts checks it against
 // the installed botocore so that validation follows the published model rather than hand-written rules.
 
 export interface ShapeModel {

@@ -19,10 +19,10 @@ import {
   paginateListExecutions,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type AwsCredentials, type LocalAws } from '../../local/aws/endpoint.js';
-import { createStepFunctionsModule, type StepFunctionsModule } from '../../local/aws/stepfunctions/index.js';
-import type { ApiCallRecord } from '../../local/aws/server.js';
-import { type LambdaFunction, type Machine, bindTaskStates } from '../../local/runtime/task-bindings.js';
+import { startLocalAws, type AwsCredentials, type LocalAws } from '../src/endpoint.js';
+import { type AslDefinition, aslStates } from '../src/stepfunctions/asl.js';
+import { type BindTasks, createStepFunctionsModule, type StepFunctionsModule } from '../src/stepfunctions/index.js';
+import type { ApiCallRecord } from '../src/server.js';
 import { botocoreUnavailableReason, expectConformsToOutput, expectModelledError } from './botocore-model.js';
 import { PARTNER_KEY, testFixture } from './local-aws-harness.js';
 
@@ -39,8 +39,10 @@ class RejectedError extends Error {
   override name = 'RejectedError';
 }
 
+type LocalFunction = (event: unknown) => Promise<unknown>;
+
 let flakyCalls = 0;
-const FUNCTIONS: Record<string, LambdaFunction> = {
+const FUNCTIONS: Record<string, LocalFunction> = {
   double: async (event) => ({ value: (event as { value: number }).value * 2 }),
   flaky: async () => {
     flakyCalls += 1;
@@ -53,8 +55,20 @@ const FUNCTIONS: Record<string, LambdaFunction> = {
   nothing: async () => undefined,
 };
 
+/** Each Task state runs the function its Lambda ARN names (the only Task resources these definitions use). */
+const bindFunctions: BindTasks = (definition) =>
+  Object.fromEntries(
+    aslStates(definition)
+      .filter(({ state }) => state.Type === 'Task')
+      .map(({ name, state }) => {
+        const fn = FUNCTIONS[String(state.Resource).split(':function:')[1] ?? ''];
+        if (!fn) throw new Error(`No local binding for state "${name}" (${state.Resource})`);
+        return [name, (input: unknown) => fn(input)];
+      }),
+  );
+
 /** Small definitions, one behaviour each. */
-const MACHINES: Record<string, Machine | Record<string, unknown>> = {
+const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
   double: {
     StartAt: 'Prepare',
     States: {
@@ -294,12 +308,11 @@ beforeAll(async () => {
     region: REGION,
     accountId: ACCOUNT,
     clock: aws.clock,
-    // No SDK integration is called here; the clients are never used.
-    bindTasks: (machine) => bindTaskStates(machine, { clients: {} as never, functions: FUNCTIONS }),
+    bindTasks: bindFunctions,
   });
   aws.registerService(stepFunctions.registration);
   for (const [name, definition] of Object.entries(MACHINES)) {
-    arns[name] = stepFunctions.registerStateMachine({ name, definition: definition as Machine }).stateMachineArn;
+    arns[name] = stepFunctions.registerStateMachine({ name, definition: definition as AslDefinition }).stateMachineArn;
   }
   sfn = client();
 });

@@ -1,4 +1,4 @@
-// Small helpers shared by the command-line entry points (`npm start`, `npm run local:aws`).
+// Option parsing shared by the command-line entry points (`npm run local:aws`, and the local stack's `npm start`).
 
 /** A numeric option, or an exit with a message naming the option when it is not a number. */
 export const numberOption = (name: string, text: string | undefined): number | undefined => {

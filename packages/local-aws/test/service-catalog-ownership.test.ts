@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../local/aws/contract.js';
+import type { Caller } from '../src/contract.js';
 import { MEMBER_A, MEMBER_B, createHarness, roleCaller } from './service-catalog/fakes.js';
 
 const PORTFOLIO = 'port-fixture000001';

@@ -8,6 +8,7 @@
 // for the outermost Map, so the iterations of a Map nested in another Map share one chain.
 import type { SimulationClock } from '../contract.js';
 import { epochSeconds } from '../time-format.js';
+import type { AslObject } from './asl.js';
 import type { StateInfo } from './definition.js';
 import { simulatedTimeOf } from './scaled-time.js';
 import { readReferencePath } from './simple-path.js';
@@ -258,7 +259,7 @@ export class ExecutionHistory {
     if (!call) return;
     call.consumed = true;
     this.#calls.splice(this.#calls.indexOf(call), 1);
-    const definition = this.#options.states.get(state)?.definition ?? {};
+    const definition: AslObject = this.#options.states.get(state)?.definition ?? {};
     const resource = String(definition.Resource ?? '');
     const timeout = typeof definition.TimeoutSeconds === 'number' ? { timeoutInSeconds: definition.TimeoutSeconds } : {};
     const naming = resourceNaming(resource);
@@ -286,7 +287,7 @@ export class ExecutionHistory {
   }
 
   #mapLength(info: StateInfo | undefined, rawInput: unknown): Record<string, unknown> {
-    const definition = info?.definition ?? {};
+    const definition: AslObject = info?.definition ?? {};
     const inputPath = definition.InputPath;
     const input = inputPath === null ? {} : typeof inputPath === 'string' ? readReferencePath(inputPath, rawInput, this.#options.context) : rawInput;
     const itemsPath = typeof definition.ItemsPath === 'string' ? definition.ItemsPath : '$';

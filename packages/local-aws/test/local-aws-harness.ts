@@ -4,8 +4,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'vitest';
-import { startLocalAws, type AwsCredentials, type LocalAws, type StartLocalAwsOptions } from '../../local/aws/endpoint.js';
-import type { ApiCallRecord } from '../../local/aws/server.js';
+import { startLocalAws, type AwsCredentials, type LocalAws, type StartLocalAwsOptions } from '../src/endpoint.js';
+import type { ApiCallRecord } from '../src/server.js';
 import { botocoreUnavailableReason, expectConformsToOutput, expectModelledError } from './botocore-model.js';
 
 export const MANAGEMENT = '123456789012';
