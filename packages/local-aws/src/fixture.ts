@@ -1,6 +1,7 @@
 // The fixture file: the organization the local endpoint starts with, its accounts' roles and access
 // keys, the event buses, the Service Catalog section (passed through to that module untouched) and
-// the simulation knobs. Validated with zod; errors name the offending path.
+// the simulation knobs. Validated with zod; errors name the offending path. The format is documented
+// in the package README.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';

@@ -1,5 +1,5 @@
 // Schemas of the fixture's `serviceCatalog:` section and the `simulation.serviceCatalog` knobs
-// (their format is documented at the top of index.ts). Types derive from the schemas.
+// (their format is documented in the package README). Types derive from the schemas.
 import { z } from 'zod';
 import { ServiceCatalogConfigError } from './errors.js';
 

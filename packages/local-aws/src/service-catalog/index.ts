@@ -1,45 +1,8 @@
 /**
  * AWS Service Catalog for the local AWS endpoint (JSON 1.1, target prefix `AWS242ServiceCatalogService`).
  *
- * Fixture (`serviceCatalog:` section of the fixture file): a list of portfolios owned by an account
- * of the organization (the management account unless `ownerAccountId` says otherwise):
- *
- *   serviceCatalog:
- *     - id: port-abcdefghij123          # optional; generated from the seed when absent
- *       name: Networking                # DisplayName
- *       providerName: Platform team
- *       description: Approved VPC patterns   # optional
- *       ownerAccountId: "111111111111"  # optional; default the management account
- *       products:                       # each gets one provisioning artifact named v1
- *         - id: prod-abcdefghij123      # optional
- *           name: Standard VPC
- *           owner: Platform team
- *           provisionedProducts:        # optional: launched already (SUCCEEDED), owned by an IAM user or role of the account
- *             - { id: pp-abcdefghij123, accountId: "333333333333", name: team-vpc, ownerArn: "arn:aws:iam::333333333333:user/jordan" }   # id optional
- *       principals:                     # the owner account's associations
- *         - { type: IAM_PATTERN, arn: "arn:aws:iam:::role/Developer*" }
- *         - { type: IAM, arn: "arn:aws:iam::111111111111:role/Admin" }
- *       tagOptions:                     # optional
- *         - { key: cost-center, value: "1234", active: true }
- *
- * Knobs (`simulation.serviceCatalog` section); all durations are simulated milliseconds and every
- * member is optional (defaults shown):
- *
- *   tokenVisibilityDelayMs: 500        # a new share token is unknown (ResourceNotFoundException) this long
- *   shareStartDelayMs: 250             # NOT_STARTED this long, then IN_PROGRESS
- *   sharePropagationBaseMs: 2000       # IN_PROGRESS lasts base + perAccount × recipient accounts
- *   sharePropagationPerAccountMs: 25
- *   accessChangeMs: 2000               # UNDER_CHANGE after Enable/DisableAWSOrganizationsAccess
- *   provisioningMs: 3000               # ProvisionProduct record IN_PROGRESS → SUCCEEDED
- *   recordCompletionMs: 500            # UpdateProvisionedProductProperties record
- *   accountLevelRoles: [OrganizationAccountAccessRole]   # role sessions with account-level access to provisioned products
- *   shareErrors:
- *     throttleFraction: 0              # 0..1: recipients failing with ThrottlingException in each share action (seeded)
- *     throttleAccounts: []             # accounts failing with ThrottlingException ...
- *     throttleAttempts: 1              # ... in this many share actions that reach them
- *   quotas:
- *     portfoliosPerAccount: 100
- *     sharedAccountsPerPortfolio: 5000
+ * Its fixture section (`serviceCatalog:`, the portfolios) and its knobs (`simulation.serviceCatalog`)
+ * are documented in the package README ("The fixture file", "Knobs"); config.ts holds their schemas.
  *
  * Accounts that fail inside ShareErrors do not get the portfolio until a later share action reaches
  * them (the same share created again, or an organization share of node type ACCOUNT).
