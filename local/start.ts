@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine with the demo organization.
 //   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules]
 import { parseArgs } from 'node:util';
-import { numberOption } from './cli.js';
+import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import { startLocalStack } from './runtime/local-stack.js';
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, paginateListStateMachines } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { numberOption } from '../local/cli.js';
+import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import type { ReconciliationCompletedDetail } from '../src/contracts/reconcile.js';
 import { LOCAL_ENDPOINT, clientConfigFor, describeFailure, regionFrom } from './endpoint.js';
 

@@ -1,5 +1,5 @@
 // aws-local-stepfunctions@3 calls Promise.withResolvers, which Node 20 lacks.
-import '../local/polyfills.js';
+import '@portfolio-share-orchestrator/local-aws/polyfills';
 
 // Tests never reach AWS: a region for the clients, quiet function logs, no credentials lookup.
 process.env.AWS_REGION ??= 'us-east-1';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Machine } from './task-bindings.js';
+import type { AslDefinition } from '@portfolio-share-orchestrator/local-aws';
 
 export const STATE_MACHINES_DIR = join(import.meta.dirname, '..', '..', 'statemachines');
 
@@ -8,7 +8,7 @@ export const STATE_MACHINES_DIR = join(import.meta.dirname, '..', '..', 'statema
  * Reads an ASL file and replaces its `${Name}` placeholders, as DefinitionSubstitutions do in AWS
  * (serverless.yml does the same through statemachines/definitions.cjs).
  */
-export const loadDefinition = (file: string, substitutions: Record<string, string>): Machine => {
+export const loadDefinition = (file: string, substitutions: Record<string, string>): AslDefinition => {
   const text = readFileSync(join(STATE_MACHINES_DIR, file), 'utf8');
   return JSON.parse(text, (_key, value: unknown) => {
     if (typeof value !== 'string') return value;
@@ -17,7 +17,7 @@ export const loadDefinition = (file: string, substitutions: Record<string, strin
     const replacement = substitutions[placeholder[1] as string];
     if (replacement === undefined) throw new Error(`${file}: no substitution for ${value}`);
     return replacement;
-  }) as Machine;
+  }) as AslDefinition;
 };
 
 const lowerFirst = (name: string) => `${name.charAt(0).toLowerCase()}${name.slice(1)}`;

@@ -1,5 +1,4 @@
-import type { BusEvent, SimulationClock } from '../aws/contract.js';
-import type { EventLog } from '../aws/event-log.js';
+import type { BusEvent, EventLog, SimulationClock } from '@portfolio-share-orchestrator/local-aws';
 import { matchesEventPattern, validateEventPattern } from './event-pattern.js';
 import type { LocalRule } from './serverless-config.js';
 import { targetInput } from './target-input.js';

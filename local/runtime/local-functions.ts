@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalFunction } from './serverless-config.js';
 import { PROJECT_ROOT } from './serverless-config.js';
-import { type LambdaFunction, lambdaContext } from './task-bindings.js';
+import { type LambdaFunction, lambdaContext } from './lambda-context.js';
 
 export class FunctionEnvironmentConflictError extends Error {
   override name = 'FunctionEnvironmentConflictError';

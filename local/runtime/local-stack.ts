@@ -1,4 +1,4 @@
-import '../polyfills.js';
+import '@portfolio-share-orchestrator/local-aws/polyfills';
 import { CreateEventBusCommand, EventBridgeClient, ResourceAlreadyExistsException } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
@@ -7,9 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useClock } from '../../src/clock.js';
-import type { BusEvent } from '../aws/contract.js';
-import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from '../aws/endpoint.js';
-import { createStepFunctionsModule } from '../aws/stepfunctions/index.js';
+import { type BusEvent, createStepFunctionsModule, type LocalAws, type StartLocalAwsOptions, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';

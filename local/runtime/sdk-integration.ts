@@ -4,7 +4,9 @@ import * as serviceCatalogSdk from '@aws-sdk/client-service-catalog';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as stsSdk from '@aws-sdk/client-sts';
 // Failures carry the name Step Functions gives them (`ServiceCatalog.InvalidStateException`).
-import { StatesError } from '../aws/stepfunctions/errors.js';
+import { StatesError, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
+
+export type { TaskHandler };
 
 /** The clients SDK integrations call; the local runtime points them at the local endpoint, tests at mocks. */
 export interface IntegrationClients {
@@ -39,8 +41,6 @@ const asStateJson = (output: unknown): unknown => {
 
 const SDK_RESOURCE = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)$/;
 export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
-
-export type TaskHandler = (input: unknown) => Promise<unknown>;
 
 const sdkIntegration = (clients: IntegrationClients, service: string, action: string): TaskHandler => {
   const spec = SERVICES[service];

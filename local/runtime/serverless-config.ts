@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { AslDefinition } from '@portfolio-share-orchestrator/local-aws';
 import type { EventPattern } from './event-pattern.js';
 import type { TargetInput } from './target-input.js';
-import type { Machine } from './task-bindings.js';
 
 const run = promisify(execFile);
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -78,7 +78,7 @@ export interface LocalStateMachine {
   key: string;
   logicalId: string;
   name: string;
-  definition: Machine;
+  definition: AslDefinition;
 }
 
 export interface LocalSchedule {
@@ -224,7 +224,7 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
     ),
   );
 
-  const stateMachines = machines.map(([key, sm]) => ({ key, logicalId: sm.id, name: sm.name, definition: resolveDeep(sm.definition) as Machine }));
+  const stateMachines = machines.map(([key, sm]) => ({ key, logicalId: sm.id, name: sm.name, definition: resolveDeep(sm.definition) as AslDefinition }));
   const schedules: LocalSchedule[] = machines.flatMap(([key, sm]) =>
     (sm.events ?? []).flatMap((event, index) => {
       if (event.schedule === undefined) return [];

@@ -1,37 +1,6 @@
-import type { Context } from 'aws-lambda';
-import { integrationFor, type IntegrationClients, type TaskHandler, UnsupportedResourceError } from './sdk-integration.js';
-
-type StateDefinition = { Type: string; Resource?: string; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
-export type Machine = { StartAt: string; States: Record<string, StateDefinition> };
-
-/** Every Task state of a definition, nested Map and Parallel states included. */
-export const taskStates = (machine: Machine): { name: string; resource: string }[] =>
-  Object.entries(machine.States).flatMap(([name, state]) => [
-    ...(state.Type === 'Task' && state.Resource ? [{ name, resource: state.Resource }] : []),
-    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? taskStates(inner) : [])),
-  ]);
-
-/** A Lambda handler as the Lambda runtime would call it. */
-export type LambdaFunction = (event: unknown, context: Context) => Promise<unknown>;
-
-/** A Lambda context; `getRemainingTimeInMillis` counts down (in real time) from the function's timeout. */
-export const lambdaContext = (functionName: string, region = 'us-east-1', accountId = '123456789012', timeoutSeconds = 300): Context => {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
+import { type AslDefinition, type TaskHandler, aslStates } from '@portfolio-share-orchestrator/local-aws';
+import { type LambdaFunction, lambdaContext } from './lambda-context.js';
+import { integrationFor, type IntegrationClients, UnsupportedResourceError } from './sdk-integration.js';
 
 const LAMBDA_ARN = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)$/;
 
@@ -43,10 +12,14 @@ export interface BindingOptions {
   overrides?: Record<string, TaskHandler>;
 }
 
+/** Every Task state of a definition with its resource, nested Map and Parallel states included. */
+const taskResources = (definition: AslDefinition): { name: string; resource: string }[] =>
+  aslStates(definition).flatMap(({ name, state }) => (state.Type === 'Task' && state.Resource ? [{ name, resource: state.Resource }] : []));
+
 /** Binds every Task state of a definition to a local handler, as aws-local-stepfunctions expects. */
-export const bindTaskStates = (machine: Machine, options: BindingOptions): Record<string, TaskHandler> =>
+export const bindTaskStates = (definition: AslDefinition, options: BindingOptions): Record<string, TaskHandler> =>
   Object.fromEntries(
-    taskStates(machine).map(({ name, resource }) => {
+    taskResources(definition).map(({ name, resource }) => {
       const override = options.overrides?.[name];
       if (override) return [name, override];
       const integration = integrationFor(options.clients, resource);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAws, startLocalAws } from '../../local/aws/endpoint.js';
+import { type LocalAws, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
 import { runScript } from '../support/run-script.js';
 
 /** `npm run plan -- …` as a process of its own. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventLog } from '../../local/aws/event-log.js';
-import type { BusEvent } from '../../local/aws/contract.js';
+import { type BusEvent, EventLog } from '@portfolio-share-orchestrator/local-aws';
 import { startEventRouter } from '../../local/runtime/event-router.js';
 import type { LocalRule } from '../../local/runtime/serverless-config.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../local/aws/clock.js';
+import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
 import { ratePeriodMs, startSchedules } from '../../local/runtime/schedules.js';
 import type { LocalSchedule } from '../../local/runtime/serverless-config.js';
 

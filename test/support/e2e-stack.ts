@@ -4,7 +4,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { BusEvent } from '../../local/aws/contract.js';
+import type { BusEvent } from '@portfolio-share-orchestrator/local-aws';
 import { type LocalStack, type StartLocalStackOptions, startLocalStack } from '../../local/runtime/local-stack.js';
 import { expectValidEvent } from './result-events.js';
 

@@ -3,10 +3,11 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
+import { type AslDefinition, type AslState, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
-import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
-import { type LambdaFunction, type Machine, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
+import type { LambdaFunction } from '../../local/runtime/lambda-context.js';
+import { bindTaskStates } from '../../local/runtime/task-bindings.js';
 import { handler as describeOwnerChangeRecords } from '../../functions/describe-owner-change-records.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
@@ -45,7 +46,7 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
   summariseOwnershipTransfer,
 } as unknown as Record<string, LambdaFunction>;
 
-export const definition = (file: string): Machine =>
+export const definition = (file: string): AslDefinition =>
   loadDefinition(file, localSubstitutions(file, { region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
 
 /** Clients for SDK integrations: the handlers' own module-level clients use the same mocked classes. */
@@ -57,11 +58,10 @@ export const integrationClients = () => ({
   sts: new STSClient({ region: 'us-east-1' }),
 });
 
-const statesWith = (machine: Machine, predicate: (state: Record<string, unknown>) => boolean): string[] =>
-  Object.entries(machine.States).flatMap(([name, state]) => {
-    const inner = (state as { ItemProcessor?: Machine }).ItemProcessor;
-    return [...(predicate(state as Record<string, unknown>) ? [name] : []), ...(inner ? statesWith(inner, predicate) : [])];
-  });
+const statesWith = (machine: AslDefinition, predicate: (state: AslState) => boolean): string[] =>
+  aslStates(machine)
+    .filter(({ state }) => predicate(state))
+    .map(({ name }) => name);
 
 const START_CHILD_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 
@@ -101,7 +101,7 @@ export const runWorkflow = async (
   const machine = definition(file);
   // A nested startExecution.sync:2 runs the child definition (named by its state machine ARN) here
   // too, unless the test replaces it.
-  const children = taskStates(machine).filter(({ resource }) => resource === START_CHILD_SYNC);
+  const children = aslStates(machine).filter(({ state }) => state.Type === 'Task' && state.Resource === START_CHILD_SYNC);
   const overrides: Record<string, TaskHandler> = {
     ...Object.fromEntries(children.map(({ name }) => [name, runChildWorkflow])),
     ...options.overrides,

@@ -16,7 +16,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../local/runtime/task-bindings.js';
+import { lambdaContext } from '../support/lambda-context.js';
 import { useClock } from '../../src/clock.js';
 
 const organizations = mockClient(OrganizationsClient);

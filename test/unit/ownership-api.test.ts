@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../local/runtime/task-bindings.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 const sfn = mockClient(SFNClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:transfer-ownership';

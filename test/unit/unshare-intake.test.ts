@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../local/runtime/task-bindings.js';
+import { lambdaContext } from '../support/lambda-context.js';
 import { takeUnshareRequestEvent } from '../../src/intake/unshare-intake.js';
 import { expectValidEvent } from '../support/result-events.js';
 

@@ -1,0 +1,158 @@
+// The project's real share-portfolio definition on the local Step Functions service, end to end:
+// its Task states bound to the real functions and to SDK integrations whose clients reach the local
+// endpoint, so Service Catalog shares the portfolio to the OU, the member actions associate the
+// principal in each account, and the result event lands on the project bus.
+import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DescribeExecutionCommand, type HistoryEvent, SFNClient, StartExecutionCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiCallRecord, createStepFunctionsModule, type LocalAws, type StepFunctionsModule, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
+import {
+  botocoreUnavailableReason,
+  expectConformsToOutput,
+  MANAGEMENT,
+  MEMBER_ROLE,
+  PROD_A,
+  PROD_B,
+  PRODUCTION_OU,
+  testFixture,
+} from '@portfolio-share-orchestrator/local-aws/testing';
+import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
+import { bindTaskStates } from '../../local/runtime/task-bindings.js';
+import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
+import { expectValidResultEvent } from '../support/result-events.js';
+import { FUNCTIONS } from '../support/workflow-harness.js';
+
+const REGION = 'us-east-1';
+const EVENT_BUS = 'portfolio-share-orchestrator';
+const PORTFOLIO = 'port-sfnnetwork001';
+const FILE = 'share-portfolio.asl.json';
+// The share polls wait 2 s and more of simulated time; a high scale keeps the test fast.
+const TIME_SCALE = 500;
+
+let aws: LocalAws;
+let stepFunctions: StepFunctionsModule;
+let sfn: SFNClient;
+let stateMachineArn: string;
+const calls: ApiCallRecord[] = [];
+const destroyables: Array<{ destroy(): void }> = [];
+const track = <T extends { destroy(): void }>(client: T): T => {
+  destroyables.push(client);
+  return client;
+};
+
+beforeAll(async () => {
+  const fixture = testFixture();
+  aws = await startLocalAws({
+    port: 0,
+    timeScale: TIME_SCALE,
+    fixture: {
+      ...fixture,
+      serviceCatalog: [{ id: PORTFOLIO, name: 'Networking', providerName: 'Platform', products: [{ id: 'prod-sfnstdvpc0001', name: 'Standard VPC', owner: 'Platform' }] }],
+    },
+  });
+  aws.onCall((call) => calls.push(call));
+  // The functions' own clients (member actions) find the endpoint as the local runtime points them.
+  process.env.AWS_ENDPOINT_URL = aws.url;
+  const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const clients = {
+    servicecatalog: track(new ServiceCatalogClient(config)),
+    organizations: track(new OrganizationsClient(config)),
+    sfn: track(new SFNClient(config)),
+    eventbridge: track(new EventBridgeClient(config)),
+    sts: track(new STSClient(config)),
+  };
+  stepFunctions = createStepFunctionsModule({
+    region: REGION,
+    accountId: MANAGEMENT,
+    clock: aws.clock,
+    bindTasks: (machine) => bindTaskStates(machine, { clients, functions: FUNCTIONS }),
+  });
+  aws.registerService(stepFunctions.registration);
+  const definition = loadDefinition(FILE, localSubstitutions(FILE, { region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS }));
+  stateMachineArn = stepFunctions.registerStateMachine({ name: 'share-portfolio', definition }).stateMachineArn;
+  sfn = clients.sfn;
+});
+
+afterAll(async () => {
+  await stepFunctions?.stopAll();
+  for (const client of destroyables) client.destroy();
+  await aws?.close();
+  delete process.env.AWS_ENDPOINT_URL;
+  expect(aws?.internalErrors ?? []).toEqual([]);
+});
+
+describe('share-portfolio on the local Step Functions service', () => {
+  it('shares a portfolio to an OU, associates the principal in each account and emits Succeeded', { timeout: 15_000 }, async () => {
+    const input: ShareWorkflowInput = {
+      requestId: 'sfn-share-1',
+      portfolioId: PORTFOLIO,
+      target: { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU },
+      sharePrincipals: false,
+      shareTagOptions: false,
+      origin: 'api',
+      allowEnableOrganizationsAccess: false,
+      memberRoleName: MEMBER_ROLE,
+      memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
+    };
+    const before = stepFunctions.stats();
+    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: input.requestId, input: JSON.stringify(input) }));
+    const done = await stepFunctions.waitForExecution(executionArn, 12_000);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (botocoreUnavailableReason() === undefined) expectConformsToOutput('stepfunctions', 'DescribeExecution', described);
+
+    const [result, ...others] = aws.events.list({ source: 'portfolio-share-orchestrator', eventBusName: EVENT_BUS });
+    expect(others).toEqual([]);
+    expect(result?.['detail-type']).toBe('Portfolio Share Succeeded');
+    const detail = expectValidResultEvent({ Source: result?.source, DetailType: result?.['detail-type'], Detail: JSON.stringify(result?.detail) });
+    expect(detail).toMatchObject({ requestId: 'sfn-share-1', outcome: 'SUCCEEDED', portfolioId: PORTFOLIO, failedAccounts: [] });
+    expect([...(detail.sharedAccounts as string[])].sort()).toEqual([PROD_A, PROD_B]);
+    // The share polls waited on the simulated clock: seconds of simulated time, milliseconds of real time.
+    expect((done.stopDate?.getTime() ?? 0) - done.startDate.getTime()).toBeGreaterThanOrEqual(2_000);
+
+    const sts = track(new STSClient({ ...aws.clientConfig(), maxAttempts: 1 }));
+    for (const account of [PROD_A, PROD_B]) {
+      const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${MEMBER_ROLE}`, RoleSessionName: 'check' }));
+      const member = track(
+        new ServiceCatalogClient({
+          ...aws.clientConfig({ accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken ?? '' }),
+          maxAttempts: 1,
+        }),
+      );
+      const { Principals = [] } = await member.send(new ListPrincipalsForPortfolioCommand({ PortfolioId: PORTFOLIO }));
+      expect(Principals.map((principal) => principal.PrincipalARN)).toContain(`arn:aws:iam::${account}:role/Developer`);
+    }
+
+    const events: HistoryEvent[] = [];
+    for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn, maxResults: 25 })) {
+      if (botocoreUnavailableReason() === undefined) expectConformsToOutput('stepfunctions', 'GetExecutionHistory', page);
+      events.push(...(page.events ?? []));
+    }
+    const types = events.map((event) => event.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'aws-sdk',
+      resource: 'servicecatalog:getAWSOrganizationsAccessStatus',
+      region: REGION,
+    });
+    const created = events.find((event) => event.taskScheduledEventDetails?.resource === 'servicecatalog:createPortfolioShare');
+    expect(JSON.parse(created?.taskScheduledEventDetails?.parameters ?? '{}')).toEqual({
+      PortfolioId: PORTFOLIO,
+      OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU },
+      SharePrincipals: false,
+      ShareTagOptions: false,
+    });
+    expect(types).toContain('WaitStateEntered');
+    expect(types.filter((type) => type === 'MapIterationStarted')).toHaveLength(1);
+    expect(events.find((event) => event.type === 'LambdaFunctionScheduled')?.lambdaFunctionScheduledEventDetails?.resource).toBe(
+      `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:evaluateShare`,
+    );
+    const entered = types.filter((type) => type?.endsWith('StateEntered')).length;
+    expect(stepFunctions.stats().stateTransitions - before.stateTransitions).toBe(entered);
+    expect(calls.filter((call) => call.service === 'stepfunctions' && call.errorCode)).toEqual([]);
+  });
+});
