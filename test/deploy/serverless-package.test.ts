@@ -189,7 +189,7 @@ describe('packaged CloudFormation', () => {
   it('gives every function its own least-privilege role, not a shared default role', () => {
     for (const [name, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Role, name).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Role$/), 'Arn'] });
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
