@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DetailType } from './events.js';
+import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, RequestId } from './identifiers.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
 
@@ -118,3 +118,5 @@ const DETAIL_TYPES: Record<RequestOutcome, DetailType> = {
 };
 
 export const ownershipTransferDetailType = (outcome: RequestOutcome): DetailType => DETAIL_TYPES[outcome];
+
+export const OWNERSHIP_TRANSFER_RESULT_DETAILS = resultDetailsOf(OwnershipTransferResultDetail, DETAIL_TYPES);

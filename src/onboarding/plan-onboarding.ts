@@ -1,14 +1,15 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
+import { findAccountPlacement } from '../catalog/account-placement.js';
+import { givesAccess } from '../catalog/portfolio-shares.js';
 import { ShareTarget, childRequestId } from '../contracts/identifiers.js';
-import { KeptShare } from '../contracts/result-events.js';
-import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
-import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
+import { KeptShare, OnboardingWorkflowInput } from '../contracts/onboarding.js';
+import { MemberActions, ShareWorkflowInput } from '../contracts/share.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { UnshareWorkflowInput } from '../contracts/unshare.js';
 import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
-import type { SharingPolicy } from '../policy/sharing-policy.js';
-import { givesAccess } from '../share/portfolio-shares.js';
-import { findAccountPlacement } from './account-placement.js';
+import { toShareWorkflowInput } from '../policy/share-input.js';
 import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
 import { RejectionRequest } from './reject-unentitled-shares.js';
 
@@ -39,6 +40,9 @@ export const OnboardingPlan = z.object({
 });
 export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
+/** The plan step's input: the request the onboard-account state machine was started with. */
+export const PlanOnboardingInput = z.object({ request: OnboardingWorkflowInput });
+
 /** The existing share of the given kinds that already reaches the account, if any. */
 const coveringShare = async (
   list: ShareLister,
@@ -63,28 +67,19 @@ const planPortfolio = async (
   const kinds: ShareTarget['type'][] =
     entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
   const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
-  const memberActions = {
-    accept: entitledBy.type === 'EXTERNAL_ACCOUNT',
-    iamPrincipals: portfolio.associatePrincipals,
-  };
+  // The request id is deterministic, so a repeated onboarding finds the same share execution.
+  const share = toShareWorkflowInput(
+    { portfolioId: portfolio.portfolioId, target: entitledBy },
+    childRequestId(request.requestId, portfolio.portfolioId),
+    'onboarding',
+    policy,
+  );
+  const { memberActions } = share;
   return {
     portfolioId: portfolio.portfolioId,
     entitledBy,
     coveredBy: coveredBy ?? null,
-    share: coveredBy
-      ? null
-      : {
-          // Deterministic, so a repeated onboarding finds the same share execution.
-          requestId: childRequestId(request.requestId, portfolio.portfolioId),
-          portfolioId: portfolio.portfolioId,
-          target: entitledBy,
-          sharePrincipals: portfolio.sharePrincipals,
-          shareTagOptions: portfolio.shareTagOptions,
-          origin: 'onboarding',
-          allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-          memberRoleName: policy.settings.memberRoleName,
-          memberActions,
-        },
+    share: coveredBy ? null : share,
     memberActions,
     needsMemberActions: memberActions.accept || memberActions.iamPrincipals.length > 0,
   };

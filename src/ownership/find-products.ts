@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { chunk } from '../concurrency.js';
 import { OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
+import { ProvisionedProductNotFoundError } from '../errors.js';
 
 /** Products one invocation changes: small enough for a Lambda, few enough batches for a short history. */
 export const TRANSFER_BATCH_SIZE = 50;
@@ -14,7 +15,7 @@ export const ProductRef = z.object({ provisionedProductId: z.string().min(1), na
 export type ProductRef = z.infer<typeof ProductRef>;
 
 export const FindProductsInput = z.object({ request: OwnershipTransferWorkflowInput });
-export type FindProductsInput = z.input<typeof FindProductsInput>;
+export type FindProductsInput = z.infer<typeof FindProductsInput>;
 
 export const FoundProducts = z.object({
   /** Products this execution transfers. */
@@ -24,10 +25,6 @@ export const FoundProducts = z.object({
   batches: z.array(z.array(ProductRef)),
 });
 export type FoundProducts = z.infer<typeof FoundProducts>;
-
-export class ProvisionedProductNotFoundError extends Error {
-  override name = 'ProvisionedProductNotFoundError';
-}
 
 export interface FindProductsDependencies {
   memberServiceCatalog: MemberServiceCatalog;
@@ -75,8 +72,7 @@ const ownedBy = async (client: ServiceCatalogClient, ownerArn: string): Promise<
  * The provisioned products a transfer moves, in batches: the one product named, or every product the
  * departing owner has in the account (seen through the member role, which has account-level access).
  */
-export const findProvisionedProducts = async (raw: FindProductsInput, dependencies: FindProductsDependencies): Promise<FoundProducts> => {
-  const { request } = FindProductsInput.parse(raw);
+export const findProvisionedProducts = async ({ request }: FindProductsInput, dependencies: FindProductsDependencies): Promise<FoundProducts> => {
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const products =
     request.provisionedProductId !== null

@@ -26,7 +26,7 @@ export const OwnerChangeBatch = z.object({
   request: OwnershipTransferWorkflowInput,
   products: z.array(ProductProgress).min(1),
 });
-export type OwnerChangeBatch = z.input<typeof OwnerChangeBatch>;
+export type OwnerChangeBatch = z.infer<typeof OwnerChangeBatch>;
 
 export interface OwnerChangeProgress {
   products: ProductProgress[];
@@ -54,11 +54,10 @@ const progressOf = (products: ProductProgress[]): OwnerChangeProgress => ({
 });
 
 const withinBatch = async (
-  raw: OwnerChangeBatch,
+  batch: OwnerChangeBatch,
   dependencies: OwnerChangeDependencies,
   change: (client: ServiceCatalogClient, product: ProductProgress, request: OwnershipTransferWorkflowInput) => Promise<ProductProgress>,
 ): Promise<OwnerChangeProgress> => {
-  const batch = OwnerChangeBatch.parse(raw);
   // An unavailable member role fails the whole invocation: the state machine reports the batch.
   const client = await dependencies.memberServiceCatalog(batch.request.accountId);
   const products = await mapWithConcurrency(batch.products, dependencies.concurrency ?? 5, (product) => change(client, product, batch.request));

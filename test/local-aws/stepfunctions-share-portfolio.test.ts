@@ -13,7 +13,7 @@ import { createStepFunctionsModule, type StepFunctionsModule } from '../../local
 import type { ApiCallRecord } from '../../local/aws/server.js';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
-import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
+import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { FUNCTIONS } from '../support/workflow-harness.js';
 import { botocoreUnavailableReason, expectConformsToOutput } from './botocore-model.js';
