@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, OrganizationalUnitId, RequestId, ShareTarget } from './identifiers.js';
 import { RequestFailure } from './outcomes.js';
+import { MemberActions, ShareWorkflowInput } from './share.js';
+import { UnshareWorkflowInput } from './unshare.js';
 
 /** Account events after which the account is no longer in the organization. */
 export const DEPARTURE_EVENT_NAMES = ['RemoveAccountFromOrganization', 'LeaveOrganization', 'AccountDepartedOrganization'] as const;
@@ -96,6 +98,46 @@ export const RejectedShare = z
   })
   .strict();
 export type RejectedShare = z.infer<typeof RejectedShare>;
+
+/** The rejection step's input, what the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
+export const RejectionRequest = z.object({
+  accountId: AccountId,
+  memberRoleName: z.string().min(1),
+  /** Portfolios the policy entitles the account to: never rejected. */
+  entitledPortfolioIds: z.array(z.string()),
+  /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
+  pendingPortfolioIds: z.array(z.string()),
+});
+export type RejectionRequest = z.infer<typeof RejectionRequest>;
+
+/** What the plan step decided for one entitled portfolio. */
+export const PortfolioPlan = z.object({
+  portfolioId: z.string(),
+  entitledBy: ShareTarget,
+  /** The existing share that already reaches the account, if any. */
+  coveredBy: ShareTarget.nullable(),
+  /** The share workflow's input when no existing share covers the account. */
+  share: ShareWorkflowInput.nullable(),
+  memberActions: MemberActions,
+  needsMemberActions: z.boolean(),
+});
+export type PortfolioPlan = z.infer<typeof PortfolioPlan>;
+
+/** The plan step's output: the state machine acts on it, the summary reads it. */
+export const OnboardingPlan = z.object({
+  accountId: z.string(),
+  /** Null when the account has left the organization. */
+  organizationId: z.string().nullable(),
+  parentPath: z.array(z.string()),
+  /** The entitled portfolios a member account gets; none for a departed account. */
+  portfolios: z.array(PortfolioPlan),
+  /** Account-level shares the policy no longer entitles the account to: inputs of the unshare workflow. */
+  removals: z.array(UnshareWorkflowInput),
+  keptShares: z.array(KeptShare),
+  /** Set when the member account rejects unentitled imported shares (settings.rejectUnentitledShares). */
+  rejection: RejectionRequest.nullable(),
+});
+export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
 /** The detail of `Account Onboarding Succeeded | Failed`. */
 export const OnboardingResultDetail = z

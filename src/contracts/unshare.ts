@@ -32,6 +32,13 @@ export const StillVisibleAccount = z
   .strict();
 export type StillVisibleAccount = z.infer<typeof StillVisibleAccount>;
 
+/** What the still-visible check found, as the unshare workflow carries it to its summary. */
+export const StillVisible = z.object({
+  stillVisibleTo: z.array(StillVisibleAccount),
+  stillVisibleCount: z.number().int().min(0),
+});
+export type StillVisible = z.infer<typeof StillVisible>;
+
 export const UnshareOutcome = z.enum(['SUCCEEDED', 'FAILED']);
 export type UnshareOutcome = z.infer<typeof UnshareOutcome>;
 

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { now } from '../clock.js';
 import {
   OffboardingResultDetail,
+  OnboardingPlan,
   OnboardingResultDetail,
   OnboardingWorkflowInput,
   type PortfolioOnboardingOutcome,
+  PortfolioPlan,
   RejectedShare,
   type RemovedShare,
   offboardingDetailType,
@@ -14,7 +16,6 @@ import { RequestFailure } from '../contracts/outcomes.js';
 import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
-import { OnboardingPlan, PortfolioPlan } from './plan-onboarding.js';
 
 /** What one iteration of the per-portfolio Map gathered. */
 export const PortfolioRun = z.object({

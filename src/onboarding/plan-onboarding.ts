@@ -3,42 +3,12 @@ import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import { findAccountPlacement } from '../catalog/account-placement.js';
 import { givesAccess } from '../catalog/portfolio-shares.js';
-import { ShareTarget, childRequestId } from '../contracts/identifiers.js';
-import { KeptShare, OnboardingWorkflowInput } from '../contracts/onboarding.js';
-import { MemberActions, ShareWorkflowInput } from '../contracts/share.js';
+import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
+import { type OnboardingPlan, OnboardingWorkflowInput, type PortfolioPlan } from '../contracts/onboarding.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
-import { UnshareWorkflowInput } from '../contracts/unshare.js';
 import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
-import { toShareWorkflowInput } from '../policy/share-input.js';
+import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
-import { RejectionRequest } from './reject-unentitled-shares.js';
-
-export const PortfolioPlan = z.object({
-  portfolioId: z.string(),
-  entitledBy: ShareTarget,
-  /** The existing share that already reaches the account, if any. */
-  coveredBy: ShareTarget.nullable(),
-  /** The share workflow's input when no existing share covers the account. */
-  share: ShareWorkflowInput.nullable(),
-  memberActions: MemberActions,
-  needsMemberActions: z.boolean(),
-});
-export type PortfolioPlan = z.infer<typeof PortfolioPlan>;
-
-export const OnboardingPlan = z.object({
-  accountId: z.string(),
-  /** Null when the account has left the organization. */
-  organizationId: z.string().nullable(),
-  parentPath: z.array(z.string()),
-  /** The entitled portfolios a member account gets; none for a departed account. */
-  portfolios: z.array(PortfolioPlan),
-  /** Account-level shares the policy no longer entitles the account to: inputs of the unshare workflow. */
-  removals: z.array(UnshareWorkflowInput),
-  keptShares: z.array(KeptShare),
-  /** Set when the member account rejects unentitled imported shares (settings.rejectUnentitledShares). */
-  rejection: RejectionRequest.nullable(),
-});
-export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 
 /** The plan step's input: the request the onboard-account state machine was started with. */
 export const PlanOnboardingInput = z.object({ request: OnboardingWorkflowInput });

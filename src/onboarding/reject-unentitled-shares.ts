@@ -3,22 +3,9 @@ import {
   type ServiceCatalogClient,
   paginateListAcceptedPortfolioShares,
 } from '@aws-sdk/client-service-catalog';
-import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
-import { AccountId } from '../contracts/identifiers.js';
-import type { RejectedShare } from '../contracts/onboarding.js';
+import type { RejectedShare, RejectionRequest } from '../contracts/onboarding.js';
 import { MemberRoleDeniedError, describeError, isErrorNamed } from '../errors.js';
-
-/** What the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
-export const RejectionRequest = z.object({
-  accountId: AccountId,
-  memberRoleName: z.string().min(1),
-  /** Portfolios the policy entitles the account to: never rejected. */
-  entitledPortfolioIds: z.array(z.string()),
-  /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
-  pendingPortfolioIds: z.array(z.string()),
-});
-export type RejectionRequest = z.infer<typeof RejectionRequest>;
 
 /** The portfolios to reject: accepted imports and pending offers the policy does not entitle the account to. */
 export const selectRejections = (acceptedPortfolioIds: string[], request: RejectionRequest): string[] => {

@@ -4,9 +4,9 @@ import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { ValidationError } from '../errors.js';
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
-import { toOwnershipTransferWorkflowInput } from './ownership-intake.js';
 
 export interface OwnershipApiDependencies {
   sfn: SFNClient;

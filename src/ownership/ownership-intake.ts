@@ -1,24 +1,8 @@
-import { OwnershipTransferRequest, type OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
-import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
+import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { type IntakeDependencies, type IntakeOutcome, takeRequestEvent } from '../workflow/request-event.js';
 import { rejectedOwnershipTransferResult } from './transfer-result.js';
-
-/** Turns a valid request into the transfer workflow's input, with the member role the policy names. */
-export const toOwnershipTransferWorkflowInput = (
-  request: OwnershipTransferRequest,
-  requestId: string,
-  origin: OwnershipTransferWorkflowInput['origin'],
-  policy: SharingPolicy,
-): OwnershipTransferWorkflowInput => ({
-  requestId,
-  accountId: request.accountId,
-  ownerArn: request.ownerArn,
-  provisionedProductId: request.provisionedProductId ?? null,
-  fromOwnerArn: request.fromOwnerArn ?? null,
-  origin,
-  memberRoleName: policy.settings.memberRoleName,
-});
 
 /**
  * An `Ownership Transfer Requested` event: started once under its request id (or the event id); an

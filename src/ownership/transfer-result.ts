@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import {
+  FoundProducts,
   OwnershipTransferResultDetail,
   OwnershipTransferWorkflowInput,
+  ProductProgress,
   type ProductTransfer,
+  isPendingStatus,
   ownershipTransferDetailType,
 } from '../contracts/ownership-transfer.js';
 import { type RequestFailure, type RequestOutcome, outcomeOf } from '../contracts/outcomes.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
-import { FoundProducts } from './find-products.js';
-import { ProductProgress, isPendingStatus } from './owner-changes.js';
 
 /** What one iteration of the batch Map gathered: its products, and the error that stopped it, if any. */
 const BatchOutcome = z.object({

@@ -19,7 +19,7 @@ import type { RequestFailure } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { UnshareWorkflowInput } from '../contracts/unshare.js';
-import { toShareWorkflowInput } from '../policy/share-input.js';
+import { toShareWorkflowInput, toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
 import { hasDrift } from './plan-reconciliation.js';
@@ -77,7 +77,7 @@ export const prepareReconcileRun = (
       const { portfolioId } = portfolio;
       return action === 'SHARE'
         ? { action, target, requestId, input: toShareWorkflowInput({ portfolioId, target }, requestId, 'reconcile', policy) }
-        : { action, target, requestId, input: { requestId, portfolioId, target, origin: 'reconcile' } };
+        : { action, target, requestId, input: toUnshareWorkflowInput({ portfolioId, target }, requestId, 'reconcile') };
     }),
   }));
   return {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ShareRequest } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
-import { toShareWorkflowInput } from '../policy/share-input.js';
+import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
 

@@ -1,5 +1,5 @@
 import { ShareRequest } from '../contracts/share.js';
-import { toShareWorkflowInput } from '../policy/share-input.js';
+import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { type IntakeDependencies, type IntakeOutcome, takeRequestEvent } from '../workflow/request-event.js';
 import { rejectedShareResult } from './share-result.js';

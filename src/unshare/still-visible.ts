@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { findOrganizationId, findParentPath } from '../catalog/account-placement.js';
 import { describeShares, givesAccess, isShared, sameTarget } from '../catalog/portfolio-shares.js';
 import { PortfolioId, ShareTarget } from '../contracts/identifiers.js';
-import { StillVisibleAccount } from '../contracts/unshare.js';
+import type { StillVisible } from '../contracts/unshare.js';
 import { PortfolioOwnerUnknownError } from '../errors.js';
 import { type AccountPlacement, mostSpecificTarget, outsideOrganization } from '../policy/entitlements.js';
 
@@ -18,12 +18,6 @@ export const MAX_STILL_VISIBLE_LISTED = 1_000;
 
 export const ShareLookupInput = z.object({ portfolioId: PortfolioId, target: ShareTarget });
 export type ShareLookupInput = z.infer<typeof ShareLookupInput>;
-
-export const StillVisible = z.object({
-  stillVisibleTo: z.array(StillVisibleAccount),
-  stillVisibleCount: z.number().int().min(0),
-});
-export type StillVisible = z.infer<typeof StillVisible>;
 
 /** Whether the target has a share of the portfolio to delete. */
 export const findShare = async (

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UnshareRequest } from '../contracts/unshare.js';
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { type WorkflowRoute, acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
-import { toUnshareWorkflowInput } from './unshare-intake.js';
 
 /** `DELETE /shares`: validates, starts the unshare workflow under the request id, answers 202. */
 export const deleteShare = (request: { body?: string; isBase64Encoded?: boolean }, dependencies: WorkflowRoute): Promise<ApiResponse> => {

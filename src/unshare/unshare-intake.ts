@@ -1,14 +1,8 @@
-import { UnshareRequest, type UnshareWorkflowInput } from '../contracts/unshare.js';
+import { UnshareRequest } from '../contracts/unshare.js';
+import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { type IntakeOutcome, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
 import { rejectedUnshareResult } from './unshare-result.js';
-
-/** Turns a valid unshare request into the unshare workflow's input. */
-export const toUnshareWorkflowInput = (
-  request: UnshareRequest,
-  requestId: string,
-  origin: UnshareWorkflowInput['origin'],
-): UnshareWorkflowInput => ({ requestId, portfolioId: request.portfolioId, target: request.target, origin });
 
 /** A `Portfolio Unshare Requested` event; an invalid one ends in a `Portfolio Unshare Failed` event that names the field. */
 export const takeUnshareRequestEvent = (

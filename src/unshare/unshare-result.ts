@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
 import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
-import { UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
+import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../workflow/result-event.js';
-import { StillVisible } from './still-visible.js';
 
 export const SummariseUnshareInput = z.object({
   request: UnshareWorkflowInput,

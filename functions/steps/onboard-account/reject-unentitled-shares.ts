@@ -1,7 +1,8 @@
 import { stsClient } from '../../../src/aws/clients.js';
 import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { RejectionRequest } from '../../../src/contracts/onboarding.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
-import { RejectionRequest, rejectUnentitledShares } from '../../../src/onboarding/reject-unentitled-shares.js';
+import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitled-shares.js';
 
 /** Onboard-account step: in the member account, rejects the imported shares the policy does not entitle it to. */
 export const handler = lambdaHandler(
