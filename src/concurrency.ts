@@ -21,5 +21,3 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
 };
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,20 +1,14 @@
 import type { z } from 'zod';
-
-/** A request, event or file that does not match its schema; the message names each offending field. */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-  constructor(
-    message: string,
-    readonly issues: { path: string; message: string }[] = [],
-  ) {
-    super(message);
-  }
-}
+import { ValidationError } from './errors.js';
 
 const fieldPath = (path: readonly PropertyKey[]): string =>
   path.length === 0 ? '(root)' : path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replaceAll('.[', '[');
 
-/** Parses with a zod schema and turns its issues into one ValidationError naming the fields. */
+/**
+ * The one way input is validated (requests, events, step inputs, files, and the result details this
+ * project builds): parses with a zod schema and turns its issues into one ValidationError naming the
+ * fields, so that no ZodError ever reaches a caller or a result event.
+ */
 export const parseWith = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

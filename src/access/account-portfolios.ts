@@ -1,18 +1,6 @@
 import { type PortfolioShareType, paginateListAcceptedPortfolioShares } from '@aws-sdk/client-service-catalog';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
-import { isErrorNamed } from '../errors.js';
-
-/** The member role exists but does not allow the listing (a StackSet from before this route). */
-export class MemberRoleDeniedError extends Error {
-  override name = 'MemberRoleDeniedError';
-  constructor(
-    readonly accountId: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { MemberRoleDeniedError, isErrorNamed } from '../errors.js';
 
 /** The only call the listing's member session may make (its session policy). */
 export const ACCOUNT_PORTFOLIOS_SESSION_POLICY = JSON.stringify({

@@ -12,28 +12,23 @@ import {
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { isRefused, readOrganizationsAccessStatus, unlessRefused } from '../catalog/organizations-access.js';
 import type { Clock } from '../clock.js';
-import { isErrorNamed } from '../errors.js';
+import {
+  AccessChangeInProgressError,
+  DelegatedAdministratorsRegisteredError,
+  type Hub,
+  type HubRole,
+  NotManagementAccountError,
+  isErrorNamed,
+} from '../errors.js';
 
 export const SERVICE_CATALOG_PRINCIPAL = 'servicecatalog.amazonaws.com';
-
-/** Errors with which Organizations and Service Catalog refuse a caller that may not make the call. */
-const REFUSED = ['AccessDenied', 'AccessDeniedException', 'OperationNotSupportedException', 'AWSOrganizationsNotInUseException'];
 
 export interface AccessClients {
   serviceCatalog: ServiceCatalogClient;
   organizations: OrganizationsClient;
   sts: STSClient;
-}
-
-export type HubRole = 'MANAGEMENT' | 'DELEGATED_ADMINISTRATOR' | 'OTHER';
-
-/** The account the hub (these functions) runs in, and what it is to the organization. */
-export interface Hub {
-  accountId: string;
-  role: HubRole;
-  organizationId: string | null;
-  managementAccountId: string | null;
 }
 
 export interface DelegatedAdministrator {
@@ -47,35 +42,6 @@ export interface HubDescription {
   hub: Hub;
   /** Service Catalog's delegated administrators; null when the hub may not list them. */
   delegatedAdministrators: DelegatedAdministrator[] | null;
-}
-
-/** The hub is not the management account, which alone may change Organizations access. */
-export class NotManagementAccountError extends Error {
-  override name = 'NotManagementAccountError';
-  constructor(
-    readonly hub: Hub,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Access cannot be turned off while Service Catalog delegated administrators are registered. */
-export class DelegatedAdministratorsRegisteredError extends Error {
-  override name = 'DelegatedAdministratorsRegisteredError';
-  constructor(
-    readonly delegatedAdministrators: string[],
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Another change of Organizations access is still under way (UNDER_CHANGE), or Service Catalog refused the change as it stands. */
-export class AccessChangeInProgressError extends Error {
-  override name = 'AccessChangeInProgressError';
 }
 
 const listDelegatedAdministrators = async (organizations: OrganizationsClient): Promise<DelegatedAdministrator[]> => {
@@ -122,7 +88,7 @@ export const describeHub = async (clients: Pick<AccessClients, 'organizations' |
   try {
     delegatedAdministrators = await listDelegatedAdministrators(clients.organizations);
   } catch (error) {
-    if (!isErrorNamed(error, ...REFUSED)) throw error;
+    if (!isRefused(error)) throw error;
     delegatedAdministrators = null;
   }
   const role: HubRole =
@@ -134,16 +100,12 @@ export const describeHub = async (clients: Pick<AccessClients, 'organizations' |
   return { hub: { ...base, role }, delegatedAdministrators };
 };
 
-/** A value the hub may not read is null, with the service's refusal kept for the answer. */
-const readable = async <T>(read: () => Promise<T>, refusals: string[], what: string): Promise<T | null> => {
-  try {
-    return await read();
-  } catch (error) {
-    if (!isErrorNamed(error, ...REFUSED)) throw error;
+/** Keeps the service's refusal to let the hub read something, for the answer. */
+const noteRefusal =
+  (refusals: string[], what: string) =>
+  (error: Error): void => {
     refusals.push(`The hub cannot read ${what} (${error.name}: ${error.message}).`);
-    return null;
-  }
-};
+  };
 
 const CLI_REGISTER = (accountId: string) =>
   `aws organizations register-delegated-administrator --account-id ${accountId} --service-principal ${SERVICE_CATALOG_PRINCIPAL}`;
@@ -200,12 +162,8 @@ export const readOrganizationsAccess = async (clients: AccessClients): Promise<O
   const organizationMember = described.hub.organizationId !== null;
   const [accessStatus, serviceAccessEnabled] = organizationMember
     ? await Promise.all([
-        readable(
-          async () => (await clients.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus ?? null,
-          refusals,
-          'the Organizations access status of Service Catalog',
-        ),
-        readable(() => isServiceAccessEnabled(clients.organizations), refusals, "the organization's trusted services"),
+        readOrganizationsAccessStatus(clients.serviceCatalog, noteRefusal(refusals, 'the Organizations access status of Service Catalog')),
+        unlessRefused(() => isServiceAccessEnabled(clients.organizations), noteRefusal(refusals, "the organization's trusted services")),
       ])
     : [null, null];
   const missing = missingFor(described, accessStatus, serviceAccessEnabled, refusals);

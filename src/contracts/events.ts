@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** The source of every event this project puts on its bus. */
 export const EVENT_SOURCE = 'portfolio-share-orchestrator';
 
@@ -21,3 +23,10 @@ export const DetailType = {
   reconciliationCompleted: 'Portfolio Share Reconciliation Completed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** The detail schema of each result detail-type of one feature; the registry of every result event gathers them. */
+export type ResultDetails = Partial<Record<DetailType, z.ZodType>>;
+
+/** One detail schema under the detail-type of each outcome. */
+export const resultDetailsOf = (detail: z.ZodType, detailTypes: Record<string, DetailType>): ResultDetails =>
+  Object.fromEntries(Object.values(detailTypes).map((detailType) => [detailType, detail]));

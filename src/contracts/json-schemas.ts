@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { SharingPolicy } from '../policy/sharing-policy.js';
 import { DetailType, EVENT_SOURCE } from './events.js';
 import { OwnershipTransferRequest } from './ownership-transfer.js';
-import { RESULT_DETAIL_SCHEMAS } from './result-events.js';
-import { ShareRequest } from './share-request.js';
-import { UnshareRequest } from './unshare-request.js';
+import { RESULT_DETAIL_SCHEMAS } from './result-details.js';
+import { ShareRequest } from './share.js';
+import { SharingPolicy } from './sharing-policy.js';
+import { UnshareRequest } from './unshare.js';
 
 const fileName = (detailType: string) => `${detailType.toLowerCase().replaceAll(' ', '-')}.schema.json`;
 

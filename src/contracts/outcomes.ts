@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountId } from './identifiers.js';
 
 /** Why a whole request failed (validation, access disabled, an unexpected error). */
 export const RequestFailure = z.object({
@@ -6,6 +7,14 @@ export const RequestFailure = z.object({
   message: z.string(),
 });
 export type RequestFailure = z.infer<typeof RequestFailure>;
+
+/** An account a request failed for, with the error that stopped it there. */
+export const AccountFailure = z.object({
+  accountId: AccountId,
+  error: z.string().min(1),
+  message: z.string(),
+});
+export type AccountFailure = z.infer<typeof AccountFailure>;
 
 /** How a request that acts on many things ended: all of them, some, or none. */
 export const RequestOutcome = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']);

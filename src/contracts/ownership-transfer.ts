@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DetailType } from './events.js';
+import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, RequestId } from './identifiers.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
 
@@ -75,6 +75,36 @@ export const OwnershipTransferWorkflowInput = z.object({
 });
 export type OwnershipTransferWorkflowInput = z.infer<typeof OwnershipTransferWorkflowInput>;
 
+// The products of a transfer, as the workflow carries them from step to step.
+
+/** A provisioned product to transfer, as the workflow carries it. */
+export const ProductRef = z.object({ provisionedProductId: z.string().min(1), name: z.string() });
+export type ProductRef = z.infer<typeof ProductRef>;
+
+/** The products a transfer moves, in batches (the product-search step's output). */
+export const FoundProducts = z.object({
+  /** Products this execution transfers. */
+  count: z.number().int().min(0),
+  /** Products of the departing owner left for a later request (beyond MAX_PRODUCTS_PER_TRANSFER). */
+  remaining: z.number().int().min(0),
+  batches: z.array(z.array(ProductRef)),
+});
+export type FoundProducts = z.infer<typeof FoundProducts>;
+
+/** Record statuses that are not final yet (the Service Catalog model's RecordStatus). */
+const PENDING_STATUSES = new Set(['CREATED', 'IN_PROGRESS', 'IN_PROGRESS_IN_ERROR']);
+
+export const isPendingStatus = (status: string | undefined): boolean => status !== undefined && PENDING_STATUSES.has(status);
+
+/** A product on its way to a new owner: its record, the record's status, and the error when it failed. */
+export const ProductProgress = ProductRef.extend({
+  recordId: z.string().nullable().default(null),
+  status: z.string().optional(),
+  error: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ProductProgress = z.output<typeof ProductProgress>;
+
 /** How the ownership of one provisioned product ended. */
 export const ProductTransfer = z
   .object({
@@ -118,3 +148,5 @@ const DETAIL_TYPES: Record<RequestOutcome, DetailType> = {
 };
 
 export const ownershipTransferDetailType = (outcome: RequestOutcome): DetailType => DETAIL_TYPES[outcome];
+
+export const OWNERSHIP_TRANSFER_RESULT_DETAILS = resultDetailsOf(OwnershipTransferResultDetail, DETAIL_TYPES);

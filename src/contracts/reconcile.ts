@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DetailType, type ResultDetails } from './events.js';
 import { RequestId, ShareTarget } from './identifiers.js';
 import { RequestFailure } from './outcomes.js';
 
@@ -162,3 +163,8 @@ export const ReconciliationCompletedDetail = z
   })
   .strict();
 export type ReconciliationCompletedDetail = z.infer<typeof ReconciliationCompletedDetail>;
+
+export const RECONCILE_RESULT_DETAILS: ResultDetails = {
+  [DetailType.driftDetected]: DriftDetectedDetail,
+  [DetailType.reconciliationCompleted]: ReconciliationCompletedDetail,
+};

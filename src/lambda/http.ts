@@ -1,9 +1,23 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ApiError, type ApiResponse } from '../http/api.js';
-import { isErrorNamed } from '../errors.js';
-import { ValidationError } from '../validation.js';
+import { ApiError, ValidationError, isErrorNamed } from '../errors.js';
 import { logger } from './handler.js';
+
+export interface ApiResponse {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+/** The JSON body of an HTTP API request; a missing or malformed body is a ValidationError (400). */
+export const parseJsonBody = (body: string | undefined, isBase64Encoded = false): unknown => {
+  if (!body) throw new ValidationError('Invalid request body: body: is required (a JSON object)', [{ path: 'body', message: 'is required' }]);
+  const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('Invalid request body: body: is not valid JSON', [{ path: 'body', message: 'is not valid JSON' }]);
+  }
+};
 
 export const toHttpResult = (response: ApiResponse): APIGatewayProxyResultV2 => ({
   statusCode: response.statusCode,

@@ -1,9 +1,10 @@
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { type ExistingShare, describeShares } from '../catalog/portfolio-shares.js';
 import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
-import type { KeptShare } from '../contracts/result-events.js';
-import type { UnshareWorkflowInput } from '../contracts/unshare-request.js';
+import type { KeptShare } from '../contracts/onboarding.js';
+import type { UnshareWorkflowInput } from '../contracts/unshare.js';
 import type { AccountPlacement, Entitlement } from '../policy/entitlements.js';
-import { type ExistingShare, describeShares } from '../share/portfolio-shares.js';
+import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 
 /** The target types whose recipient is exactly one account. */
 export const ACCOUNT_LEVEL_TYPES = ['ACCOUNT', 'EXTERNAL_ACCOUNT'] as const satisfies ShareTarget['type'][];
@@ -78,7 +79,7 @@ export const selectShareRemovals = (
     } else if (options.memberRejects && share.target.type === 'EXTERNAL_ACCOUNT') {
       result.toReject.push(share);
     } else {
-      result.removals.push({ requestId: unshareRequestId(requestId, share), portfolioId: share.portfolioId, target: share.target, origin: 'account-change' });
+      result.removals.push(toUnshareWorkflowInput(share, unshareRequestId(requestId, share), 'account-change'));
     }
   }
   return result;

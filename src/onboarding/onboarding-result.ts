@@ -2,19 +2,20 @@ import { z } from 'zod';
 import { now } from '../clock.js';
 import {
   OffboardingResultDetail,
+  OnboardingPlan,
   OnboardingResultDetail,
+  OnboardingWorkflowInput,
   type PortfolioOnboardingOutcome,
+  PortfolioPlan,
   RejectedShare,
   type RemovedShare,
-  RequestFailure,
-  UnshareOutcome,
   offboardingDetailType,
   onboardingDetailType,
-} from '../contracts/result-events.js';
-import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
-import { OnboardingWorkflowInput } from '../contracts/workflow-input.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../share/share-result.js';
-import { OnboardingPlan, PortfolioPlan } from './plan-onboarding.js';
+} from '../contracts/onboarding.js';
+import { RequestFailure } from '../contracts/outcomes.js';
+import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
+import { parseWith } from '../validation.js';
+import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
 
 /** What one iteration of the per-portfolio Map gathered. */
 export const PortfolioRun = z.object({
@@ -36,7 +37,7 @@ export const PortfolioRun = z.object({
     .optional(),
   failure: CaughtError.optional(),
 });
-export type PortfolioRun = z.input<typeof PortfolioRun>;
+export type PortfolioRun = z.infer<typeof PortfolioRun>;
 
 /** What one iteration of the removal Map gathered: the unshare workflow's result (its Output), or the error that stopped it. */
 export const RemovalRun = z.object({
@@ -49,7 +50,7 @@ export const RemovalRun = z.object({
     .optional(),
   failure: CaughtError.optional(),
 });
-export type RemovalRun = z.input<typeof RemovalRun>;
+export type RemovalRun = z.infer<typeof RemovalRun>;
 
 export const SummariseOnboardingInput = z.object({
   request: OnboardingWorkflowInput,
@@ -60,9 +61,9 @@ export const SummariseOnboardingInput = z.object({
   rejection: z.object({ rejectedShares: z.array(RejectedShare) }).nullish(),
   failure: CaughtError.nullish(),
 });
-export type SummariseOnboardingInput = z.input<typeof SummariseOnboardingInput>;
+export type SummariseOnboardingInput = z.infer<typeof SummariseOnboardingInput>;
 
-const portfolioFailure = (run: z.infer<typeof PortfolioRun>, accountId: string): RequestFailure | null => {
+const portfolioFailure = (run: PortfolioRun, accountId: string): RequestFailure | null => {
   if (run.failure) return caughtErrorToFailure(run.failure);
   const memberFailure = run.memberResult?.failed.find((failure) => failure.accountId === accountId);
   if (memberFailure) return { error: memberFailure.error, message: memberFailure.message };
@@ -77,7 +78,7 @@ const portfolioFailure = (run: z.infer<typeof PortfolioRun>, accountId: string):
   return null;
 };
 
-const toOutcome = (run: z.infer<typeof PortfolioRun>, accountId: string): PortfolioOnboardingOutcome => {
+const toOutcome = (run: PortfolioRun, accountId: string): PortfolioOnboardingOutcome => {
   const failure = portfolioFailure(run, accountId);
   const { portfolio } = run;
   return {
@@ -91,7 +92,7 @@ const toOutcome = (run: z.infer<typeof PortfolioRun>, accountId: string): Portfo
   };
 };
 
-const toRemovedShare = (run: z.infer<typeof RemovalRun>): RemovedShare => {
+const toRemovedShare = (run: RemovalRun): RemovedShare => {
   const { removal } = run;
   const result = run.unshareExecution?.result;
   const failure = run.failure
@@ -111,12 +112,12 @@ const toRemovedShare = (run: z.infer<typeof RemovalRun>): RemovedShare => {
 
 const onboardingResult = (detail: OnboardingResultDetail): ResultEvent<OnboardingResultDetail> => ({
   detailType: onboardingDetailType(detail.outcome),
-  detail: OnboardingResultDetail.parse(detail),
+  detail: parseWith(OnboardingResultDetail, detail, 'Account Onboarding result'),
 });
 
 const offboardingResult = (detail: OffboardingResultDetail): ResultEvent<OffboardingResultDetail> => ({
   detailType: offboardingDetailType(detail.outcome),
-  detail: OffboardingResultDetail.parse(detail),
+  detail: parseWith(OffboardingResultDetail, detail, 'Account Offboarding result'),
 });
 
 const failedIf = (failure: RequestFailure | null, ...outcomes: { outcome: string }[][]): 'SUCCEEDED' | 'FAILED' =>
@@ -128,10 +129,9 @@ const failedIf = (failure: RequestFailure | null, ...outcomes: { outcome: string
  * rejected) for a member account.
  */
 export const summariseOnboarding = (
-  raw: SummariseOnboardingInput,
+  input: SummariseOnboardingInput,
   at = now(),
 ): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
-  const input = SummariseOnboardingInput.parse(raw);
   const { accountId, requestId } = input.request;
   const failure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const removedShares = (input.removalRuns ?? []).map(toRemovedShare);

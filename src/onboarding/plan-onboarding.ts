@@ -1,43 +1,17 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
-import { ShareTarget, childRequestId } from '../contracts/identifiers.js';
-import { KeptShare } from '../contracts/result-events.js';
-import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
-import { MemberActions, OnboardingWorkflowInput, ShareWorkflowInput } from '../contracts/workflow-input.js';
+import { findAccountPlacement } from '../catalog/account-placement.js';
+import { givesAccess } from '../catalog/portfolio-shares.js';
+import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
+import { type OnboardingPlan, OnboardingWorkflowInput, type PortfolioPlan } from '../contracts/onboarding.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
-import type { SharingPolicy } from '../policy/sharing-policy.js';
-import { givesAccess } from '../share/portfolio-shares.js';
-import { findAccountPlacement } from './account-placement.js';
+import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
-import { RejectionRequest } from './reject-unentitled-shares.js';
 
-export const PortfolioPlan = z.object({
-  portfolioId: z.string(),
-  entitledBy: ShareTarget,
-  /** The existing share that already reaches the account, if any. */
-  coveredBy: ShareTarget.nullable(),
-  /** The share workflow's input when no existing share covers the account. */
-  share: ShareWorkflowInput.nullable(),
-  memberActions: MemberActions,
-  needsMemberActions: z.boolean(),
-});
-export type PortfolioPlan = z.infer<typeof PortfolioPlan>;
-
-export const OnboardingPlan = z.object({
-  accountId: z.string(),
-  /** Null when the account has left the organization. */
-  organizationId: z.string().nullable(),
-  parentPath: z.array(z.string()),
-  /** The entitled portfolios a member account gets; none for a departed account. */
-  portfolios: z.array(PortfolioPlan),
-  /** Account-level shares the policy no longer entitles the account to: inputs of the unshare workflow. */
-  removals: z.array(UnshareWorkflowInput),
-  keptShares: z.array(KeptShare),
-  /** Set when the member account rejects unentitled imported shares (settings.rejectUnentitledShares). */
-  rejection: RejectionRequest.nullable(),
-});
-export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
+/** The plan step's input: the request the onboard-account state machine was started with. */
+export const PlanOnboardingInput = z.object({ request: OnboardingWorkflowInput });
 
 /** The existing share of the given kinds that already reaches the account, if any. */
 const coveringShare = async (
@@ -63,28 +37,19 @@ const planPortfolio = async (
   const kinds: ShareTarget['type'][] =
     entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
   const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
-  const memberActions = {
-    accept: entitledBy.type === 'EXTERNAL_ACCOUNT',
-    iamPrincipals: portfolio.associatePrincipals,
-  };
+  // The request id is deterministic, so a repeated onboarding finds the same share execution.
+  const share = toShareWorkflowInput(
+    { portfolioId: portfolio.portfolioId, target: entitledBy },
+    childRequestId(request.requestId, portfolio.portfolioId),
+    'onboarding',
+    policy,
+  );
+  const { memberActions } = share;
   return {
     portfolioId: portfolio.portfolioId,
     entitledBy,
     coveredBy: coveredBy ?? null,
-    share: coveredBy
-      ? null
-      : {
-          // Deterministic, so a repeated onboarding finds the same share execution.
-          requestId: childRequestId(request.requestId, portfolio.portfolioId),
-          portfolioId: portfolio.portfolioId,
-          target: entitledBy,
-          sharePrincipals: portfolio.sharePrincipals,
-          shareTagOptions: portfolio.shareTagOptions,
-          origin: 'onboarding',
-          allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-          memberRoleName: policy.settings.memberRoleName,
-          memberActions,
-        },
+    share: coveredBy ? null : share,
     memberActions,
     needsMemberActions: memberActions.accept || memberActions.iamPrincipals.length > 0,
   };

@@ -3,23 +3,9 @@ import {
   type ServiceCatalogClient,
   paginateListAcceptedPortfolioShares,
 } from '@aws-sdk/client-service-catalog';
-import { z } from 'zod';
-import { MemberRoleDeniedError } from '../access/account-portfolios.js';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
-import { AccountId } from '../contracts/identifiers.js';
-import type { RejectedShare } from '../contracts/result-events.js';
-import { describeError, isErrorNamed } from '../errors.js';
-
-/** What the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
-export const RejectionRequest = z.object({
-  accountId: AccountId,
-  memberRoleName: z.string().min(1),
-  /** Portfolios the policy entitles the account to: never rejected. */
-  entitledPortfolioIds: z.array(z.string()),
-  /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
-  pendingPortfolioIds: z.array(z.string()),
-});
-export type RejectionRequest = z.infer<typeof RejectionRequest>;
+import type { RejectedShare, RejectionRequest } from '../contracts/onboarding.js';
+import { MemberRoleDeniedError, describeError, isErrorNamed } from '../errors.js';
 
 /** The portfolios to reject: accepted imports and pending offers the policy does not entitle the account to. */
 export const selectRejections = (acceptedPortfolioIds: string[], request: RejectionRequest): string[] => {
@@ -54,10 +40,9 @@ export const acceptedImportedPortfolios = async (client: ServiceCatalogClient, a
  * thrown, for the state machine to retry; a failed rejection is reported per portfolio.
  */
 export const rejectUnentitledShares = async (
-  input: RejectionRequest,
+  request: RejectionRequest,
   dependencies: { memberServiceCatalog: MemberServiceCatalog },
 ): Promise<{ rejectedShares: RejectedShare[] }> => {
-  const request = RejectionRequest.parse(input);
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const rejectedShares: RejectedShare[] = [];
   const accepted = await acceptedImportedPortfolios(client, request.accountId, request.memberRoleName);

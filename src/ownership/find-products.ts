@@ -2,32 +2,16 @@ import { DescribeProvisionedProductCommand, SearchProvisionedProductsCommand, ty
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { chunk } from '../concurrency.js';
-import { OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
+import { type FoundProducts, OwnershipTransferWorkflowInput, type ProductRef } from '../contracts/ownership-transfer.js';
+import { ProvisionedProductNotFoundError } from '../errors.js';
 
 /** Products one invocation changes: small enough for a Lambda, few enough batches for a short history. */
 export const TRANSFER_BATCH_SIZE = 50;
 /** Keeps the execution's state (every product with its record and outcome) far below the 256 KiB payload limit. */
 export const MAX_PRODUCTS_PER_TRANSFER = 500;
 
-/** A provisioned product to transfer, as the workflow carries it. */
-export const ProductRef = z.object({ provisionedProductId: z.string().min(1), name: z.string() });
-export type ProductRef = z.infer<typeof ProductRef>;
-
 export const FindProductsInput = z.object({ request: OwnershipTransferWorkflowInput });
-export type FindProductsInput = z.input<typeof FindProductsInput>;
-
-export const FoundProducts = z.object({
-  /** Products this execution transfers. */
-  count: z.number().int().min(0),
-  /** Products of the departing owner left for a later request (beyond MAX_PRODUCTS_PER_TRANSFER). */
-  remaining: z.number().int().min(0),
-  batches: z.array(z.array(ProductRef)),
-});
-export type FoundProducts = z.infer<typeof FoundProducts>;
-
-export class ProvisionedProductNotFoundError extends Error {
-  override name = 'ProvisionedProductNotFoundError';
-}
+export type FindProductsInput = z.infer<typeof FindProductsInput>;
 
 export interface FindProductsDependencies {
   memberServiceCatalog: MemberServiceCatalog;
@@ -75,8 +59,7 @@ const ownedBy = async (client: ServiceCatalogClient, ownerArn: string): Promise<
  * The provisioned products a transfer moves, in batches: the one product named, or every product the
  * departing owner has in the account (seen through the member role, which has account-level access).
  */
-export const findProvisionedProducts = async (raw: FindProductsInput, dependencies: FindProductsDependencies): Promise<FoundProducts> => {
-  const { request } = FindProductsInput.parse(raw);
+export const findProvisionedProducts = async ({ request }: FindProductsInput, dependencies: FindProductsDependencies): Promise<FoundProducts> => {
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const products =
     request.provisionedProductId !== null

@@ -3,30 +3,15 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { mapWithConcurrency } from '../concurrency.js';
-import { OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
+import { OwnershipTransferWorkflowInput, ProductProgress, isPendingStatus } from '../contracts/ownership-transfer.js';
 import { describeError } from '../errors.js';
-import { ProductRef } from './find-products.js';
-
-/** Record statuses that are not final yet (the Service Catalog model's RecordStatus). */
-const PENDING_STATUSES = new Set(['CREATED', 'IN_PROGRESS', 'IN_PROGRESS_IN_ERROR']);
-
-export const isPendingStatus = (status: string | undefined): boolean => status !== undefined && PENDING_STATUSES.has(status);
-
-/** A product on its way to a new owner: its record, the record's status, and the error when it failed. */
-export const ProductProgress = ProductRef.extend({
-  recordId: z.string().nullable().default(null),
-  status: z.string().optional(),
-  error: z.string().optional(),
-  message: z.string().optional(),
-});
-export type ProductProgress = z.output<typeof ProductProgress>;
 
 /** One batch of products of one transfer: the input of the owner-change functions. */
 export const OwnerChangeBatch = z.object({
   request: OwnershipTransferWorkflowInput,
   products: z.array(ProductProgress).min(1),
 });
-export type OwnerChangeBatch = z.input<typeof OwnerChangeBatch>;
+export type OwnerChangeBatch = z.infer<typeof OwnerChangeBatch>;
 
 export interface OwnerChangeProgress {
   products: ProductProgress[];
@@ -54,11 +39,10 @@ const progressOf = (products: ProductProgress[]): OwnerChangeProgress => ({
 });
 
 const withinBatch = async (
-  raw: OwnerChangeBatch,
+  batch: OwnerChangeBatch,
   dependencies: OwnerChangeDependencies,
   change: (client: ServiceCatalogClient, product: ProductProgress, request: OwnershipTransferWorkflowInput) => Promise<ProductProgress>,
 ): Promise<OwnerChangeProgress> => {
-  const batch = OwnerChangeBatch.parse(raw);
   // An unavailable member role fails the whole invocation: the state machine reports the batch.
   const client = await dependencies.memberServiceCatalog(batch.request.accountId);
   const products = await mapWithConcurrency(batch.products, dependencies.concurrency ?? 5, (product) => change(client, product, batch.request));

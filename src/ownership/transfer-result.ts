@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import {
+  FoundProducts,
   OwnershipTransferResultDetail,
   OwnershipTransferWorkflowInput,
+  ProductProgress,
   type ProductTransfer,
+  isPendingStatus,
   ownershipTransferDetailType,
 } from '../contracts/ownership-transfer.js';
 import { type RequestFailure, type RequestOutcome, outcomeOf } from '../contracts/outcomes.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../share/share-result.js';
-import { FoundProducts } from './find-products.js';
-import { ProductProgress, isPendingStatus } from './owner-changes.js';
+import { parseWith } from '../validation.js';
+import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
 
 /** What one iteration of the batch Map gathered: its products, and the error that stopped it, if any. */
 const BatchOutcome = z.object({
@@ -25,7 +27,7 @@ export const SummariseOwnershipTransferInput = z.object({
   /** Set when a state caught an error that stopped the whole transfer. */
   failure: CaughtError.nullish(),
 });
-export type SummariseOwnershipTransferInput = z.input<typeof SummariseOwnershipTransferInput>;
+export type SummariseOwnershipTransferInput = z.infer<typeof SummariseOwnershipTransferInput>;
 
 const toTransfer = (product: ProductProgress, batchError: RequestFailure | null): ProductTransfer => {
   const { provisionedProductId, name, recordId } = product;
@@ -63,15 +65,14 @@ const summaryOf = (
 
 const toResult = (detail: OwnershipTransferResultDetail): ResultEvent<OwnershipTransferResultDetail> => ({
   detailType: ownershipTransferDetailType(detail.outcome),
-  detail: OwnershipTransferResultDetail.parse(detail),
+  detail: parseWith(OwnershipTransferResultDetail, detail, 'Ownership Transfer result'),
 });
 
 /** The one result event of an ownership transfer, with an outcome per product. */
 export const summariseOwnershipTransfer = (
-  raw: SummariseOwnershipTransferInput,
+  input: SummariseOwnershipTransferInput,
   at = now(),
 ): ResultEvent<OwnershipTransferResultDetail> => {
-  const input = SummariseOwnershipTransferInput.parse(raw);
   const { request } = input;
   const failure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const products = (input.transfers ?? []).flatMap((batch) =>

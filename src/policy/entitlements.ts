@@ -1,5 +1,5 @@
 import type { ShareTarget } from '../contracts/identifiers.js';
-import type { PortfolioPolicy, SharingPolicy } from './sharing-policy.js';
+import type { PortfolioPolicy, SharingPolicy } from '../contracts/sharing-policy.js';
 
 /** Where an account sits: its organization and the ids from the root down to its parent OU. */
 export interface AccountPlacement {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
+import { SharingPolicy } from '../contracts/sharing-policy.js';
 import { parseWith } from '../validation.js';
-import { SharingPolicy } from './sharing-policy.js';
 
 export const DEFAULT_POLICY_PATH = 'config/sharing-policy.yml';
 

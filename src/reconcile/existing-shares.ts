@@ -1,5 +1,5 @@
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { describePortfolioShares, listOrganizationPortfolioAccess } from '../access/portfolio-access.js';
+import { describePortfolioShares, listOrganizationPortfolioAccess } from '../catalog/portfolio-access.js';
 import { ORGANIZATION_NODE_TYPES, type ShareTarget } from '../contracts/identifiers.js';
 
 /** A share of a portfolio as Service Catalog reports it, named as a policy target. */

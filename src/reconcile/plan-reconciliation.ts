@@ -1,6 +1,9 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetAWSOrganizationsAccessStatusCommand, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { findAccountPlacement } from '../catalog/account-placement.js';
+import { readOrganizationsAccessStatus } from '../catalog/organizations-access.js';
 import { now } from '../clock.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { isOrganizationNodeTarget, type ShareTarget } from '../contracts/identifiers.js';
 import {
   type OptionDrift,
@@ -9,10 +12,9 @@ import {
   type PortfolioReconcilePlan,
   ReconcilePlan,
 } from '../contracts/reconcile.js';
-import { mapWithConcurrency } from '../concurrency.js';
-import { findAccountPlacement } from '../onboarding/account-placement.js';
+import type { PortfolioPolicy, SharingPolicy } from '../contracts/sharing-policy.js';
 import { type AccountPlacement, reaches } from '../policy/entitlements.js';
-import type { PortfolioPolicy, SharingPolicy } from '../policy/sharing-policy.js';
+import { parseWith } from '../validation.js';
 import { type ExistingShare, readExistingShares, targetKey } from './existing-shares.js';
 
 export interface PlanDependencies {
@@ -24,8 +26,6 @@ export interface PlanDependencies {
 /** Portfolios read at once: each costs seven list calls or more, and Service Catalog throttles. */
 const PORTFOLIO_CONCURRENCY = 4;
 
-/** Errors of a hub that may not read the access status (only the management account may). */
-const NOT_ALLOWED = new Set(['AccessDeniedException', 'AccessDenied', 'OperationNotSupportedException']);
 /** ListParents errors of an account that is no longer in the organization. */
 const NOT_IN_ORGANIZATION = new Set(['ChildNotFoundException', 'AccountNotFoundException']);
 
@@ -45,15 +45,8 @@ const accessMessage = (status: OrganizationsAccess['status'], mayEnable: boolean
 };
 
 /** Service Catalog's Organizations access, read so that the plan can say what it means instead of failing on it. */
-export const readOrganizationsAccess = async (serviceCatalog: ServiceCatalogClient, policy: SharingPolicy): Promise<OrganizationsAccess> => {
-  let status: OrganizationsAccess['status'];
-  try {
-    const response = await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
-    status = response.AccessStatus ?? 'UNKNOWN';
-  } catch (error) {
-    if (!(error instanceof Error && NOT_ALLOWED.has(error.name))) throw error;
-    status = 'UNKNOWN';
-  }
+const planOrganizationsAccess = async (serviceCatalog: ServiceCatalogClient, policy: SharingPolicy): Promise<OrganizationsAccess> => {
+  const status = (await readOrganizationsAccessStatus(serviceCatalog)) ?? 'UNKNOWN';
   return { status, message: accessMessage(status, policy.settings.allowEnableOrganizationsAccess) };
 };
 
@@ -160,7 +153,7 @@ const placementsOf = async (organizations: OrganizationsClient, accountIds: stri
  */
 export const planReconciliation = async (dependencies: PlanDependencies, at = now()): Promise<ReconcilePlan> => {
   const { serviceCatalog, organizations, policy } = dependencies;
-  const organizationsAccess = await readOrganizationsAccess(serviceCatalog, policy);
+  const organizationsAccess = await planOrganizationsAccess(serviceCatalog, policy);
   const listOrganizationNodes = organizationsAccess.status === 'ENABLED' || organizationsAccess.status === 'UNKNOWN';
   const canShareOrganizationNodes = organizationsAccess.status !== 'DISABLED' || policy.settings.allowEnableOrganizationsAccess;
 
@@ -177,5 +170,5 @@ export const planReconciliation = async (dependencies: PlanDependencies, at = no
   const portfolios = policy.portfolios.map((portfolio, index) =>
     diffPortfolio(portfolio, existing[index] ?? [], { canShareOrganizationNodes, placementOf: (accountId) => placements.get(accountId) }),
   );
-  return ReconcilePlan.parse({ generatedAt: at.toISOString(), organizationsAccess, portfolios, summary: summarisePlan(portfolios) });
+  return parseWith(ReconcilePlan, { generatedAt: at.toISOString(), organizationsAccess, portfolios, summary: summarisePlan(portfolios) }, 'reconcile plan');
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { now } from '../clock.js';
+import { chunk } from '../concurrency.js';
 import { DetailType, EVENT_SOURCE } from '../contracts/events.js';
 import { ShareTarget } from '../contracts/identifiers.js';
 import {
@@ -15,14 +16,19 @@ import {
   type TakenAction,
 } from '../contracts/reconcile.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
-import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
-import { ShareWorkflowInput } from '../contracts/workflow-input.js';
-import { chunk } from '../concurrency.js';
-import { toShareWorkflowInput } from '../intake/share-intake.js';
-import type { SharingPolicy } from '../policy/sharing-policy.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../share/share-result.js';
+import { ShareWorkflowInput } from '../contracts/share.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { UnshareWorkflowInput } from '../contracts/unshare.js';
+import { toShareWorkflowInput, toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
+import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
 import { hasDrift } from './plan-reconciliation.js';
+
+/** The plan step's input: the execution input (`{}`, or none, is an APPLY run on demand) and the run's id. */
+export const PlanReconciliationInput = z.object({
+  request: z.preprocess((request) => request ?? {}, ReconcileWorkflowInput),
+  runId: z.string(),
+});
 
 /** An action of a run: the child execution's name (its request id) and input. */
 export const WorkflowAction = z.discriminatedUnion('action', [
@@ -71,7 +77,7 @@ export const prepareReconcileRun = (
       const { portfolioId } = portfolio;
       return action === 'SHARE'
         ? { action, target, requestId, input: toShareWorkflowInput({ portfolioId, target }, requestId, 'reconcile', policy) }
-        : { action, target, requestId, input: { requestId, portfolioId, target, origin: 'reconcile' } };
+        : { action, target, requestId, input: toUnshareWorkflowInput({ portfolioId, target }, requestId, 'reconcile') };
     }),
   }));
   return {
@@ -109,7 +115,7 @@ export const SummariseReconciliationInput = z.object({
   portfolioRuns: z.array(PortfolioRun).nullish(),
   failure: CaughtError.nullish(),
 });
-export type SummariseReconciliationInput = z.input<typeof SummariseReconciliationInput>;
+export type SummariseReconciliationInput = z.infer<typeof SummariseReconciliationInput>;
 
 /**
  * A failed child: `.sync` reports it as States.TaskFailed with the child's description as Cause;
@@ -155,8 +161,7 @@ const PUT_EVENTS_MAX_ENTRIES = 10;
  * The run's events: one `Portfolio Share Drift Detected` per drifted portfolio with each action's
  * outcome, and the one `Portfolio Share Reconciliation Completed`.
  */
-export const summariseReconciliation = (raw: SummariseReconciliationInput, at = now()): ReconciliationSummary => {
-  const input = SummariseReconciliationInput.parse(raw);
+export const summariseReconciliation = (input: SummariseReconciliationInput, at = now()): ReconciliationSummary => {
   const request = ReconcileWorkflowInput.safeParse(input.request ?? {});
   const runFailure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const plan = input.plan ?? null;
@@ -168,7 +173,7 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
     const notRecorded: RequestFailure = run?.failure
       ? caughtErrorToFailure(run.failure)
       : (runFailure ?? { error: 'ActionNotRecorded', message: 'The run ended before this action reported an outcome' });
-    return DriftDetectedDetail.parse({
+    return parseWith(DriftDetectedDetail, {
       runId: input.runId,
       mode: plan?.mode,
       portfolioId: portfolio.portfolioId,
@@ -183,7 +188,7 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
           recorded.get(action.requestId) ?? { action: action.action, target: action.target, requestId: action.requestId, outcome: 'UNKNOWN', failure: notRecorded },
       ),
       detectedAt: new Date(plan?.generatedAt ?? at).toISOString(),
-    });
+    }, 'Portfolio Share Drift Detected detail');
   });
 
   const actions = driftDetails.flatMap((detail) => detail.actions);
@@ -214,7 +219,7 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
     driftEventBatches: chunk(driftDetails.map((detail) => entry(DetailType.driftDetected, detail)), PUT_EVENTS_MAX_ENTRIES),
     summary: {
       detailType: DetailType.reconciliationCompleted,
-      detail: ReconciliationCompletedDetail.parse({
+      detail: parseWith(ReconciliationCompletedDetail, {
         runId: input.runId,
         outcome,
         mode: plan?.mode ?? (request.success ? request.data.mode : null),
@@ -225,11 +230,7 @@ export const summariseReconciliation = (raw: SummariseReconciliationInput, at = 
         failure: runFailure,
         startedAt: new Date(input.startedAt).toISOString(),
         endedAt: at.toISOString(),
-      }),
+      }, 'Portfolio Share Reconciliation Completed detail'),
     },
   };
 };
-
-/** The execution input, validated: `{}` is an APPLY run on demand. */
-export const readReconcileRequest = (request: unknown): ReconcileWorkflowInput =>
-  parseWith(ReconcileWorkflowInput, request ?? {}, 'reconcile-sharing input');

@@ -4,10 +4,11 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
-import { mapWithConcurrency, sleep } from '../concurrency.js';
+import type { Clock } from '../clock.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { AccountId, PortfolioId } from '../contracts/identifiers.js';
-import type { AccountFailure } from '../contracts/result-events.js';
-import { MemberActions } from '../contracts/workflow-input.js';
+import type { AccountFailure } from '../contracts/outcomes.js';
+import { MemberActions } from '../contracts/share.js';
 import { MemberRoleUnavailableError, describeError } from '../errors.js';
 
 /** One batch of member accounts for one portfolio: the input of the member-actions function. */
@@ -23,7 +24,7 @@ export const MemberActionsBatch = z.object({
    */
   failWhenRoleUnavailable: z.boolean().default(false),
 });
-export type MemberActionsBatch = z.input<typeof MemberActionsBatch>;
+export type MemberActionsBatch = z.infer<typeof MemberActionsBatch>;
 
 export interface MemberBatchResult {
   succeeded: string[];
@@ -32,6 +33,8 @@ export interface MemberBatchResult {
 
 export interface MemberActionsDependencies {
   memberServiceCatalog: MemberServiceCatalog;
+  /** Waits between AssumeRole tries: the functions' clock, so that the local stack's time scale applies. */
+  sleep: Clock['sleep'];
   /** Accounts worked on at once inside one invocation. */
   concurrency?: number;
   /** Extra tries of AssumeRole within the invocation, for eventual consistency of new roles. */
@@ -48,10 +51,9 @@ const principalArn = (partition: string, accountId: string, path: string): strin
  * Both calls are idempotent in Service Catalog, so a retried batch repeats them safely.
  */
 export const runMemberActions = async (
-  input: MemberActionsBatch,
+  batch: MemberActionsBatch,
   dependencies: MemberActionsDependencies,
 ): Promise<MemberBatchResult> => {
-  const batch = MemberActionsBatch.parse(input);
   const partition = dependencies.partition ?? 'aws';
   const roleAttempts = dependencies.roleAttempts ?? 3;
   const roleRetryDelayMs = dependencies.roleRetryDelayMs ?? 500;
@@ -62,7 +64,7 @@ export const runMemberActions = async (
         return await dependencies.memberServiceCatalog(accountId);
       } catch (error) {
         if (!(error instanceof MemberRoleUnavailableError) || attempt >= roleAttempts) throw error;
-        await sleep(roleRetryDelayMs * attempt);
+        await dependencies.sleep(roleRetryDelayMs * attempt);
       }
     }
   };

@@ -1,26 +1,13 @@
 import { z } from 'zod';
+import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
 import { chunk } from '../concurrency.js';
-import { AccountFailure, RequestFailure } from '../contracts/result-events.js';
-import { ShareWorkflowInput } from '../contracts/workflow-input.js';
+import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
+import { ShareWorkflowInput } from '../contracts/share.js';
 
 /** Throttled accounts are shared again at most this many times before they count as failed. */
 export const MAX_RESHARE_ROUNDS = 3;
 /** Accounts per member-actions invocation: 5,000 accounts are 50 Map iterations. */
 export const MEMBER_BATCH_SIZE = 100;
-
-/** `DescribePortfolioShareStatus` output, as the state machine passes it on. */
-export const ShareStatus = z.object({
-  Status: z.enum(['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'ERROR']),
-  ShareDetails: z
-    .object({
-      SuccessfulShares: z.array(z.string()).optional(),
-      ShareErrors: z
-        .array(z.object({ Accounts: z.array(z.string()).optional(), Message: z.string().optional(), Error: z.string().optional() }))
-        .optional(),
-    })
-    .optional(),
-});
-export type ShareStatus = z.infer<typeof ShareStatus>;
 
 export const ShareProgress = z.object({
   round: z.number().int().min(0),
@@ -53,39 +40,7 @@ export const EvaluateShareInput = z.object({
   /** The final status of each re-share of a throttled account. */
   reshares: z.array(z.object({ accountId: z.string(), status: ShareStatus })).nullish(),
 });
-export type EvaluateShareInput = z.input<typeof EvaluateShareInput>;
-
-interface Classified {
-  shared: string[];
-  failed: AccountFailure[];
-  throttled: Map<string, string>;
-  failure: z.infer<typeof RequestFailure> | null;
-}
-
-const isDuplicate = (error: string) => /^Duplicate/i.test(error);
-const isThrottling = (error: string) => /Throttl|TooManyRequests/i.test(error);
-
-/** Sorts one share status into accounts shared, failed (with message) and throttled. */
-export const classifyShareStatus = (status: ShareStatus): Classified => {
-  const shared = [...(status.ShareDetails?.SuccessfulShares ?? [])];
-  const failed: AccountFailure[] = [];
-  const throttled = new Map<string, string>();
-  for (const shareError of status.ShareDetails?.ShareErrors ?? []) {
-    const error = shareError.Error ?? 'ShareError';
-    const message = shareError.Message ?? '';
-    for (const accountId of shareError.Accounts ?? []) {
-      if (isDuplicate(error)) shared.push(accountId);
-      else if (isThrottling(error)) throttled.set(accountId, message);
-      else failed.push({ accountId, error, message });
-    }
-  }
-  const noAccounts = shared.length + failed.length + throttled.size === 0;
-  const failure =
-    status.Status === 'ERROR' && noAccounts
-      ? { error: 'PortfolioShareError', message: 'The portfolio share ended in ERROR without per-account details' }
-      : null;
-  return { shared, failed, throttled, failure };
-};
+export type EvaluateShareInput = z.infer<typeof EvaluateShareInput>;
 
 const needsMemberActions = (request: ShareWorkflowInput): boolean =>
   request.memberActions.accept || request.memberActions.iamPrincipals.length > 0;
@@ -94,8 +49,7 @@ const needsMemberActions = (request: ShareWorkflowInput): boolean =>
  * Folds a share's final status (or the re-shares of throttled accounts) into the progress and
  * decides what comes next: share throttled accounts again, act in member accounts, or summarise.
  */
-export const evaluateShare = (raw: EvaluateShareInput): ShareProgress => {
-  const input = EvaluateShareInput.parse(raw);
+export const evaluateShare = (input: EvaluateShareInput): ShareProgress => {
   const { request, progress } = input;
 
   const statuses: ShareStatus[] =

@@ -1,31 +1,10 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
-import type { DetailType } from '../contracts/events.js';
-import { ShareTarget } from '../contracts/identifiers.js';
-import {
-  AccountFailure,
-  type RequestFailure,
-  ShareResultDetail,
-  shareDetailType,
-} from '../contracts/result-events.js';
-import { outcomeOf } from '../contracts/outcomes.js';
-import { ShareWorkflowInput } from '../contracts/workflow-input.js';
+import { AccountFailure, type RequestFailure, outcomeOf } from '../contracts/outcomes.js';
+import { ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
+import { parseWith } from '../validation.js';
+import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../workflow/result-event.js';
 import { ShareProgress } from './share-progress.js';
-
-/** An error caught by a state machine `Catch`: `Cause` is a message, or a Lambda error as JSON. */
-export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
-export type CaughtError = z.infer<typeof CaughtError>;
-
-export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
-  let message = caught.Cause ?? '';
-  try {
-    const parsed: unknown = JSON.parse(message);
-    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) message = String(parsed.errorMessage);
-  } catch {
-    // A plain message, as SDK integrations report them.
-  }
-  return { error: caught.Error, message };
-};
 
 /** A member-actions batch: its result, or the error that stopped the whole invocation. */
 const MemberBatchOutcome = z.object({
@@ -44,21 +23,15 @@ export const SummariseShareInput = z.object({
   /** Set when a state caught an error, or when a check failed the request. */
   failure: CaughtError.nullish(),
 });
-export type SummariseShareInput = z.input<typeof SummariseShareInput>;
-
-export interface ResultEvent<D> {
-  detailType: DetailType;
-  detail: D;
-}
+export type SummariseShareInput = z.infer<typeof SummariseShareInput>;
 
 const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => ({
   detailType: shareDetailType(detail.outcome),
-  detail: ShareResultDetail.parse(detail),
+  detail: parseWith(ShareResultDetail, detail, 'Portfolio Share result'),
 });
 
 /** The one result event of a share request, from everything the workflow gathered. */
-export const summariseShare = (raw: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
-  const input = SummariseShareInput.parse(raw);
+export const summariseShare = (input: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
   const memberFailures = (input.memberResults ?? []).flatMap((batch) => [
     ...batch.failed,
     ...(batch.unprocessed ?? []).map((accountId) => ({
@@ -83,23 +56,6 @@ export const summariseShare = (raw: SummariseShareInput, at = now()): ResultEven
     startedAt: new Date(input.startedAt).toISOString(),
     endedAt: at.toISOString(),
   });
-};
-
-/** What is known of a request that did not validate: its id, and whatever of its fields can be read. */
-export interface RejectedRequest {
-  requestId: string;
-  portfolioId?: unknown;
-  target?: unknown;
-}
-
-/** The request's own fields for its rejection event: the portfolio id and target when they are usable. */
-export const rejectedRequestFields = (request: RejectedRequest): { requestId: string; portfolioId: string | null; target: ShareTarget | null } => {
-  const target = ShareTarget.safeParse(request.target);
-  return {
-    requestId: request.requestId,
-    portfolioId: typeof request.portfolioId === 'string' ? request.portfolioId : null,
-    target: target.success ? target.data : null,
-  };
 };
 
 /** The result event of a request that never reached a workflow (it did not validate). */

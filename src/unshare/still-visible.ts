@@ -6,34 +6,24 @@ import {
 } from '@aws-sdk/client-organizations';
 import { DescribePortfolioCommand, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
+import { findOrganizationId, findParentPath } from '../catalog/account-placement.js';
+import { describeShares, givesAccess, isShared, sameTarget } from '../catalog/portfolio-shares.js';
 import { PortfolioId, ShareTarget } from '../contracts/identifiers.js';
-import { StillVisibleAccount } from '../contracts/result-events.js';
-import { findOrganizationId, findParentPath } from '../onboarding/account-placement.js';
+import type { StillVisible } from '../contracts/unshare.js';
+import { PortfolioOwnerUnknownError } from '../errors.js';
 import { type AccountPlacement, mostSpecificTarget, outsideOrganization } from '../policy/entitlements.js';
-import { describeShares, givesAccess, isShared, sameTarget } from '../share/portfolio-shares.js';
 
 /** At most this many accounts are listed in a result event; 1,000 entries keep it far below 256 KiB. */
 export const MAX_STILL_VISIBLE_LISTED = 1_000;
 
 export const ShareLookupInput = z.object({ portfolioId: PortfolioId, target: ShareTarget });
-export type ShareLookupInput = z.input<typeof ShareLookupInput>;
-
-export const StillVisible = z.object({
-  stillVisibleTo: z.array(StillVisibleAccount),
-  stillVisibleCount: z.number().int().min(0),
-});
-export type StillVisible = z.infer<typeof StillVisible>;
-
-export class PortfolioOwnerUnknownError extends Error {
-  override name = 'PortfolioOwnerUnknownError';
-}
+export type ShareLookupInput = z.infer<typeof ShareLookupInput>;
 
 /** Whether the target has a share of the portfolio to delete. */
 export const findShare = async (
-  raw: ShareLookupInput,
+  { portfolioId, target }: ShareLookupInput,
   dependencies: { serviceCatalog: ServiceCatalogClient },
 ): Promise<{ shared: boolean }> => {
-  const { portfolioId, target } = ShareLookupInput.parse(raw);
   return { shared: await isShared(dependencies.serviceCatalog, portfolioId, target) };
 };
 
@@ -102,10 +92,9 @@ const accountsReachedBy = async (organizations: OrganizationsClient, target: Sha
  * and through which remaining share — e.g. an OU unshared while the organization stays shared.
  */
 export const findStillVisible = async (
-  raw: ShareLookupInput,
+  { portfolioId, target }: ShareLookupInput,
   dependencies: { organizations: OrganizationsClient; serviceCatalog: ServiceCatalogClient },
 ): Promise<StillVisible> => {
-  const { portfolioId, target } = ShareLookupInput.parse(raw);
   const remaining = (await describeShares(dependencies.serviceCatalog, portfolioId))
     .filter((share) => givesAccess(share) && !sameTarget(share.target, target))
     .map((share) => share.target);

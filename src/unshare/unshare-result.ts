@@ -1,15 +1,10 @@
 import { z } from 'zod';
+import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
-import {
-  type AccountFailure,
-  type RequestFailure,
-  UnshareResultDetail,
-  unshareDetailType,
-} from '../contracts/result-events.js';
-import { UnshareWorkflowInput } from '../contracts/unshare-request.js';
-import { ShareStatus, classifyShareStatus } from '../share/share-progress.js';
-import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../share/share-result.js';
-import { StillVisible } from './still-visible.js';
+import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
+import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
+import { parseWith } from '../validation.js';
+import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../workflow/result-event.js';
 
 export const SummariseUnshareInput = z.object({
   request: UnshareWorkflowInput,
@@ -27,15 +22,15 @@ export const SummariseUnshareInput = z.object({
   /** Set when a state caught an error, or when polling gave up. */
   failure: CaughtError.nullish(),
 });
-export type SummariseUnshareInput = z.input<typeof SummariseUnshareInput>;
+export type SummariseUnshareInput = z.infer<typeof SummariseUnshareInput>;
 
 const toResult = (detail: UnshareResultDetail): ResultEvent<UnshareResultDetail> => ({
   detailType: unshareDetailType(detail.outcome),
-  detail: UnshareResultDetail.parse(detail),
+  detail: parseWith(UnshareResultDetail, detail, 'Portfolio Unshare result'),
 });
 
 /** Accounts the delete removed the share from, and those where it failed; a throttled account did not lose the share. */
-const deleteOutcome = (input: z.infer<typeof SummariseUnshareInput>) => {
+const deleteOutcome = (input: SummariseUnshareInput) => {
   const { request } = input;
   if (input.alreadyAbsent || !input.deletion) return { unsharedAccounts: [], failedAccounts: [], failure: null };
   if (request.target.type === 'EXTERNAL_ACCOUNT') return { unsharedAccounts: [request.target.id], failedAccounts: [], failure: null };
@@ -54,8 +49,7 @@ const visibilityFailure = (caught: CaughtError): RequestFailure => {
 };
 
 /** The one result event of an unshare request, from everything the workflow gathered. */
-export const summariseUnshare = (raw: SummariseUnshareInput, at = now()): ResultEvent<UnshareResultDetail> => {
-  const input = SummariseUnshareInput.parse(raw);
+export const summariseUnshare = (input: SummariseUnshareInput, at = now()): ResultEvent<UnshareResultDetail> => {
   const outcome = deleteOutcome(input);
   const failure =
     (input.failure ? caughtErrorToFailure(input.failure) : null) ??

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESULT_DETAIL_SCHEMAS } from '../../src/contracts/result-events.js';
+import { RESULT_DETAIL_SCHEMAS } from '../../src/contracts/result-details.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');

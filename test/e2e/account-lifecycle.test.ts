@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OffboardingResultDetail, OnboardingResultDetail } from '../../src/contracts/result-events.js';
+import type { OffboardingResultDetail, OnboardingResultDetail } from '../../src/contracts/onboarding.js';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 
 // Account moves, departures and member-side rejection on the local stack, with a policy of its own:

@@ -21,7 +21,7 @@ import {
 } from '@portfolio-share-orchestrator/local-aws/testing';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
-import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
+import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { FUNCTIONS } from '../support/workflow-harness.js';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { EVENT_SOURCE } from '../../src/contracts/events.js';
-import type { ShareResultDetail } from '../../src/contracts/result-events.js';
+import type { ShareResultDetail } from '../../src/contracts/share.js';
 
 const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'schemas', 'events');
 const ajv = new Ajv2020({ allErrors: true, strict: false });

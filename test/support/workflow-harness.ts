@@ -5,46 +5,32 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AslDefinition, type AslState, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { LambdaFunction } from '../../local/runtime/lambda-context.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
-import { handler as describeOwnerChangeRecords } from '../../functions/describe-owner-change-records.js';
-import { handler as evaluateShare } from '../../functions/evaluate-share.js';
-import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
-import { handler as findStillVisible } from '../../functions/find-still-visible.js';
-import { handler as findProvisionedProducts } from '../../functions/find-provisioned-products.js';
-import { handler as planOnboarding } from '../../functions/plan-onboarding.js';
-import { handler as requestOwnerChanges } from '../../functions/request-owner-changes.js';
-import { handler as rejectUnentitledShares } from '../../functions/reject-unentitled-shares.js';
-import { handler as planReconciliation } from '../../functions/plan-reconciliation.js';
-import { handler as runMemberActions } from '../../functions/run-member-actions.js';
-import { handler as summariseOnboarding } from '../../functions/summarise-onboarding.js';
-import { handler as summariseReconciliation } from '../../functions/summarise-reconciliation.js';
-import { handler as summariseOwnershipTransfer } from '../../functions/summarise-ownership-transfer.js';
-import { handler as summariseShare } from '../../functions/summarise-share.js';
-import { handler as summariseUnshare } from '../../functions/summarise-unshare.js';
 
 export const ACCOUNT = '123456789012';
 export const EVENT_BUS = 'portfolio-share-orchestrator-test';
 
-/** The real handlers of serverless.yml, by function key. */
-export const FUNCTIONS: Record<string, LambdaFunction> = {
-  evaluateShare,
-  summariseShare,
-  runMemberActions,
-  planOnboarding,
-  rejectUnentitledShares,
-  summariseOnboarding,
-  planReconciliation,
-  summariseReconciliation,
-  findPortfolioShare,
-  findStillVisible,
-  summariseUnshare,
-  findProvisionedProducts,
-  requestOwnerChanges,
-  describeOwnerChangeRecords,
-  summariseOwnershipTransfer,
-} as unknown as Record<string, LambdaFunction>;
+const ROOT = join(import.meta.dirname, '..', '..');
+const { functions } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as { functions: Record<string, { handler: string }> };
+
+/** The real handlers of serverless.yml, by function key: `functions/…/x.handler` is export `handler` of `functions/…/x.ts`. */
+export const FUNCTIONS: Record<string, LambdaFunction> = Object.fromEntries(
+  await Promise.all(
+    Object.entries(functions).map(async ([key, { handler }]) => {
+      const dot = handler.lastIndexOf('.');
+      const module = (await import(pathToFileURL(join(ROOT, `${handler.slice(0, dot)}.ts`)).href)) as Record<string, LambdaFunction>;
+      const fn = module[handler.slice(dot + 1)];
+      if (!fn) throw new Error(`serverless.yml: ${key}'s handler ${handler} is not exported by its module`);
+      return [key, fn] as const;
+    }),
+  ),
+);
 
 export const definition = (file: string): AslDefinition =>
   loadDefinition(file, localSubstitutions(file, { region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));

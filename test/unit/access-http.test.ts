@@ -28,11 +28,11 @@ type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIG
 const handlers: Record<string, Handler> = {};
 
 beforeAll(async () => {
-  handlers['get-organizations-access'] = (await import('../../functions/get-organizations-access.js')).handler as never;
-  handlers['put-organizations-access'] = (await import('../../functions/put-organizations-access.js')).handler as never;
-  handlers['get-portfolio-access'] = (await import('../../functions/get-portfolio-access.js')).handler as never;
-  handlers['get-portfolio-shares'] = (await import('../../functions/get-portfolio-shares.js')).handler as never;
-  handlers['get-account-portfolios'] = (await import('../../functions/get-account-portfolios.js')).handler as never;
+  handlers['get-organizations-access'] = (await import('../../functions/api/get-organizations-access.js')).handler as never;
+  handlers['put-organizations-access'] = (await import('../../functions/api/put-organizations-access.js')).handler as never;
+  handlers['get-portfolio-access'] = (await import('../../functions/api/get-portfolio-access.js')).handler as never;
+  handlers['get-portfolio-shares'] = (await import('../../functions/api/get-portfolio-shares.js')).handler as never;
+  handlers['get-account-portfolios'] = (await import('../../functions/api/get-account-portfolios.js')).handler as never;
 });
 
 beforeEach(() => {

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { childRequestId } from '../../src/contracts/identifiers.js';
-import type { OnboardingWorkflowInput } from '../../src/contracts/workflow-input.js';
+import type { OnboardingWorkflowInput } from '../../src/contracts/onboarding.js';
 import { MemberRoleUnavailableError } from '../../src/errors.js';
 import { selectShareRemovals, unshareRequestId } from '../../src/onboarding/account-shares.js';
 import { summariseOnboarding } from '../../src/onboarding/onboarding-result.js';

@@ -11,8 +11,8 @@ let getShare: typeof createShare;
 
 beforeAll(async () => {
   process.env.SHARE_STATE_MACHINE_ARN = MACHINE;
-  createShare = (await import('../../functions/create-share.js')).handler as never;
-  getShare = (await import('../../functions/get-share.js')).handler as never;
+  createShare = (await import('../../functions/api/create-share.js')).handler as never;
+  getShare = (await import('../../functions/api/get-share.js')).handler as never;
 });
 
 beforeEach(() => {

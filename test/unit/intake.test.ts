@@ -2,10 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { takeAccountEvent } from '../../src/intake/account-intake.js';
-import { takeShareRequestEvent } from '../../src/intake/share-intake.js';
-import { canonicalJson } from '../../src/intake/start-workflow.js';
+import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
+import { takeShareRequestEvent } from '../../src/share/share-intake.js';
+import { canonicalJson } from '../../src/workflow/start-workflow.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memberServiceCatalog } from '../../src/aws/member-session.js';
+import { sleep } from '../../src/clock.js';
 import { MemberRoleUnavailableError } from '../../src/errors.js';
 import { runMemberActions } from '../../src/share/member-actions.js';
 
@@ -13,7 +14,7 @@ const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', Ses
 const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
 
 const session = () => memberServiceCatalog({ sts: new STSClient({}), roleName: 'PortfolioShareMemberRole' });
-const batch = { portfolioId: 'port-abcd1234efgh5', accounts: ['111111111111'], actions: { accept: true, iamPrincipals: ['role/Developer', 'user/alice'] }, memberRoleName: 'PortfolioShareMemberRole' };
+const batch = { portfolioId: 'port-abcd1234efgh5', accounts: ['111111111111'], actions: { accept: true, iamPrincipals: ['role/Developer', 'user/alice'] }, memberRoleName: 'PortfolioShareMemberRole', failWhenRoleUnavailable: false };
 
 beforeEach(() => {
   sts.reset();
@@ -26,7 +27,7 @@ describe('member actions', () => {
   it('assumes the member role, accepts the IMPORTED share and associates each principal by its ARN in that account', async () => {
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
 
-    const result = await runMemberActions(batch, { memberServiceCatalog: session() });
+    const result = await runMemberActions(batch, { memberServiceCatalog: session(), sleep });
 
     expect(result).toEqual({ succeeded: ['111111111111'], failed: [] });
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::111111111111:role/PortfolioShareMemberRole' });
@@ -40,7 +41,7 @@ describe('member actions', () => {
   it('retries AssumeRole access-denied a bounded number of times, then succeeds when the role appears', async () => {
     sts.on(AssumeRoleCommand).rejectsOnce(denied()).rejectsOnce(denied()).resolves({ Credentials: credentials });
 
-    const result = await runMemberActions(batch, { memberServiceCatalog: session(), roleAttempts: 3, roleRetryDelayMs: 1 });
+    const result = await runMemberActions(batch, { memberServiceCatalog: session(), sleep, roleAttempts: 3, roleRetryDelayMs: 1 });
 
     expect(result.succeeded).toEqual(['111111111111']);
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 3);
@@ -49,7 +50,7 @@ describe('member actions', () => {
   it('reports an account whose role never appears, or throws for the state machine to retry when asked to', async () => {
     sts.on(AssumeRoleCommand).rejects(denied());
 
-    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), roleAttempts: 2, roleRetryDelayMs: 1 });
+    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), sleep, roleAttempts: 2, roleRetryDelayMs: 1 });
     expect(result.succeeded).toEqual([]);
     expect(result.failed.map((failure) => [failure.accountId, failure.error])).toEqual([
       ['111111111111', 'MemberRoleUnavailableError'],
@@ -57,7 +58,7 @@ describe('member actions', () => {
     ]);
 
     await expect(
-      runMemberActions({ ...batch, failWhenRoleUnavailable: true }, { memberServiceCatalog: session(), roleAttempts: 1 }),
+      runMemberActions({ ...batch, failWhenRoleUnavailable: true }, { memberServiceCatalog: session(), sleep, roleAttempts: 1 }),
     ).rejects.toBeInstanceOf(MemberRoleUnavailableError);
   });
 
@@ -65,7 +66,7 @@ describe('member actions', () => {
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
     serviceCatalog.on(AcceptPortfolioShareCommand).rejectsOnce(Object.assign(new Error('portfolio not shared'), { name: 'ResourceNotFoundException' }));
 
-    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), concurrency: 1 });
+    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), sleep, concurrency: 1 });
 
     expect(result.failed).toEqual([{ accountId: '111111111111', error: 'ResourceNotFoundException', message: 'portfolio not shared' }]);
     expect(result.succeeded).toEqual(['222222222222']);

@@ -15,14 +15,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  AccessChangeInProgressError,
-  DelegatedAdministratorsRegisteredError,
-  NotManagementAccountError,
-  changeOrganizationsAccess,
-  describeHub,
-  readOrganizationsAccess,
-} from '../../src/access/organizations-access.js';
+import { changeOrganizationsAccess, describeHub, readOrganizationsAccess } from '../../src/access/organizations-access.js';
+import { AccessChangeInProgressError, DelegatedAdministratorsRegisteredError, NotManagementAccountError } from '../../src/errors.js';
 
 const MANAGEMENT = '123456789012';
 const DELEGATED = '210987654321';

@@ -13,8 +13,8 @@ let getTransfer: Handler;
 
 beforeAll(async () => {
   process.env.OWNERSHIP_TRANSFER_STATE_MACHINE_ARN = MACHINE;
-  transfer = (await import('../../functions/transfer-product-ownership.js')).handler as never;
-  getTransfer = (await import('../../functions/get-ownership-transfer.js')).handler as never;
+  transfer = (await import('../../functions/api/transfer-product-ownership.js')).handler as never;
+  getTransfer = (await import('../../functions/api/get-ownership-transfer.js')).handler as never;
 });
 
 beforeEach(() => {

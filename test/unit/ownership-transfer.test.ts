@@ -9,12 +9,13 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecu
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OwnershipTransferRequest, type OwnershipTransferWorkflowInput } from '../../src/contracts/ownership-transfer.js';
-import { takeOwnershipTransferRequestEvent } from '../../src/intake/ownership-intake.js';
+import { ValidationError } from '../../src/errors.js';
 import { findProvisionedProducts } from '../../src/ownership/find-products.js';
 import { describeOwnerChangeRecords, idempotencyTokenFor, requestOwnerChanges } from '../../src/ownership/owner-changes.js';
-import { summariseOwnershipTransfer } from '../../src/ownership/transfer-result.js';
+import { takeOwnershipTransferRequestEvent } from '../../src/ownership/ownership-intake.js';
+import { SummariseOwnershipTransferInput, summariseOwnershipTransfer } from '../../src/ownership/transfer-result.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
-import { ValidationError, parseWith } from '../../src/validation.js';
+import { parseWith } from '../../src/validation.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const ACCOUNT = '333333333333';
@@ -110,7 +111,7 @@ describe('idempotency tokens', () => {
 
   it('make a retried batch send exactly the same change', async () => {
     serviceCatalog.on(UpdateProvisionedProductPropertiesCommand).resolves({ RecordId: 'rec-1', Status: 'CREATED' });
-    const batch = { request: workflowInput(), products: [{ provisionedProductId: 'pp-1', name: 'one' }] };
+    const batch = { request: workflowInput(), products: [{ provisionedProductId: 'pp-1', name: 'one', recordId: null }] };
 
     await requestOwnerChanges(batch, { memberServiceCatalog: member });
     await requestOwnerChanges(batch, { memberServiceCatalog: member });
@@ -176,8 +177,12 @@ describe('record checks', () => {
 
 describe('ownership transfer summary', () => {
   const at = new Date('2026-11-21T10:05:00Z');
+  // As the step's handler hands it over: validated, defaults applied (a batch that stopped has products without records).
   const summarise = (overrides: Record<string, unknown>) =>
-    summariseOwnershipTransfer({ request: workflowInput(), startedAt: '2026-11-21T10:00:00Z', found: null, transfers: null, failure: null, ...overrides }, at);
+    summariseOwnershipTransfer(
+      parseWith(SummariseOwnershipTransferInput, { request: workflowInput(), startedAt: '2026-11-21T10:00:00Z', found: null, transfers: null, failure: null, ...overrides }, 'summary input'),
+      at,
+    );
   const done = (id: string) => ({ provisionedProductId: id, name: id, recordId: `rec-${id}`, status: 'SUCCEEDED' });
   const failed = (id: string) => ({ provisionedProductId: id, name: id, recordId: `rec-${id}`, status: 'FAILED', error: 'RecordFailed', message: 'no' });
 

@@ -8,15 +8,10 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT_PORTFOLIOS_SESSION_POLICY, MemberRoleDeniedError, listAccountPortfolios } from '../../src/access/account-portfolios.js';
-import {
-  OrganizationAccessUnavailableError,
-  PortfolioNotFoundError,
-  describePortfolioShares,
-  listOrganizationPortfolioAccess,
-} from '../../src/access/portfolio-access.js';
+import { ACCOUNT_PORTFOLIOS_SESSION_POLICY, listAccountPortfolios } from '../../src/access/account-portfolios.js';
 import { memberServiceCatalog } from '../../src/aws/member-session.js';
-import { MemberRoleUnavailableError } from '../../src/errors.js';
+import { describePortfolioShares, listOrganizationPortfolioAccess } from '../../src/catalog/portfolio-access.js';
+import { MemberRoleDeniedError, MemberRoleUnavailableError, OrganizationAccessUnavailableError, PortfolioNotFoundError } from '../../src/errors.js';
 
 const PORTFOLIO = 'port-cicdpipeline1';
 const serviceCatalog = mockClient(ServiceCatalogClient);

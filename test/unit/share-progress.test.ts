@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
-import { INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE, classifyShareStatus, evaluateShare } from '../../src/share/share-progress.js';
+import { classifyShareStatus } from '../../src/catalog/share-status.js';
+import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import { INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE, evaluateShare } from '../../src/share/share-progress.js';
 import { summariseShare } from '../../src/share/share-result.js';
 
 const request: ShareWorkflowInput = {

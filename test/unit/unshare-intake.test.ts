@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context.js';
-import { takeUnshareRequestEvent } from '../../src/intake/unshare-intake.js';
+import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
@@ -22,8 +22,8 @@ let getUnshare: typeof deleteShare;
 
 beforeAll(async () => {
   process.env.UNSHARE_STATE_MACHINE_ARN = MACHINE;
-  deleteShare = (await import('../../functions/delete-share.js')).handler as never;
-  getUnshare = (await import('../../functions/get-unshare.js')).handler as never;
+  deleteShare = (await import('../../functions/api/delete-share.js')).handler as never;
+  getUnshare = (await import('../../functions/api/get-unshare.js')).handler as never;
 });
 
 beforeEach(() => {

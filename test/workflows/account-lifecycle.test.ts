@@ -15,8 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OffboardingResultDetail, OnboardingResultDetail } from '../../src/contracts/result-events.js';
-import type { OnboardingWorkflowInput } from '../../src/contracts/workflow-input.js';
+import type { OffboardingResultDetail, OnboardingResultDetail, OnboardingWorkflowInput } from '../../src/contracts/onboarding.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { ACCOUNT as HUB, runWorkflow } from '../support/workflow-harness.js';
 

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OnboardingResultDetail } from '../../src/contracts/result-events.js';
+import type { OnboardingResultDetail } from '../../src/contracts/onboarding.js';
 import { expectValidEvent } from '../support/result-events.js';
 import { runWorkflow } from '../support/workflow-harness.js';
 

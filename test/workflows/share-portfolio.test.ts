@@ -13,7 +13,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
+import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { runWorkflow } from '../support/workflow-harness.js';
 

@@ -18,8 +18,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { UnshareResultDetail } from '../../src/contracts/result-events.js';
-import type { UnshareWorkflowInput } from '../../src/contracts/unshare-request.js';
+import type { UnshareResultDetail, UnshareWorkflowInput } from '../../src/contracts/unshare.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
 

@@ -1,0 +1,15 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { sfnClient } from '../../src/aws/clients.js';
+import { lambdaHandler, requiredEnv } from '../../src/lambda/handler.js';
+import { httpErrors, toHttpResult } from '../../src/lambda/http.js';
+import { getShare } from '../../src/share/share-api.js';
+
+/** `GET /shares/{requestId}` */
+export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2) =>
+  toHttpResult(
+    await getShare(event.pathParameters?.requestId, {
+      sfn: sfnClient(),
+      stateMachineArn: requiredEnv('SHARE_STATE_MACHINE_ARN'),
+    }),
+  ),
+).use(httpErrors());

@@ -1,5 +1,0 @@
-import { lambdaHandler } from '../src/lambda/handler.js';
-import { type EvaluateShareInput, evaluateShare } from '../src/share/share-progress.js';
-
-/** Share-portfolio step: folds a share's final status into the progress and picks the next step. */
-export const handler = lambdaHandler(async (event: EvaluateShareInput) => evaluateShare(event));

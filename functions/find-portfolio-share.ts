@@ -1,6 +1,0 @@
-import { serviceCatalogClient } from '../src/aws/clients.js';
-import { lambdaHandler } from '../src/lambda/handler.js';
-import { type ShareLookupInput, findShare } from '../src/unshare/still-visible.js';
-
-/** Unshare-portfolio step: whether the target has a share to delete. */
-export const handler = lambdaHandler(async (event: ShareLookupInput) => findShare(event, { serviceCatalog: serviceCatalogClient() }));

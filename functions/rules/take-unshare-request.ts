@@ -1,0 +1,16 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
+import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
+import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
+
+/** Target of the `Portfolio Unshare Requested` rule: validates and starts the unshare workflow once. */
+export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unknown>) => {
+  const outcome = await takeUnshareRequestEvent(event, {
+    sfn: sfnClient(),
+    eventBridge: eventBridgeClient(),
+    stateMachineArn: requiredEnv('UNSHARE_STATE_MACHINE_ARN'),
+    eventBusName: requiredEnv('EVENT_BUS_NAME'),
+  });
+  logger.info('Unshare request taken', { eventId: event.id, ...outcome });
+  return outcome;
+});

@@ -1,0 +1,15 @@
+import { stsClient } from '../../../src/aws/clients.js';
+import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { RejectionRequest } from '../../../src/contracts/onboarding.js';
+import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
+import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitled-shares.js';
+
+/** Onboard-account step: in the member account, rejects the imported shares the policy does not entitle it to. */
+export const handler = lambdaHandler(
+  async (event) => {
+    const result = await rejectUnentitledShares(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName) });
+    logger.info('Unentitled shares rejected', { accountId: event.accountId, rejected: result.rejectedShares.length });
+    return result;
+  },
+  { schema: RejectionRequest, name: 'share rejection request' },
+);

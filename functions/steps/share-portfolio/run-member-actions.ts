@@ -1,0 +1,18 @@
+import { stsClient } from '../../../src/aws/clients.js';
+import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { sleep } from '../../../src/clock.js';
+import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
+import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-actions.js';
+
+/**
+ * Share-portfolio step, also run by onboard-account for an account an existing share already covers:
+ * accepts shares and associates principals in a batch of member accounts, through their member role.
+ */
+export const handler = lambdaHandler(
+  async (event) => {
+    const result = await runMemberActions(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName), sleep });
+    logger.info('Member actions done', { portfolioId: event.portfolioId, succeeded: result.succeeded.length, failed: result.failed.length });
+    return result;
+  },
+  { schema: MemberActionsBatch, name: 'member actions batch' },
+);

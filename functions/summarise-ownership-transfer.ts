@@ -1,5 +1,0 @@
-import { lambdaHandler } from '../src/lambda/handler.js';
-import { type SummariseOwnershipTransferInput, summariseOwnershipTransfer } from '../src/ownership/transfer-result.js';
-
-/** Transfer-ownership step: the one result event, with an outcome per product. */
-export const handler = lambdaHandler(async (event: SummariseOwnershipTransferInput) => summariseOwnershipTransfer(event));

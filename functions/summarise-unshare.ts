@@ -1,5 +1,0 @@
-import { lambdaHandler } from '../src/lambda/handler.js';
-import { type SummariseUnshareInput, summariseUnshare } from '../src/unshare/unshare-result.js';
-
-/** Unshare-portfolio step: the one result event of the request. */
-export const handler = lambdaHandler(async (event: SummariseUnshareInput) => summariseUnshare(event));

@@ -1,0 +1,36 @@
+import { ValidationError } from '../errors.js';
+import { parseWith } from '../validation.js';
+import { publishResult } from '../workflow/publish-result.js';
+import type { IntakeDependencies, IntakeOutcome } from '../workflow/request-event.js';
+import { startWorkflow } from '../workflow/start-workflow.js';
+import { EventEnvelope, accountFromEvent, isDepartureEvent } from './account-events.js';
+import { rejectedAccountEventResult } from './onboarding-result.js';
+
+/**
+ * An Organizations or Control Tower account event: started once under the event id (a repeated
+ * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`
+ * (`Account Offboarding Failed` for a departure event).
+ */
+export const takeAccountEvent = async (event: unknown, dependencies: IntakeDependencies): Promise<IntakeOutcome> => {
+  const eventId = event && typeof event === 'object' && 'id' in event && typeof event.id === 'string' ? event.id : 'unknown-event';
+  const requestId = eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+  try {
+    const envelope = parseWith(EventEnvelope, event, 'account event');
+    const { accountId, trigger, membership } = accountFromEvent(envelope);
+    const started = await startWorkflow(dependencies.sfn, {
+      stateMachineArn: dependencies.stateMachineArn,
+      name: requestId,
+      input: { requestId, accountId, trigger, membership, memberRoleName: dependencies.policy.settings.memberRoleName },
+    });
+    return { requestId, ...started };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const eventName = (event as { detail?: { eventName?: unknown } } | null)?.detail?.eventName;
+    await publishResult(
+      dependencies.eventBridge,
+      dependencies.eventBusName,
+      rejectedAccountEventResult(requestId, { error: error.name, message: error.message }, isDepartureEvent(eventName) ? { eventName } : null),
+    );
+    return { requestId, state: 'rejected', message: error.message };
+  }
+};

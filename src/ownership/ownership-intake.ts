@@ -1,0 +1,23 @@
+import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
+import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
+import { parseWith } from '../validation.js';
+import { type IntakeDependencies, type IntakeOutcome, takeRequestEvent } from '../workflow/request-event.js';
+import { rejectedOwnershipTransferResult } from './transfer-result.js';
+
+/**
+ * An `Ownership Transfer Requested` event: started once under its request id (or the event id); an
+ * invalid one ends in an `Ownership Transfer Failed` event that names the field.
+ */
+export const takeOwnershipTransferRequestEvent = (
+  event: { id: string; detail: unknown },
+  dependencies: IntakeDependencies,
+): Promise<IntakeOutcome> =>
+  takeRequestEvent(
+    event,
+    {
+      toInput: (detail, requestId) =>
+        toOwnershipTransferWorkflowInput(parseWith(OwnershipTransferRequest, detail, 'Ownership Transfer Requested detail'), requestId, 'event', dependencies.policy),
+      rejected: (detail, failure) => rejectedOwnershipTransferResult(detail, failure),
+    },
+    dependencies,
+  );

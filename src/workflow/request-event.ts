@@ -1,0 +1,62 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { RequestId } from '../contracts/identifiers.js';
+import type { RequestFailure } from '../contracts/outcomes.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { ValidationError } from '../errors.js';
+import { publishResult } from './publish-result.js';
+import type { ResultEvent } from './result-event.js';
+import { type StartedWorkflow, startWorkflow } from './start-workflow.js';
+
+export interface RequestEventDependencies {
+  sfn: SFNClient;
+  eventBridge: EventBridgeClient;
+  stateMachineArn: string;
+  eventBusName: string;
+}
+
+/** An intake that reads the policy too (for options, or the member role to name in the workflow input). */
+export interface IntakeDependencies extends RequestEventDependencies {
+  policy: SharingPolicy;
+}
+
+export type IntakeOutcome =
+  | (StartedWorkflow & { requestId: string })
+  | { requestId: string; state: 'rejected'; message: string };
+
+/** A request id the client chose, when it is usable; otherwise the delivery's own id. */
+export const requestIdFor = (detail: unknown, fallback: string): string => {
+  const candidate = detail && typeof detail === 'object' ? (detail as { requestId?: unknown }).requestId : undefined;
+  return RequestId.safeParse(candidate).success ? (candidate as string) : fallback;
+};
+
+/** How one kind of request event becomes a workflow input, or a Failed result event. */
+export interface RequestEventHandling<I> {
+  /** Validates the detail and builds the workflow input; throws ValidationError for a bad request. */
+  toInput: (detail: unknown, requestId: string) => I;
+  /** The Failed result event of a detail that did not validate. */
+  rejected: (detail: Record<string, unknown> & { requestId: string }, failure: RequestFailure) => ResultEvent<unknown>;
+}
+
+/**
+ * A `… Requested` event: validated, normalised and started once under its request id (or the event
+ * id); an invalid one ends in its Failed result event that names the problem.
+ */
+export const takeRequestEvent = async <I>(
+  event: { id: string; detail: unknown },
+  handling: RequestEventHandling<I>,
+  dependencies: RequestEventDependencies,
+): Promise<IntakeOutcome> => {
+  const requestId = requestIdFor(event.detail, event.id);
+  let input: I;
+  try {
+    input = handling.toInput(event.detail, requestId);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
+    await publishResult(dependencies.eventBridge, dependencies.eventBusName, handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }));
+    return { requestId, state: 'rejected', message: error.message };
+  }
+  const started = await startWorkflow(dependencies.sfn, { stateMachineArn: dependencies.stateMachineArn, name: requestId, input });
+  return { requestId, ...started };
+};
