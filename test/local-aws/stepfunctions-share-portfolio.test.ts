@@ -65,7 +65,7 @@ beforeAll(async () => {
     bindTasks: (machine) => bindTaskStates(machine, { clients, functions: FUNCTIONS }),
   });
   aws.registerService(stepFunctions.registration);
-  const definition = loadDefinition(FILE, localSubstitutions(FILE, { region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS }));
+  const definition = loadDefinition(FILE, localSubstitutions({ region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS }));
   stateMachineArn = stepFunctions.registerStateMachine({ name: 'share-portfolio', definition }).stateMachineArn;
   sfn = clients.sfn;
 });

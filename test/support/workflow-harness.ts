@@ -46,7 +46,7 @@ export const FUNCTIONS: Record<string, LambdaFunction> = {
 } as unknown as Record<string, LambdaFunction>;
 
 export const definition = (file: string): Machine =>
-  loadDefinition(file, localSubstitutions(file, { region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
+  loadDefinition(file, localSubstitutions({ region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
 
 /** Clients for SDK integrations: the handlers' own module-level clients use the same mocked classes. */
 export const integrationClients = () => ({
