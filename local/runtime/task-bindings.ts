@@ -1,15 +1,27 @@
 import type { Context } from 'aws-lambda';
 import { integrationFor, type IntegrationClients, type TaskHandler, UnsupportedResourceError } from './sdk-integration.js';
 
-type StateDefinition = { Type: string; Resource?: string; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[] };
+export type StateDefinition = { Type: string; Resource?: string; ItemProcessor?: Machine; Iterator?: Machine; Branches?: Machine[]; [field: string]: unknown };
 export type Machine = { StartAt: string; States: Record<string, StateDefinition> };
 
+/** A state with where it sits: the machine that holds it, run by the Map or Parallel states in `within` (outermost first). */
+export interface NestedState {
+  name: string;
+  state: StateDefinition;
+  machine: Machine;
+  within: NestedState[];
+}
+
+/** Every state of a definition, nested Map and Parallel states included. */
+export const allStates = (machine: Machine, within: NestedState[] = []): NestedState[] =>
+  Object.entries(machine.States).flatMap(([name, state]) => {
+    const here = { name, state, machine, within };
+    return [here, ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? allStates(inner, [...within, here]) : []))];
+  });
+
 /** Every Task state of a definition, nested Map and Parallel states included. */
-export const taskStates = (machine: Machine): { name: string; resource: string }[] =>
-  Object.entries(machine.States).flatMap(([name, state]) => [
-    ...(state.Type === 'Task' && state.Resource ? [{ name, resource: state.Resource }] : []),
-    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? taskStates(inner) : [])),
-  ]);
+export const taskStates = (machine: Machine): (NestedState & { resource: string })[] =>
+  allStates(machine).flatMap((nested) => (nested.state.Type === 'Task' && nested.state.Resource ? [{ ...nested, resource: nested.state.Resource }] : []));
 
 /** A Lambda handler as the Lambda runtime would call it. */
 export type LambdaFunction = (event: unknown, context: Context) => Promise<unknown>;

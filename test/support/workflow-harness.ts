@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
-import { type LambdaFunction, type Machine, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
+import { type LambdaFunction, type Machine, allStates, bindTaskStates, taskStates } from '../../local/runtime/task-bindings.js';
 import { handler as describeOwnerChangeRecords } from '../../functions/describe-owner-change-records.js';
 import { handler as evaluateShare } from '../../functions/evaluate-share.js';
 import { handler as findPortfolioShare } from '../../functions/find-portfolio-share.js';
@@ -57,21 +57,7 @@ export const integrationClients = () => ({
   sts: new STSClient({ region: 'us-east-1' }),
 });
 
-const statesWith = (machine: Machine, predicate: (state: Record<string, unknown>) => boolean): string[] =>
-  Object.entries(machine.States).flatMap(([name, state]) => {
-    const inner = (state as { ItemProcessor?: Machine }).ItemProcessor;
-    return [...(predicate(state as Record<string, unknown>) ? [name] : []), ...(inner ? statesWith(inner, predicate) : [])];
-  });
-
 const START_CHILD_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
-
-/** `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output the child's output. */
-export const runChildWorkflow: TaskHandler = async (input) => {
-  const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
-  const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
-  if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
-  return { Status: 'SUCCEEDED', Output: child.output };
-};
 
 export interface WorkflowRun {
   output: unknown;
@@ -81,16 +67,29 @@ export interface WorkflowRun {
   /** History events as a Standard execution records them (entered/exited, task scheduled/started/ended, Map iterations, retries). */
   historyEvents: number;
   entered: string[];
+  /** The child executions this run started (startExecution.sync:2 run here), each with its own counts. */
+  children: WorkflowRun[];
 }
 
-/** A startExecution.sync:2 task that runs the child definition here, failing as Step Functions does when the child fails. */
-const childExecution =
-  (file: string): TaskHandler =>
+/** State transitions of a run and of every child execution under it: what one request costs. */
+export const totalTransitions = (run: WorkflowRun): number => run.children.reduce((sum, child) => sum + totalTransitions(child), run.transitions);
+
+/**
+ * `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output
+ * the child's output, failing as Step Functions does when the child fails. `record` keeps the child's run.
+ */
+const childWorkflow =
+  (record?: (child: WorkflowRun) => void): TaskHandler =>
   async (input) => {
-    const child = await runWorkflow(file, (input as { Input: unknown }).Input);
+    const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
+    const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
+    record?.(child);
     if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
     return { Status: 'SUCCEEDED', Output: child.output };
   };
+
+/** A child workflow run here, for tests that wrap or record a child start. */
+export const runChildWorkflow: TaskHandler = childWorkflow();
 
 /** Runs a real ASL file on aws-local-stepfunctions, Task states bound to the real handlers, no waiting. */
 export const runWorkflow = async (
@@ -101,11 +100,14 @@ export const runWorkflow = async (
   const machine = definition(file);
   // A nested startExecution.sync:2 runs the child definition (named by its state machine ARN) here
   // too, unless the test replaces it.
-  const children = taskStates(machine).filter(({ resource }) => resource === START_CHILD_SYNC);
+  const children: WorkflowRun[] = [];
+  const startChild = childWorkflow((child) => children.push(child));
   const overrides: Record<string, TaskHandler> = {
-    ...Object.fromEntries(children.map(({ name }) => [name, runChildWorkflow])),
+    ...Object.fromEntries(taskStates(machine).flatMap(({ name, resource }) => (resource === START_CHILD_SYNC ? [[name, startChild]] : []))),
     ...options.overrides,
   };
+  const statesWith = (predicate: (state: Record<string, unknown>) => boolean) =>
+    allStates(machine).flatMap(({ name, state }) => (predicate(state) ? [name] : []));
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
@@ -113,8 +115,8 @@ export const runWorkflow = async (
     overrides: {
       // Handlers return JSON; the library's type wants it spelled as its own JSONValue.
       taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }) as never,
-      waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
-      retryIntervalOverrides: zero(statesWith(machine, (state) => Array.isArray(state.Retry))),
+      waitTimeOverrides: zero(statesWith((state) => state.Type === 'Wait')),
+      retryIntervalOverrides: zero(statesWith((state) => Array.isArray(state.Retry))),
     },
   });
   const entered: string[] = [];
@@ -139,10 +141,10 @@ export const runWorkflow = async (
   try {
     const output = await execution.result;
     await logging;
-    return { output, transitions: entered.length, historyEvents, entered };
+    return { output, transitions: entered.length, historyEvents, entered, children };
   } catch (error) {
     await logging.catch(() => undefined);
     const failure = error as Error;
-    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered };
+    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered, children };
   }
 };
