@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import policies from '../../statemachines/policies.json' with { type: 'json' };
 import type { ShareWorkflowInput } from '../../src/contracts/workflow-input.js';
 import { expectValidResultEvent } from '../support/result-events.js';
-import { runWorkflow } from '../support/workflow-harness.js';
+import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -107,6 +107,20 @@ describe('share-portfolio with the await-share-action child', () => {
     expect(entries).toHaveLength(1);
     return expectValidResultEvent(entries[0]);
   };
+
+  // The README's cost table: the share's own transitions stay at 15, the child takes 4 a check and 1 more.
+  it.each([1, 2, 5])('costs the share 15 transitions and the child 4 a status check and 1 more (%i checks)', async (checks) => {
+    const status = serviceCatalog.on(DescribePortfolioShareStatusCommand);
+    for (let check = 1; check < checks; check++) status.resolvesOnce({ Status: 'IN_PROGRESS' });
+    status.resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['210000000000'] } });
+
+    const run = await runWorkflow('share-portfolio.asl.json', request);
+
+    expect(onlyResult()).toMatchObject({ outcome: 'SUCCEEDED' });
+    expect(run.transitions).toBe(15);
+    expect(run.children.map((child) => child.transitions)).toEqual([4 * checks + 1]);
+    expect(totalTransitions(run)).toBe(16 + 4 * checks);
+  });
 
   it('reports a share whose status never settles as Failed with ShareStatusTimeout', async () => {
     serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'IN_PROGRESS' });
