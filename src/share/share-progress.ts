@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import policies from '../../statemachines/policies.json' with { type: 'json' };
 import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
 import { chunk } from '../concurrency.js';
 import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
 
+// Tuning numbers and the initial progress live in the workflows' one table, statemachines/policies.json.
 /** Throttled accounts are shared again at most this many times before they count as failed. */
-export const MAX_RESHARE_ROUNDS = 3;
+export const MAX_RESHARE_ROUNDS = policies.Tuning.ReshareRounds.value;
 /** Accounts per member-actions invocation: 5,000 accounts are 50 Map iterations. */
-export const MEMBER_BATCH_SIZE = 100;
+export const MEMBER_BATCH_SIZE = policies.Tuning.MemberBatchSize.value;
 
 export const ShareProgress = z.object({
   round: z.number().int().min(0),
@@ -22,15 +24,8 @@ export const ShareProgress = z.object({
 });
 export type ShareProgress = z.infer<typeof ShareProgress>;
 
-export const INITIAL_PROGRESS: ShareProgress = {
-  round: 0,
-  sharedAccounts: [],
-  failedAccounts: [],
-  retryAccounts: [],
-  memberBatches: [],
-  failure: null,
-  next: 'SUMMARISE',
-};
+/** The progress "Prepare share" starts with: the same table entry, `${Initial.ShareProgress}`. */
+export const INITIAL_PROGRESS: ShareProgress = ShareProgress.parse(policies.Initial.ShareProgress.value);
 
 export const EvaluateShareInput = z.object({
   request: ShareWorkflowInput,

@@ -31,6 +31,7 @@ describe('packaged CloudFormation', () => {
   it('has every state machine, with definitions that reference the deployed functions and bus', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
     expect(Object.keys(machines).sort()).toEqual([
+      'AwaitShareActionStateMachine',
       'OnboardAccountStateMachine',
       'ReconcileSharingStateMachine',
       'SharePortfolioStateMachine',
@@ -55,6 +56,26 @@ describe('packaged CloudFormation', () => {
       expect(reconcile).toContain(reference);
     }
     expect(reconcile).not.toMatch(/\$\{\w+(FunctionArn|StateMachineArn|EventBusName)\}/);
+    for (const parent of [share, unshare]) expect(parent).toContain('AwaitShareActionStateMachine');
+    const child = JSON.stringify(machines.AwaitShareActionStateMachine?.Properties.DefinitionString);
+    expect(child).toContain('arn:aws:states:::aws-sdk:servicecatalog:describePortfolioShareStatus');
+    expect(child).not.toMatch(/\$\{[\w.]+\}/);
+  });
+
+  it('lets the await-share-action child only read share status, and its parents start and follow it', () => {
+    const statements = (roleName: string) =>
+      (resources[roleName]?.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement) as { Action: string | string[]; Resource: unknown }[];
+    expect(resources.AwaitShareActionStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['AwaitShareActionRole', 'Arn'] });
+    expect(statements('AwaitShareActionRole').flatMap((statement) => [statement.Action].flat())).toEqual(['servicecatalog:DescribePortfolioShareStatus']);
+    for (const parent of ['SharePortfolioRole', 'UnsharePortfolioRole']) {
+      const granted = statements(parent);
+      expect(granted, parent).toContainEqual(expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: 'AwaitShareActionStateMachine' } }));
+      expect(granted.flatMap((statement) => [statement.Action].flat()), parent).toEqual(
+        expect.arrayContaining(['states:DescribeExecution', 'states:StopExecution', 'events:PutTargets', 'events:PutRule', 'events:DescribeRule']),
+      );
+      // The parents no longer poll the token themselves.
+      expect(granted.flatMap((statement) => [statement.Action].flat()), parent).not.toContain('servicecatalog:DescribePortfolioShareStatus');
+    }
   });
 
   it('runs the reconcile workflow on the schedule custom.reconcile sets, with its input and a bounded retry', () => {

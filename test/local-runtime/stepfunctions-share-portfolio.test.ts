@@ -5,7 +5,7 @@
 import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { DescribeExecutionCommand, type HistoryEvent, SFNClient, StartExecutionCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type HistoryEvent, ListExecutionsCommand, SFNClient, StartExecutionCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiCallRecord, createStepFunctionsModule, type LocalAws, type StepFunctionsModule, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
@@ -29,6 +29,8 @@ const REGION = 'us-east-1';
 const EVENT_BUS = 'portfolio-share-orchestrator';
 const PORTFOLIO = 'port-sfnnetwork001';
 const FILE = 'share-portfolio.asl.json';
+// The child the share starts to wait for its token.
+const CHILD_FILE = 'await-share-action.asl.json';
 // The share polls wait 2 s and more of simulated time; a high scale keeps the test fast.
 const TIME_SCALE = 500;
 
@@ -36,6 +38,7 @@ let aws: LocalAws;
 let stepFunctions: StepFunctionsModule;
 let sfn: SFNClient;
 let stateMachineArn: string;
+let childArn: string;
 const calls: ApiCallRecord[] = [];
 const destroyables: Array<{ destroy(): void }> = [];
 const track = <T extends { destroy(): void }>(client: T): T => {
@@ -71,8 +74,9 @@ beforeAll(async () => {
     bindTasks: (machine) => bindTaskStates(machine, { clients, functions: FUNCTIONS }),
   });
   aws.registerService(stepFunctions.registration);
-  const definition = loadDefinition(FILE, localSubstitutions(FILE, { region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS }));
-  stateMachineArn = stepFunctions.registerStateMachine({ name: 'share-portfolio', definition }).stateMachineArn;
+  const resolvers = localSubstitutions({ region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS });
+  stateMachineArn = stepFunctions.registerStateMachine({ name: 'share-portfolio', definition: loadDefinition(FILE, resolvers) }).stateMachineArn;
+  childArn = stepFunctions.registerStateMachine({ name: 'await-share-action', definition: loadDefinition(CHILD_FILE, resolvers) }).stateMachineArn;
   sfn = clients.sfn;
 });
 
@@ -126,12 +130,20 @@ describe('share-portfolio on the local Step Functions service', () => {
       expect(Principals.map((principal) => principal.PrincipalARN)).toContain(`arn:aws:iam::${account}:role/Developer`);
     }
 
-    const events: HistoryEvent[] = [];
-    for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn, maxResults: 25 })) {
-      if (botocoreUnavailableReason() === undefined) expectConformsToOutput('stepfunctions', 'GetExecutionHistory', page);
-      events.push(...(page.events ?? []));
-    }
+    const history = async (arn: string) => {
+      const events: HistoryEvent[] = [];
+      for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn: arn, maxResults: 25 })) {
+        if (botocoreUnavailableReason() === undefined) expectConformsToOutput('stepfunctions', 'GetExecutionHistory', page);
+        events.push(...(page.events ?? []));
+      }
+      return events;
+    };
+    const events = await history(executionArn);
     const types = events.map((event) => event.type);
+    const { executions: [child, ...otherChildren] = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: childArn }));
+    expect(otherChildren).toEqual([]);
+    expect(child?.status).toBe('SUCCEEDED');
+    const childTypes = (await history(child?.executionArn ?? '')).map((event) => event.type);
     expect(types[0]).toBe('ExecutionStarted');
     expect(types.at(-1)).toBe('ExecutionSucceeded');
     expect(events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails).toMatchObject({
@@ -146,12 +158,16 @@ describe('share-portfolio on the local Step Functions service', () => {
       SharePrincipals: false,
       ShareTagOptions: false,
     });
-    expect(types).toContain('WaitStateEntered');
+    // The share waits for its token in the await-share-action child, through startExecution.sync:2.
+    expect(events.find((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType === 'states')?.taskScheduledEventDetails).toMatchObject({
+      resource: 'startExecution.sync:2',
+    });
+    expect(childTypes).toContain('WaitStateEntered');
     expect(types.filter((type) => type === 'MapIterationStarted')).toHaveLength(1);
     expect(events.find((event) => event.type === 'LambdaFunctionScheduled')?.lambdaFunctionScheduledEventDetails?.resource).toBe(
       `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:evaluateShare`,
     );
-    const entered = types.filter((type) => type?.endsWith('StateEntered')).length;
+    const entered = [...types, ...childTypes].filter((type) => type?.endsWith('StateEntered')).length;
     expect(stepFunctions.stats().stateTransitions - before.stateTransitions).toBe(entered);
     expect(calls.filter((call) => call.service === 'stepfunctions' && call.errorCode)).toEqual([]);
   });

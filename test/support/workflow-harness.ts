@@ -3,7 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type AslDefinition, type AslState, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
+import { type AslDefinition, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export const FUNCTIONS: Record<string, LambdaFunction> = Object.fromEntries(
 );
 
 export const definition = (file: string): AslDefinition =>
-  loadDefinition(file, localSubstitutions(file, { region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
+  loadDefinition(file, localSubstitutions({ region: 'us-east-1', accountId: ACCOUNT, eventBusName: EVENT_BUS }));
 
 /** Clients for SDK integrations: the handlers' own module-level clients use the same mocked classes. */
 export const integrationClients = () => ({
@@ -44,20 +44,7 @@ export const integrationClients = () => ({
   sts: new STSClient({ region: 'us-east-1' }),
 });
 
-const statesWith = (machine: AslDefinition, predicate: (state: AslState) => boolean): string[] =>
-  aslStates(machine)
-    .filter(({ state }) => predicate(state))
-    .map(({ name }) => name);
-
 const START_CHILD_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
-
-/** `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output the child's output. */
-export const runChildWorkflow: TaskHandler = async (input) => {
-  const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
-  const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
-  if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
-  return { Status: 'SUCCEEDED', Output: child.output };
-};
 
 export interface WorkflowRun {
   output: unknown;
@@ -67,16 +54,29 @@ export interface WorkflowRun {
   /** History events as a Standard execution records them (entered/exited, task scheduled/started/ended, Map iterations, retries). */
   historyEvents: number;
   entered: string[];
+  /** The child executions this run started (startExecution.sync:2 run here), each with its own counts. */
+  children: WorkflowRun[];
 }
 
-/** A startExecution.sync:2 task that runs the child definition here, failing as Step Functions does when the child fails. */
-const childExecution =
-  (file: string): TaskHandler =>
+/** State transitions of a run and of every child execution under it: what one request costs. */
+export const totalTransitions = (run: WorkflowRun): number => run.children.reduce((sum, child) => sum + totalTransitions(child), run.transitions);
+
+/**
+ * `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output
+ * the child's output, failing as Step Functions does when the child fails. `record` keeps the child's run.
+ */
+const childWorkflow =
+  (record?: (child: WorkflowRun) => void): TaskHandler =>
   async (input) => {
-    const child = await runWorkflow(file, (input as { Input: unknown }).Input);
+    const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
+    const child = await runWorkflow(`${StateMachineArn.split(':').pop()}.asl.json`, Input);
+    record?.(child);
     if (child.error) throw Object.assign(new Error(child.error.message), { name: 'States.TaskFailed' });
     return { Status: 'SUCCEEDED', Output: child.output };
   };
+
+/** A child workflow run here, for tests that wrap or record a child start. */
+export const runChildWorkflow: TaskHandler = childWorkflow();
 
 /** Runs a real ASL file on aws-local-stepfunctions, Task states bound to the real handlers, no waiting. */
 export const runWorkflow = async (
@@ -87,11 +87,14 @@ export const runWorkflow = async (
   const machine = definition(file);
   // A nested startExecution.sync:2 runs the child definition (named by its state machine ARN) here
   // too, unless the test replaces it.
-  const children = aslStates(machine).filter(({ state }) => state.Type === 'Task' && state.Resource === START_CHILD_SYNC);
+  const children: WorkflowRun[] = [];
+  const startChild = childWorkflow((child) => children.push(child));
   const overrides: Record<string, TaskHandler> = {
-    ...Object.fromEntries(children.map(({ name }) => [name, runChildWorkflow])),
+    ...Object.fromEntries(aslStates(machine).flatMap(({ name, state }) => (state.Type === 'Task' && state.Resource === START_CHILD_SYNC ? [[name, startChild]] : []))),
     ...options.overrides,
   };
+  const statesWith = (predicate: (state: Record<string, unknown>) => boolean) =>
+    aslStates(machine).flatMap(({ name, state }) => (predicate(state) ? [name] : []));
   const stateMachine = new StateMachine(machine as never, { validationOptions: { checkArn: false } });
   const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
   const execution = stateMachine.run(input as Parameters<typeof stateMachine.run>[0], {
@@ -99,8 +102,8 @@ export const runWorkflow = async (
     overrides: {
       // Handlers return JSON; the library's type wants it spelled as its own JSONValue.
       taskResourceLocalHandlers: bindTaskStates(machine, { clients: integrationClients(), functions: FUNCTIONS, overrides }) as never,
-      waitTimeOverrides: zero(statesWith(machine, (state) => state.Type === 'Wait')),
-      retryIntervalOverrides: zero(statesWith(machine, (state) => Array.isArray(state.Retry))),
+      waitTimeOverrides: zero(statesWith((state) => state.Type === 'Wait')),
+      retryIntervalOverrides: zero(statesWith((state) => Array.isArray(state.Retry))),
     },
   });
   const entered: string[] = [];
@@ -125,10 +128,10 @@ export const runWorkflow = async (
   try {
     const output = await execution.result;
     await logging;
-    return { output, transitions: entered.length, historyEvents, entered };
+    return { output, transitions: entered.length, historyEvents, entered, children };
   } catch (error) {
     await logging.catch(() => undefined);
     const failure = error as Error;
-    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered };
+    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered, children };
   }
 };

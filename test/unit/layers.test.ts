@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
+/** Data src/ may read from outside it: the workflows' one table of tuning numbers and initial values, shared with the ASL. */
+const SHARED_DATA = [join(ROOT, 'statemachines', 'policies.json')];
 
 /** The shared layers, lowest first: each may import only itself and the layers before it. `.` is src/*.ts. */
 const SHARED_LAYERS = ['.', 'contracts', 'policy', 'aws', 'lambda', 'catalog', 'workflow'];
@@ -58,10 +60,10 @@ describe('src/ layers', () => {
     expect(across).toEqual([]);
   });
 
-  it('keeps src/ free of imports from outside it', () => {
+  it('keeps src/ free of imports from outside it, but for the workflow policy table', () => {
     const outside = tsFiles(SRC).flatMap((file) =>
       relativeImports(file)
-        .filter((target) => relative(SRC, target).startsWith('..'))
+        .filter((target) => relative(SRC, target).startsWith('..') && !SHARED_DATA.includes(target))
         .map((target) => show(file, target)),
     );
 

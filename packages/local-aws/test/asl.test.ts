@@ -46,6 +46,18 @@ describe('aslStates', () => {
     expect(aslStates(DEFINITION).find(({ name }) => name === 'Act')?.state).toBe(DEFINITION.States['Each account']?.ItemProcessor?.States.Act);
   });
 
+  it('hands each state the definition that holds it and the entry of its Map or Parallel state', () => {
+    const entries = aslStates(DEFINITION);
+    const left = entries.find(({ name }) => name === 'Left');
+    const map = DEFINITION.States['Each account']?.ItemProcessor;
+    expect(left?.definition).toBe(map?.States.Both?.Branches?.[0]);
+    expect(left?.parent?.name).toBe('Both');
+    expect(left?.parent?.definition).toBe(map);
+    expect(left?.parent?.parent?.name).toBe('Each account');
+    expect(left?.parent?.parent?.parent).toBeUndefined();
+    expect(entries.find(({ name }) => name === 'Plan')?.definition).toBe(DEFINITION);
+  });
+
   it('refuses States or a state that is not an object', () => {
     expect(() => aslStates({ StartAt: 'A', States: [] as never })).toThrow(new AslShapeError('States must be an object'));
     expect(() => aslStates({ StartAt: 'A', States: { A: 'Pass' as never } })).toThrow(new AslShapeError('state A must be an object'));

@@ -31,8 +31,12 @@ export interface AslContainer {
 export interface AslStateEntry {
   name: string;
   state: AslState;
+  /** The definition whose States hold this state: where its Next, Choices and Catch names resolve. */
+  definition: AslDefinition;
   /** The innermost Map or Parallel state; undefined at the top level. */
   container?: AslContainer;
+  /** The entry of that Map or Parallel state, whose own parent leads further out. */
+  parent?: AslStateEntry;
 }
 
 /** A definition whose States, or one of them, is not a JSON object. */
@@ -61,14 +65,15 @@ function nestedDefinitions(state: AslState): AslDefinition[] {
 /** Every state of a definition with its name, depth first in definition order, nested states right after their Map or Parallel. */
 export function aslStates(definition: AslDefinition): AslStateEntry[] {
   const entries: AslStateEntry[] = [];
-  const visit = (machine: AslDefinition, container: AslContainer | undefined) => {
+  const visit = (machine: AslDefinition, container: AslContainer | undefined, parent: AslStateEntry | undefined) => {
     for (const [name, state] of statesOf(machine)) {
-      entries.push(container ? { name, state, container } : { name, state });
+      const entry: AslStateEntry = container && parent ? { name, state, definition: machine, container, parent } : { name, state, definition: machine };
+      entries.push(entry);
       const kind = state.Type === 'Parallel' ? 'Parallel' : 'Map';
-      nestedDefinitions(state).forEach((inner, branch) => visit(inner, { state: name, kind, branch }));
+      nestedDefinitions(state).forEach((inner, branch) => visit(inner, { state: name, kind, branch }, entry));
     }
   };
-  visit(definition, undefined);
+  visit(definition, undefined, undefined);
   return entries;
 }
 
