@@ -9,8 +9,14 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/deploy/**/*.test.ts'] } },
-      { extends: true, test: { name: 'local', include: ['packages/*/test/**/*.test.ts', 'test/local-runtime/**/*.test.ts', 'test/cli/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/deploy/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'local', include: ['packages/*/test/**/*.test.ts', 'test/local-runtime/**/*.test.ts', 'test/cli/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
     ],
   },

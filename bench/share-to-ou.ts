@@ -16,7 +16,8 @@ const { values } = parseArgs({
 });
 const count = Number(values.accounts);
 const timeScale = Number(values['time-scale']);
-if (!Number.isInteger(count) || count < 1 || count > 5000) throw new Error('--accounts must be a whole number from 1 to 5000 (the default share quota)');
+if (!Number.isInteger(count) || count < 1 || count > 5000)
+  throw new Error('--accounts must be a whole number from 1 to 5000 (the default share quota)');
 
 const OU = 'ou-bn01-benchmark';
 const PORTFOLIO = 'port-benchmark0001';
@@ -41,11 +42,22 @@ const fixture = {
       },
     ],
   },
-  serviceCatalog: [{ id: PORTFOLIO, name: 'Benchmark', providerName: 'Platform team', products: [{ name: 'Standard VPC', owner: 'Platform team' }], principals: [] }],
+  serviceCatalog: [
+    {
+      id: PORTFOLIO,
+      name: 'Benchmark',
+      providerName: 'Platform team',
+      products: [{ name: 'Standard VPC', owner: 'Platform team' }],
+      principals: [],
+    },
+  ],
   simulation: { seed: 7, timeScale },
 };
 const policyPath = join(tmpdir(), `pso-bench-policy-${process.pid}.yml`);
-writeFileSync(policyPath, `version: 1\nportfolios:\n  - portfolioId: ${PORTFOLIO}\n    associatePrincipals: [role/Developer]\n    targets: [{ type: ORGANIZATIONAL_UNIT, id: ${OU} }]\n`);
+writeFileSync(
+  policyPath,
+  `version: 1\nportfolios:\n  - portfolioId: ${PORTFOLIO}\n    associatePrincipals: [role/Developer]\n    targets: [{ type: ORGANIZATIONAL_UNIT, id: ${OU} }]\n`,
+);
 
 const stack = await startLocalStack({
   port: 0,
@@ -63,19 +75,29 @@ try {
   const wallStart = performance.now();
   const response = await fetch(`${stack.http.url}/shares`, {
     method: 'POST',
-    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/json' },
+    headers: {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261121/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0',
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ portfolioId: PORTFOLIO, target: { type: 'ORGANIZATIONAL_UNIT', id: OU }, requestId: 'bench' }),
   });
   if (response.status !== 202) throw new Error(`POST /shares answered ${response.status}: ${await response.text()}`);
-  const result = await stack.aws.events.waitFor((event) => event.detail.requestId === 'bench' && event['detail-type'] !== 'Portfolio Share Requested', 30 * 60_000);
+  const result = await stack.aws.events.waitFor(
+    (event) => event.detail.requestId === 'bench' && event['detail-type'] !== 'Portfolio Share Requested',
+    30 * 60_000,
+  );
   await stack.settle();
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const simulatedSeconds = (stack.aws.clock.now() - simulatedStart) / 1000;
   const calls = stack.aws.stats().total;
   const { stateTransitions } = stack.stepFunctions.stats();
 
-  console.log(`Share of ${PORTFOLIO} with an OU of ${count} accounts (member actions in every account), time scale ×${timeScale}${values.latency ? ', fixture latency on' : ''}`);
-  console.log(`  result            ${result['detail-type']}: ${(result.detail.sharedAccounts as string[]).length} shared, ${(result.detail.failedAccounts as unknown[]).length} failed`);
+  console.log(
+    `Share of ${PORTFOLIO} with an OU of ${count} accounts (member actions in every account), time scale ×${timeScale}${values.latency ? ', fixture latency on' : ''}`,
+  );
+  console.log(
+    `  result            ${result['detail-type']}: ${(result.detail.sharedAccounts as string[]).length} shared, ${(result.detail.failedAccounts as unknown[]).length} failed`,
+  );
   console.log(`  wall time         ${wallSeconds.toFixed(2)} s`);
   console.log(`  simulated time    ${simulatedSeconds.toFixed(1)} s`);
   console.log(`  state transitions ${stateTransitions} (${(stateTransitions / count).toFixed(4)} per account)`);

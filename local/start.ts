@@ -18,7 +18,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules]');
+  console.log(
+    'Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules]',
+  );
   process.exit(0);
 }
 const time = () => new Date().toISOString().slice(11, 19);
@@ -43,7 +45,9 @@ const { aws, http, definitions } = stack;
 console.log(`portfolio-share-orchestrator local stack (stage local, time ×${aws.clock.scale})`);
 console.log(`  AWS endpoint  ${aws.url}   (Organizations, Service Catalog, STS, EventBridge, Step Functions)`);
 console.log(`  HTTP API      ${http.url}   (${definitions.routes.map((route) => `${route.method} ${route.path}`).join(', ')})`);
-console.log(`  rules         ${definitions.rules.length}; state machines ${definitions.stateMachines.map((machine) => machine.name).join(', ')}`);
+console.log(
+  `  rules         ${definitions.rules.length}; state machines ${definitions.stateMachines.map((machine) => machine.name).join(', ')}`,
+);
 for (const { schedule, state } of stack.schedules) {
   const how =
     state === 'running'
@@ -54,7 +58,9 @@ for (const { schedule, state } of stack.schedules) {
   console.log(`  schedule      ${schedule.stateMachineKey} ${schedule.expression}: ${how}`);
 }
 console.log(`  audit stream  ${stack.eventsFile}`);
-console.log(`  organization  ${aws.organization.organizationId}, management account ${aws.organization.managementAccountId} (access key test / test)`);
+console.log(
+  `  organization  ${aws.organization.organizationId}, management account ${aws.organization.managementAccountId} (access key test / test)`,
+);
 console.log('');
 console.log('Try:');
 console.log('  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1');

@@ -25,4 +25,5 @@ export const describeFailure = (error: unknown, { endpoint }: EndpointChoice): s
 };
 
 /** The region: --region, else the environment's, else us-east-1 (where the stack deploys). */
-export const regionFrom = (option: string | undefined): string => option ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+export const regionFrom = (option: string | undefined): string =>
+  option ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';

@@ -2,13 +2,14 @@
 // as GET /plan and the reconcile-sharing workflow compute (src/reconcile/plan-reconciliation.ts).
 //   npm run plan -- [--endpoint http://127.0.0.1:4566 | aws] [--region us-east-1]
 //                   [--policy config/sharing-policy.yml] [--json] [--detailed-exitcode]
+
+import { parseArgs } from 'node:util';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY_PATH, loadPolicy } from '../src/policy/load-policy.js';
 import { planReconciliation } from '../src/reconcile/plan-reconciliation.js';
 import { renderPlan } from '../src/reconcile/render-plan.js';
-import { LOCAL_ENDPOINT, clientConfigFor, describeFailure, regionFrom } from './endpoint.js';
+import { clientConfigFor, describeFailure, LOCAL_ENDPOINT, regionFrom } from './endpoint.js';
 
 const USAGE = `Usage: npm run plan -- [--endpoint ${LOCAL_ENDPOINT} | aws] [--region us-east-1] [--policy ${DEFAULT_POLICY_PATH}] [--json] [--detailed-exitcode]
 

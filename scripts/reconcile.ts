@@ -2,12 +2,13 @@
 // waiting for its summary — the run the schedule would start, on demand.
 //   npm run reconcile -- [--endpoint http://127.0.0.1:4566 | aws] [--region us-east-1]
 //                        [--mode apply|report] [--state-machine-arn arn] [--timeout 600]
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, paginateListStateMachines } from '@aws-sdk/client-sfn';
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { DescribeExecutionCommand, paginateListStateMachines, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import type { ReconciliationCompletedDetail } from '../src/contracts/reconcile.js';
-import { LOCAL_ENDPOINT, clientConfigFor, describeFailure, regionFrom } from './endpoint.js';
+import { clientConfigFor, describeFailure, LOCAL_ENDPOINT, regionFrom } from './endpoint.js';
 
 const USAGE = `Usage: npm run reconcile -- [--endpoint ${LOCAL_ENDPOINT} | aws] [--region us-east-1] [--mode apply|report] [--state-machine-arn arn] [--timeout 600]
 
@@ -41,7 +42,8 @@ class ReconcileStateMachineNotFoundError extends Error {
 const findStateMachine = async (sfn: SFNClient): Promise<string> => {
   const found: string[] = [];
   for await (const page of paginateListStateMachines({ client: sfn }, {})) {
-    for (const machine of page.stateMachines ?? []) if (machine.name?.endsWith('-reconcile-sharing') && machine.stateMachineArn) found.push(machine.stateMachineArn);
+    for (const machine of page.stateMachines ?? [])
+      if (machine.name?.endsWith('-reconcile-sharing') && machine.stateMachineArn) found.push(machine.stateMachineArn);
   }
   if (found.length === 1) return found[0] as string;
   throw new ReconcileStateMachineNotFoundError(

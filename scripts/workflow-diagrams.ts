@@ -1,7 +1,7 @@
 // `npm run docs:diagrams`: draws every state machine of statemachines/ as a Mermaid flowchart into
 // its page under docs/workflows/, between the diagram markers, so the diagrams follow the ASL.
 //   npm run docs:diagrams [-- --check]   (--check: exit 1 when a page's diagram is stale)
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -114,7 +114,8 @@ export const renderMermaid = (definition: AslStates): string => {
       for (const rule of state.Choices ?? []) edges.push(`${id} -->|${label(describeRule(rule))}| ${idOf(scope, String(rule.Next))}`);
       if (state.Default) edges.push(`${id} -->|default| ${idOf(scope, state.Default)}`);
       if (Array.isArray(state.Catch)) {
-        for (const catcher of state.Catch) edges.push(`${id} -.->|${label(`catch ${catcher.ErrorEquals.join(', ')}`)}| ${idOf(scope, catcher.Next)}`);
+        for (const catcher of state.Catch)
+          edges.push(`${id} -.->|${label(`catch ${catcher.ErrorEquals.join(', ')}`)}| ${idOf(scope, catcher.Next)}`);
       } else if (typeof state.Catch === 'string') {
         edges.push(`${id} -.->|${label(`catch ${state.Catch}`)}| ${id}`);
       }

@@ -125,10 +125,7 @@ export class AccessChangeInProgressError extends Error {
 
 /** The name and message of anything thrown, for reports; never a sentinel. */
 export const describeError = (error: unknown): { error: string; message: string } =>
-  error instanceof Error
-    ? { error: error.name, message: error.message }
-    : { error: 'UnknownError', message: String(error) };
+  error instanceof Error ? { error: error.name, message: error.message } : { error: 'UnknownError', message: String(error) };
 
 /** Whether something thrown is an error of one of these names (AWS SDK errors carry the service's error code as name). */
-export const isErrorNamed = (error: unknown, ...names: string[]): error is Error =>
-  error instanceof Error && names.includes(error.name);
+export const isErrorNamed = (error: unknown, ...names: string[]): error is Error => error instanceof Error && names.includes(error.name);

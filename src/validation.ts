@@ -2,7 +2,12 @@ import type { z } from 'zod';
 import { ValidationError } from './errors.js';
 
 const fieldPath = (path: readonly PropertyKey[]): string =>
-  path.length === 0 ? '(root)' : path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replaceAll('.[', '[');
+  path.length === 0
+    ? '(root)'
+    : path
+        .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+        .join('.')
+        .replaceAll('.[', '[');
 
 /**
  * The one way input is validated (requests, events, step inputs, files, and the result details this

@@ -6,5 +6,7 @@ import { httpErrors, toHttpResult } from '../../src/lambda/http.js';
 
 /** `GET /organizations-access` */
 export const handler = lambdaHandler(async (_event: APIGatewayProxyEventV2) =>
-  toHttpResult(await getOrganizationsAccess({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), sts: stsClient() })),
+  toHttpResult(
+    await getOrganizationsAccess({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), sts: stsClient() }),
+  ),
 ).use(httpErrors());

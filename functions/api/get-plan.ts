@@ -7,6 +7,10 @@ import { renderPlan } from '../../src/reconcile/render-plan.js';
 
 /** `GET /plan`: what a reconcile would do, as JSON and as the table `npm run plan` prints. */
 export const handler = lambdaHandler(async () => {
-  const plan = await planReconciliation({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), policy: loadPolicy() });
+  const plan = await planReconciliation({
+    serviceCatalog: serviceCatalogClient(),
+    organizations: organizationsClient(),
+    policy: loadPolicy(),
+  });
   return toHttpResult({ statusCode: 200, body: { plan, table: renderPlan(plan) } });
 }).use(httpErrors());

@@ -1,5 +1,5 @@
-import { loadDefinition as loadSubstituted, type Resolvers } from '../../statemachines/substitution.cjs';
 import type { AslDefinition } from '@portfolio-share-orchestrator/local-aws';
+import { loadDefinition as loadSubstituted, type Resolvers } from '../../statemachines/substitution.cjs';
 
 /**
  * Reads an ASL file of statemachines/ and replaces its `${Name}` placeholders, as serverless.yml does

@@ -14,9 +14,7 @@ export type EventPatternScalar = string | number | boolean | null;
 export type NumericComparator = '=' | '<' | '<=' | '>' | '>=';
 
 /** `["<", 10]`, `["=", 3.018e2]`, or a range such as `[">", 0, "<=", 5]`. */
-export type NumericOperand =
-  | readonly [NumericComparator, number]
-  | readonly ['>' | '>=', number, '<' | '<=', number];
+export type NumericOperand = readonly [NumericComparator, number] | readonly ['>' | '>=', number, '<' | '<=', number];
 
 export type IgnoreCaseOperand = { readonly 'equals-ignore-case': string };
 
@@ -89,7 +87,9 @@ function matchesObject(pattern: EventPattern, node: unknown): boolean {
       return (field as readonly EventPattern[]).some((branch) => matchesObject(branch, node));
     }
     const child = childOf(node, key);
-    return Array.isArray(field) ? matchesField(field as readonly EventPatternMatcher[], leafValuesOf(child)) : matchesObject(field as EventPattern, child);
+    return Array.isArray(field)
+      ? matchesField(field as readonly EventPatternMatcher[], leafValuesOf(child))
+      : matchesObject(field as EventPattern, child);
   });
 }
 
@@ -400,7 +400,9 @@ function validateOr(branches: readonly unknown[], path: Path): void {
 
 function validateMatchList(matchers: readonly unknown[], path: Path): void {
   if (matchers.length === 0) fail('Empty arrays are not allowed', path);
-  matchers.forEach((matcher, index) => validateMatcher(matcher, [...path, index]));
+  matchers.forEach((matcher, index) => {
+    validateMatcher(matcher, [...path, index]);
+  });
 }
 
 function validateMatcher(matcher: unknown, path: Path): void {
@@ -413,20 +415,26 @@ function validateMatcher(matcher: unknown, path: Path): void {
   switch (operator) {
     case 'prefix':
     case 'suffix':
-      return validatePrefixOrSuffix(operator, operand, operandPath);
+      validatePrefixOrSuffix(operator, operand, operandPath);
+      return;
     case 'equals-ignore-case':
-      return requireString(operand, 'equals-ignore-case match pattern must be a string', operandPath);
+      requireString(operand, 'equals-ignore-case match pattern must be a string', operandPath);
+      return;
     case 'anything-but':
-      return validateAnythingBut(operand, operandPath);
+      validateAnythingBut(operand, operandPath);
+      return;
     case 'numeric':
-      return validateNumeric(operand, operandPath);
+      validateNumeric(operand, operandPath);
+      return;
     case 'exists':
       if (typeof operand !== 'boolean') fail('exists match pattern must be either true or false', operandPath);
       return;
     case 'cidr':
-      return validateCidr(operand, operandPath);
+      validateCidr(operand, operandPath);
+      return;
     case 'wildcard':
-      return validateWildcard(operand, operandPath);
+      validateWildcard(operand, operandPath);
+      return;
     default:
       fail(`Unrecognized match type "${operator}"`, path);
   }
@@ -446,8 +454,14 @@ function validatePrefixOrSuffix(operator: string, operand: unknown, path: Path):
  */
 function validateAnythingBut(operand: unknown, path: Path): void {
   if (typeof operand === 'string') return;
-  if (typeof operand === 'number') return requireFinite(operand, 'anything-but', path);
-  if (Array.isArray(operand)) return validateAnythingButList(operand, path);
+  if (typeof operand === 'number') {
+    requireFinite(operand, 'anything-but', path);
+    return;
+  }
+  if (Array.isArray(operand)) {
+    validateAnythingButList(operand, path);
+    return;
+  }
   if (!isPlainObject(operand)) fail('Value of anything-but must be an array, a string, a number, or an object', path);
   const entries = Object.entries(operand);
   if (entries.length !== 1) fail(`anything-but takes exactly one operator, found ${entries.length}`, path);

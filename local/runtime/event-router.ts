@@ -57,7 +57,12 @@ export const startEventRouter = (options: EventRouterOptions) => {
       } catch (error) {
         const expired = options.clock.now() - firstTry > rule.retryPolicy.maximumEventAgeSeconds * 1000;
         if (stopped || expired || attempt > rule.retryPolicy.maximumRetryAttempts) {
-          const delivery = { rule: rule.name, event, attempts: attempt, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+          const delivery = {
+            rule: rule.name,
+            event,
+            attempts: attempt,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          };
           deadLetters.push(delivery);
           options.onDeadLetter?.(delivery);
           return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalRoute } from './serverless-config.js';
 
@@ -30,7 +30,12 @@ const readBody = async (request: IncomingMessage): Promise<string | undefined> =
   return chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
 };
 
-const send = (response: ServerResponse, status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => {
   response.writeHead(status, headers).end(body);
 };
 
@@ -44,7 +49,9 @@ export const startHttpApi = async (options: HttpApiOptions) => {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
-    const matched = routes.map((entry) => ({ entry, match: entry.route.method === method ? entry.regex.exec(url.pathname) : null })).find((item) => item.match);
+    const matched = routes
+      .map((entry) => ({ entry, match: entry.route.method === method ? entry.regex.exec(url.pathname) : null }))
+      .find((item) => item.match);
     const finish = (status: number, body: string, headers?: Record<string, string>) => {
       send(response, status, body, headers);
       options.onRequest?.({ method, path: url.pathname, status });
@@ -61,15 +68,33 @@ export const startHttpApi = async (options: HttpApiOptions) => {
       routeKey: `${route.method} ${route.path}`,
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
-      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')])),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+      ),
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-      pathParameters: names.length ? Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(matched.match?.[index + 1] ?? '')])) : undefined,
-      requestContext: { http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' }, requestId: randomUUID(), routeKey: `${route.method} ${route.path}`, stage: '$default', timeEpoch: Date.now() },
+      pathParameters: names.length
+        ? Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(matched.match?.[index + 1] ?? '')]))
+        : undefined,
+      requestContext: {
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: request.headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: `${route.method} ${route.path}`,
+        stage: '$default',
+        timeEpoch: Date.now(),
+      },
       body,
       isBase64Encoded: false,
     };
     try {
-      const result = (await options.invokeFunction(route.functionKey, event)) as { statusCode?: number; body?: string; headers?: Record<string, string> } | undefined;
+      const result = (await options.invokeFunction(route.functionKey, event)) as
+        | { statusCode?: number; body?: string; headers?: Record<string, string> }
+        | undefined;
       finish(result?.statusCode ?? 200, result?.body ?? '', result?.headers);
     } catch {
       finish(500, JSON.stringify({ message: 'Internal Server Error' }));

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type LambdaFunction, lambdaContext } from './lambda-context.js';
 import type { LocalFunction } from './serverless-config.js';
 import { PROJECT_ROOT } from './serverless-config.js';
-import { type LambdaFunction, lambdaContext } from './lambda-context.js';
 
 export class FunctionEnvironmentConflictError extends Error {
   override name = 'FunctionEnvironmentConflictError';
@@ -27,7 +27,10 @@ export class LocalFunctions {
     private readonly accountId: string,
   ) {}
 
-  static async load(definitions: LocalFunction[], options: { region: string; accountId: string; environment: Record<string, string> }): Promise<LocalFunctions> {
+  static async load(
+    definitions: LocalFunction[],
+    options: { region: string; accountId: string; environment: Record<string, string> },
+  ): Promise<LocalFunctions> {
     const merged: Record<string, string> = { ...options.environment };
     for (const fn of definitions) {
       for (const [name, value] of Object.entries(fn.environment)) {
@@ -57,7 +60,10 @@ export class LocalFunctions {
     this.invocations.set(key, (this.invocations.get(key) ?? 0) + 1);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FunctionTimeoutError(`Task timed out after ${fn.timeoutSeconds} seconds`)), fn.timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new FunctionTimeoutError(`Task timed out after ${fn.timeoutSeconds} seconds`)),
+        fn.timeoutSeconds * 1000,
+      );
     });
     try {
       return await Promise.race([handler(event, lambdaContext(fn.name, this.region, this.accountId, fn.timeoutSeconds)), timeout]);

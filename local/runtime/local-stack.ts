@@ -1,18 +1,24 @@
 import '@portfolio-share-orchestrator/local-aws/polyfills';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateEventBusCommand, EventBridgeClient, ResourceAlreadyExistsException } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  type BusEvent,
+  createStepFunctionsModule,
+  type LocalAws,
+  type StartLocalAwsOptions,
+  startLocalAws,
+} from '@portfolio-share-orchestrator/local-aws';
 import { useClock } from '../../src/clock.js';
-import { type BusEvent, createStepFunctionsModule, type LocalAws, type StartLocalAwsOptions, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
 import { startSchedules } from './schedules.js';
-import { type LocalDefinitions, PROJECT_ROOT, localDefinitions, printServerlessConfig } from './serverless-config.js';
+import { type LocalDefinitions, localDefinitions, PROJECT_ROOT, printServerlessConfig } from './serverless-config.js';
 import { bindTaskStates } from './task-bindings.js';
 
 export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'services'> {
@@ -81,7 +87,10 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     });
     aws.registerService(stepFunctions.registration);
     const stateMachineArns = Object.fromEntries(
-      definitions.stateMachines.map((machine) => [machine.key, stepFunctions.registerStateMachine({ name: machine.name, definition: machine.definition }).stateMachineArn]),
+      definitions.stateMachines.map((machine) => [
+        machine.key,
+        stepFunctions.registerStateMachine({ name: machine.name, definition: machine.definition }).stateMachineArn,
+      ]),
     );
 
     const eventsFile = join(stateDir, 'events.jsonl');
@@ -97,13 +106,17 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       accountId,
       clock: aws.clock,
       invokeFunction: (key, event) => functions.invoke(key, event),
-      writeLog: (logGroupName, entry) => appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`),
+      writeLog: (logGroupName, entry) =>
+        appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`),
       onDeadLetter: (delivery: Delivery) => {
         appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);
         say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
       },
       onDelivered: (delivery) => {
-        if (delivery.event.source.startsWith('aws.')) say(`rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`);
+        if (delivery.event.source.startsWith('aws.'))
+          say(
+            `rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`,
+          );
       },
     });
     const unsubscribeSteps = stepFunctions.onExecutionEvent((event) => say(`step    ${event}`));

@@ -16,7 +16,8 @@ export const ratePeriodMs = (expression: string): number => {
   if (!rate) throw new UnsupportedScheduleError(`${expression}: only rate(N minutes|hours|days) schedules run locally`);
   const count = Number(rate[1]);
   // EventBridge wants the singular unit for 1 and the plural for more.
-  if (count < 1 || (count === 1) !== !(rate[2] as string).endsWith('s')) throw new UnsupportedScheduleError(`${expression} is not a valid rate expression`);
+  if (count < 1 || (count === 1) !== !(rate[2] as string).endsWith('s'))
+    throw new UnsupportedScheduleError(`${expression} is not a valid rate expression`);
   return count * (UNIT_MS[(rate[2] as string).replace(/s$/, '')] as number);
 };
 
@@ -70,7 +71,8 @@ export const startSchedules = (options: ScheduleOptions): { states: ScheduleStat
     if (!options.run || !schedule.enabled) return { schedule, state: 'off' };
     const tick = () => {
       if (stopped) return;
-      const input = schedule.input === undefined ? scheduledEvent(schedule, options.clock.now(), options.region, options.accountId) : schedule.input;
+      const input =
+        schedule.input === undefined ? scheduledEvent(schedule, options.clock.now(), options.region, options.accountId) : schedule.input;
       options.startExecution(schedule.stateMachineKey, input);
       pending.set(schedule, options.clock.schedule(period, tick));
     };

@@ -61,23 +61,25 @@ const sdkIntegration = (clients: IntegrationClients, service: string, action: st
 };
 
 /** `events:putEvents`: Detail objects become JSON strings, and a rejected entry fails the task. */
-const putEventsIntegration = (clients: IntegrationClients): TaskHandler => async (input) => {
-  const { Entries = [] } = (input ?? {}) as { Entries?: Record<string, unknown>[] };
-  const entries = Entries.map((entry) => ({
-    ...entry,
-    Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail ?? {}),
-  }));
-  let output: eventBridgeSdk.PutEventsCommandOutput;
-  try {
-    output = await clients.eventbridge.send(new eventBridgeSdk.PutEventsCommand({ Entries: entries }));
-  } catch (error) {
-    throw new StatesError(`EventBridge.${error instanceof Error ? error.name : 'Exception'}`, String(error));
-  }
-  if ((output.FailedEntryCount ?? 0) > 0) {
-    throw new StatesError('EventBridge.FailedEntry', JSON.stringify(output.Entries));
-  }
-  return asStateJson(output);
-};
+const putEventsIntegration =
+  (clients: IntegrationClients): TaskHandler =>
+  async (input) => {
+    const { Entries = [] } = (input ?? {}) as { Entries?: Record<string, unknown>[] };
+    const entries = Entries.map((entry) => ({
+      ...entry,
+      Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail ?? {}),
+    }));
+    let output: eventBridgeSdk.PutEventsCommandOutput;
+    try {
+      output = await clients.eventbridge.send(new eventBridgeSdk.PutEventsCommand({ Entries: entries }));
+    } catch (error) {
+      throw new StatesError(`EventBridge.${error instanceof Error ? error.name : 'Exception'}`, String(error));
+    }
+    if ((output.FailedEntryCount ?? 0) > 0) {
+      throw new StatesError('EventBridge.FailedEntry', JSON.stringify(output.Entries));
+    }
+    return asStateJson(output);
+  };
 
 /** The local handler of an SDK or optimised integration resource, or undefined for other resources. */
 export const integrationFor = (clients: IntegrationClients, resource: string): TaskHandler | undefined => {

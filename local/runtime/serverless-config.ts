@@ -42,9 +42,34 @@ interface StateMachineEvent {
 export interface ServerlessConfig {
   service: string;
   provider: { stage: string; region: string; environment?: Record<string, Value>; timeout?: number };
-  functions: Record<string, { handler: string; name: string; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }>;
+  functions: Record<
+    string,
+    { handler: string; name: string; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }
+  >;
   stepFunctions: { stateMachines: Record<string, { id: string; name: string; definition: unknown; events?: StateMachineEvent[] }> };
-  resources: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }[] | { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+  resources: { Resources: Record<string, CloudFormationResource> }[] | { Resources: Record<string, CloudFormationResource> };
+}
+
+/** An EventBridge rule target as CloudFormation declares it: the parts the local runtime runs. */
+interface RuleTarget {
+  Arn?: { 'Fn::GetAtt'?: [string, string] };
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+}
+
+/** A resource of serverless.yml's `resources`, with the properties the local runtime reads typed. */
+interface CloudFormationResource {
+  Type: string;
+  Properties: {
+    Name?: string;
+    LogGroupName?: string;
+    EventBusName?: Value;
+    EventPattern?: EventPattern;
+    Targets?: RuleTarget[];
+    [property: string]: unknown;
+  };
 }
 
 export interface LocalFunction {
@@ -115,7 +140,7 @@ export class UnresolvedReferenceError extends Error {
  */
 export const localDefinitions = (config: ServerlessConfig, accountId: string): LocalDefinitions => {
   const region = config.provider.region;
-  const resources = Object.assign({}, ...[config.resources].flat().map((part) => part.Resources)) as Record<string, { Type: string; Properties: Record<string, any> }>;
+  const resources = Object.assign({}, ...[config.resources].flat().map((part) => part.Resources)) as Record<string, CloudFormationResource>;
   const busResource = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::Events::EventBus');
   if (!busResource) throw new UnresolvedReferenceError('serverless.yml declares no AWS::Events::EventBus');
   const [busId, bus] = busResource;
@@ -140,7 +165,8 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
       const [logicalId, attribute] = value['Fn::GetAtt'];
       const fn = functionsByLogicalId.get(logicalId);
       if (fn && attribute === 'Arn') return functionArn(fn.fn.name);
-      if (logicalId === busId) return attribute === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName}` : eventBusName;
+      if (logicalId === busId)
+        return attribute === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName}` : eventBusName;
     }
     throw new UnresolvedReferenceError(`No local value for ${JSON.stringify(value)}`);
   };
@@ -192,20 +218,28 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
   );
   for (const [name, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::Events::Rule') continue;
+    const pattern = resource.Properties.EventPattern;
+    if (!pattern) throw new UnresolvedReferenceError(`Rule ${name}: only rules with an EventPattern run locally`);
     for (const target of resource.Properties.Targets ?? []) {
-      const [logicalId] = (target.Arn?.['Fn::GetAtt'] ?? []) as string[];
+      const [logicalId] = target.Arn?.['Fn::GetAtt'] ?? [];
       const logGroup = logicalId ? resources[logicalId] : undefined;
-      if (logGroup?.Type !== 'AWS::Logs::LogGroup') throw new UnresolvedReferenceError(`Rule ${name}: only log group targets run locally`);
+      const logGroupName = logGroup?.Type === 'AWS::Logs::LogGroup' ? logGroup.Properties.LogGroupName : undefined;
+      if (!logGroupName) throw new UnresolvedReferenceError(`Rule ${name}: only log group targets run locally`);
       rules.push({
         name,
         eventBusName: resource.Properties.EventBusName ? resolve(resource.Properties.EventBusName) : 'default',
-        pattern: resource.Properties.EventPattern,
-        target: { kind: 'log', logGroupName: logGroup.Properties.LogGroupName },
+        pattern,
+        target: { kind: 'log', logGroupName },
         input: {
-          ...(target.Input !== undefined ? { input: target.Input as string } : {}),
-          ...(target.InputPath !== undefined ? { inputPath: target.InputPath as string } : {}),
+          ...(target.Input !== undefined ? { input: target.Input } : {}),
+          ...(target.InputPath !== undefined ? { inputPath: target.InputPath } : {}),
           ...(target.InputTransformer
-            ? { inputTransformer: { inputPathsMap: target.InputTransformer.InputPathsMap, inputTemplate: target.InputTransformer.InputTemplate } }
+            ? {
+                inputTransformer: {
+                  inputPathsMap: target.InputTransformer.InputPathsMap,
+                  inputTemplate: target.InputTransformer.InputTemplate,
+                },
+              }
             : {}),
         },
         retryPolicy: {
@@ -219,12 +253,24 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
   const routes: LocalRoute[] = Object.entries(config.functions).flatMap(([key, fn]) =>
     (fn.events ?? []).flatMap((event) =>
       event.httpApi
-        ? [{ method: event.httpApi.method.toUpperCase(), path: event.httpApi.path, functionKey: key, iamAuthorised: event.httpApi.authorizer?.type === 'aws_iam' }]
+        ? [
+            {
+              method: event.httpApi.method.toUpperCase(),
+              path: event.httpApi.path,
+              functionKey: key,
+              iamAuthorised: event.httpApi.authorizer?.type === 'aws_iam',
+            },
+          ]
         : [],
     ),
   );
 
-  const stateMachines = machines.map(([key, sm]) => ({ key, logicalId: sm.id, name: sm.name, definition: resolveDeep(sm.definition) as AslDefinition }));
+  const stateMachines = machines.map(([key, sm]) => ({
+    key,
+    logicalId: sm.id,
+    name: sm.name,
+    definition: resolveDeep(sm.definition) as AslDefinition,
+  }));
   const schedules: LocalSchedule[] = machines.flatMap(([key, sm]) =>
     (sm.events ?? []).flatMap((event, index) => {
       if (event.schedule === undefined) return [];

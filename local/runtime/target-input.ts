@@ -17,8 +17,14 @@ export class InvalidTargetInputError extends Error {
 /** `$`, `$.a.b`, `$.a[0]` and `$['a-b']`: the JSONPath subset EventBridge accepts here. */
 export const selectPath = (value: unknown, path: string): unknown => {
   if (!path.startsWith('$')) throw new InvalidTargetInputError(`Not a JSONPath: ${path}`);
-  const parts = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map((match) => match[1] ?? (match[2] !== undefined ? Number(match[2]) : match[3]));
-  return parts.reduce<unknown>((current, part) => (current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[part as string | number] : undefined), value);
+  const parts = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map(
+    (match) => match[1] ?? (match[2] !== undefined ? Number(match[2]) : match[3]),
+  );
+  return parts.reduce<unknown>(
+    (current, part) =>
+      current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[part as string | number] : undefined,
+    value,
+  );
 };
 
 /** Replaces `<name>` placeholders; inside a JSON string a value is inserted as text, elsewhere as JSON. */
@@ -31,7 +37,11 @@ const fillTemplate = (template: string, values: Record<string, unknown>): string
     const placeholder = char === '<' ? /^<([\w.-]+)>/.exec(template.slice(index)) : null;
     if (placeholder && (placeholder[1] as string) in values) {
       const value = values[placeholder[1] as string];
-      output += inString ? (typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : JSON.stringify(value ?? null).replaceAll('"', '\\"')) : JSON.stringify(value ?? null);
+      output += inString
+        ? typeof value === 'string'
+          ? JSON.stringify(value).slice(1, -1)
+          : JSON.stringify(value ?? null).replaceAll('"', '\\"')
+        : JSON.stringify(value ?? null);
       index += placeholder[0].length - 1;
     } else {
       output += char;
@@ -48,7 +58,9 @@ export const targetInput = (event: Record<string, unknown>, target: TargetInput,
       'aws.events.rule-name': ruleName,
       'aws.events.event': event,
       'aws.events.event.json': event,
-      ...Object.fromEntries(Object.entries(target.inputTransformer.inputPathsMap ?? {}).map(([name, path]) => [name, selectPath(event, path)])),
+      ...Object.fromEntries(
+        Object.entries(target.inputTransformer.inputPathsMap ?? {}).map(([name, path]) => [name, selectPath(event, path)]),
+      ),
     };
     const text = fillTemplate(target.inputTransformer.inputTemplate, values);
     try {

@@ -1,6 +1,6 @@
-import { type AslDefinition, type TaskHandler, aslStates } from '@portfolio-share-orchestrator/local-aws';
+import { type AslDefinition, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 import { type LambdaFunction, lambdaContext } from './lambda-context.js';
-import { integrationFor, type IntegrationClients, UnsupportedResourceError } from './sdk-integration.js';
+import { type IntegrationClients, integrationFor, UnsupportedResourceError } from './sdk-integration.js';
 
 const LAMBDA_ARN = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)$/;
 

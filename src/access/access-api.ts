@@ -16,7 +16,12 @@ import {
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
 import { parseWith } from '../validation.js';
 import { type AccountPortfolio, listAccountPortfolios } from './account-portfolios.js';
-import { type AccessChangeOptions, type AccessClients, changeOrganizationsAccess, readOrganizationsAccess } from './organizations-access.js';
+import {
+  type AccessChangeOptions,
+  type AccessClients,
+  changeOrganizationsAccess,
+  readOrganizationsAccess,
+} from './organizations-access.js';
 
 type PathParameters = Record<string, string | undefined> | undefined;
 type QueryParameters = Record<string, string | undefined> | undefined;
@@ -61,7 +66,8 @@ const AccessQuery = z
   .strict();
 
 const portfolioNotFound = (error: unknown): never => {
-  if (error instanceof PortfolioNotFoundError) throw new ApiError(404, error.message, { error: error.name, portfolioId: error.portfolioId });
+  if (error instanceof PortfolioNotFoundError)
+    throw new ApiError(404, error.message, { error: error.name, portfolioId: error.portfolioId });
   throw error;
 };
 

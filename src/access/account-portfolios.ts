@@ -1,6 +1,6 @@
 import { type PortfolioShareType, paginateListAcceptedPortfolioShares } from '@aws-sdk/client-service-catalog';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
-import { MemberRoleDeniedError, isErrorNamed } from '../errors.js';
+import { isErrorNamed, MemberRoleDeniedError } from '../errors.js';
 
 /** The only call the listing's member session may make (its session policy). */
 export const ACCOUNT_PORTFOLIOS_SESSION_POLICY = JSON.stringify({
@@ -34,7 +34,10 @@ export const listAccountPortfolios = async (
   const portfolios = new Map<string, AccountPortfolio>();
   for (const shareType of SHARE_TYPES) {
     try {
-      for await (const page of paginateListAcceptedPortfolioShares({ client: serviceCatalog, pageSize: 100 }, { PortfolioShareType: shareType })) {
+      for await (const page of paginateListAcceptedPortfolioShares(
+        { client: serviceCatalog, pageSize: 100 },
+        { PortfolioShareType: shareType },
+      )) {
         for (const detail of page.PortfolioDetails ?? []) {
           if (!detail.Id) continue;
           const known = portfolios.get(detail.Id);

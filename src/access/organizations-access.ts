@@ -1,5 +1,6 @@
 import {
   DescribeOrganizationCommand,
+  type Organization,
   type OrganizationsClient,
   paginateListAWSServiceAccessForOrganization,
   paginateListDelegatedAdministrators,
@@ -19,8 +20,8 @@ import {
   DelegatedAdministratorsRegisteredError,
   type Hub,
   type HubRole,
-  NotManagementAccountError,
   isErrorNamed,
+  NotManagementAccountError,
 } from '../errors.js';
 
 export const SERVICE_CATALOG_PRINCIPAL = 'servicecatalog.amazonaws.com';
@@ -47,7 +48,10 @@ export interface HubDescription {
 const listDelegatedAdministrators = async (organizations: OrganizationsClient): Promise<DelegatedAdministrator[]> => {
   const administrators: DelegatedAdministrator[] = [];
   // Organizations answers at most 20 a page; throttling is retried by the SDK (standard mode).
-  for await (const page of paginateListDelegatedAdministrators({ client: organizations }, { ServicePrincipal: SERVICE_CATALOG_PRINCIPAL })) {
+  for await (const page of paginateListDelegatedAdministrators(
+    { client: organizations },
+    { ServicePrincipal: SERVICE_CATALOG_PRINCIPAL },
+  )) {
     for (const administrator of page.DelegatedAdministrators ?? []) {
       if (!administrator.Id) continue;
       administrators.push({
@@ -76,7 +80,7 @@ const isServiceAccessEnabled = async (organizations: OrganizationsClient): Promi
 export const describeHub = async (clients: Pick<AccessClients, 'organizations' | 'sts'>): Promise<HubDescription> => {
   const { Account: accountId } = await clients.sts.send(new GetCallerIdentityCommand({}));
   if (!accountId) throw new Error('GetCallerIdentity returned no account');
-  let organization;
+  let organization: Organization | undefined;
   try {
     organization = (await clients.organizations.send(new DescribeOrganizationCommand({}))).Organization;
   } catch (error) {
@@ -179,7 +183,7 @@ export const readOrganizationsAccess = async (clients: AccessClients): Promise<O
 
 /** What turning access off means, from the AWS documentation of Disable/EnableAWSOrganizationsAccess. */
 const consequencesOfDisabling = (allowEnableOrganizationsAccess: boolean): string[] => [
-  'Existing shares are not deleted, but organization shares stop following the organization\'s structure: accounts that join the organization or move into a shared OU no longer get the portfolio, and accounts that move out of it or leave the organization keep it.',
+  "Existing shares are not deleted, but organization shares stop following the organization's structure: accounts that join the organization or move into a shared OU no longer get the portfolio, and accounts that move out of it or leave the organization keep it.",
   'No new share with the organization, an OU or an organization member account can be created until access is enabled again; account shares (EXTERNAL_ACCOUNT) still work.',
   'Accounts removed from the organization while access is off keep access to portfolios shared with the organization or their OU, and enabling access again might not take it away (AWS documentation of DisableAWSOrganizationsAccess and EnableAWSOrganizationsAccess): check GET /portfolios/{portfolioId}/access and unshare what they should not keep.',
   allowEnableOrganizationsAccess
@@ -239,7 +243,9 @@ const waitForStatus = async (
 };
 
 const delegatedAdministratorNames = (administrators: DelegatedAdministrator[]): string =>
-  administrators.map((administrator) => (administrator.name ? `${administrator.accountId} (${administrator.name})` : administrator.accountId)).join(', ');
+  administrators
+    .map((administrator) => (administrator.name ? `${administrator.accountId} (${administrator.name})` : administrator.accountId))
+    .join(', ');
 
 /**
  * `PUT /organizations-access`: enables or disables Service Catalog's Organizations access from the
@@ -268,11 +274,20 @@ export const changeOrganizationsAccess = async (
     );
   }
 
-  const read = async () => (await clients.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus ?? 'UNDER_CHANGE';
-  const previousStatus = await waitForStatus(clients.serviceCatalog, (status) => status !== 'UNDER_CHANGE', await read(), deadline, options);
+  const read = async () =>
+    (await clients.serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus ?? 'UNDER_CHANGE';
+  const previousStatus = await waitForStatus(
+    clients.serviceCatalog,
+    (status) => status !== 'UNDER_CHANGE',
+    await read(),
+    deadline,
+    options,
+  );
   const consequences = enabled ? CONSEQUENCES_OF_ENABLING : consequencesOfDisabling(options.allowEnableOrganizationsAccess);
   if (previousStatus === 'UNDER_CHANGE') {
-    throw new AccessChangeInProgressError('Organizations access for Service Catalog is still UNDER_CHANGE from an earlier change: try again in a moment.');
+    throw new AccessChangeInProgressError(
+      'Organizations access for Service Catalog is still UNDER_CHANGE from an earlier change: try again in a moment.',
+    );
   }
   if (previousStatus === requested) {
     return {

@@ -1,5 +1,5 @@
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import { MemberRoleUnavailableError } from '../errors.js';
 
 export interface MemberSessionOptions {
@@ -36,7 +36,7 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
     if (cached && cached.expiresAt - RENEW_BEFORE_MS > Date.now()) return cached.client;
 
     const roleArn = `arn:${partition}:iam::${accountId}:role/${options.roleName}`;
-    let assumed;
+    let assumed: AssumeRoleCommandOutput;
     try {
       assumed = await options.sts.send(
         new AssumeRoleCommand({

@@ -23,5 +23,8 @@ export const unlessRefused = async <T>(read: () => Promise<T>, refused: (error: 
  * management account may call GetAWSOrganizationsAccessStatus): the one reader behind
  * `GET /organizations-access` and the reconcile plan.
  */
-export const readOrganizationsAccessStatus = (serviceCatalog: ServiceCatalogClient, refused?: (error: Error) => void): Promise<AccessStatus | null> =>
+export const readOrganizationsAccessStatus = (
+  serviceCatalog: ServiceCatalogClient,
+  refused?: (error: Error) => void,
+): Promise<AccessStatus | null> =>
   unlessRefused(async () => (await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus ?? null, refused);

@@ -4,7 +4,7 @@ import {
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
-import { OrganizationAccessUnavailableError, PortfolioNotFoundError, isErrorNamed } from '../errors.js';
+import { isErrorNamed, OrganizationAccessUnavailableError, PortfolioNotFoundError } from '../errors.js';
 import { describeShares } from './portfolio-shares.js';
 
 const rethrowNotFound = (portfolioId: string, error: unknown): never => {
@@ -29,7 +29,10 @@ export const listOrganizationPortfolioAccess = async (
   const organizationNodes: OrganizationPortfolioAccess['organizationNodes'] = [];
   try {
     for (const type of types) {
-      for await (const page of paginateListOrganizationPortfolioAccess({ client: serviceCatalog, pageSize: 20 }, { PortfolioId: portfolioId, OrganizationNodeType: type })) {
+      for await (const page of paginateListOrganizationPortfolioAccess(
+        { client: serviceCatalog, pageSize: 20 },
+        { PortfolioId: portfolioId, OrganizationNodeType: type },
+      )) {
         for (const node of page.OrganizationNodes ?? []) {
           if (node.Value) organizationNodes.push({ type: node.Type ?? type, id: node.Value });
         }

@@ -1,4 +1,4 @@
-import { type ServiceCatalogClient, paginateDescribePortfolioShares } from '@aws-sdk/client-service-catalog';
+import { paginateDescribePortfolioShares, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { DESCRIBED_SHARE_TYPE, type ShareTarget } from '../contracts/identifiers.js';
 
 export const SHARE_TARGET_TYPES: readonly ShareTarget['type'][] = ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT', 'EXTERNAL_ACCOUNT'];

@@ -2,18 +2,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // Patterns from the AWS API models (Service Catalog, Organizations, Step Functions execution names).
-export const PortfolioId = z
-  .string()
-  .regex(/^port-[a-z0-9]{1,100}$/i, 'must be a portfolio id such as port-abcd1234efgh5');
+export const PortfolioId = z.string().regex(/^port-[a-z0-9]{1,100}$/i, 'must be a portfolio id such as port-abcd1234efgh5');
 export const AccountId = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account id');
 export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5');
 export const OrganizationalUnitId = z
   .string()
   .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an organizational unit id such as ou-ab12-cdef3456');
 /** Becomes the Step Functions execution name, so it keeps to the characters execution names allow. */
-export const RequestId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, hyphens or underscores');
+export const RequestId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be 1-80 letters, digits, hyphens or underscores');
 
 /**
  * A child request's id: the parent's id and a suffix, deterministic so that a repeated parent finds

@@ -35,8 +35,14 @@ export const jsonSchemaFiles = (): Record<string, object> => ({
   },
   [`schemas/events/${fileName(DetailType.shareRequested)}`]: eventSchema(DetailType.shareRequested, ShareRequest),
   [`schemas/events/${fileName(DetailType.unshareRequested)}`]: eventSchema(DetailType.unshareRequested, UnshareRequest),
-  [`schemas/events/${fileName(DetailType.ownershipTransferRequested)}`]: eventSchema(DetailType.ownershipTransferRequested, OwnershipTransferRequest),
+  [`schemas/events/${fileName(DetailType.ownershipTransferRequested)}`]: eventSchema(
+    DetailType.ownershipTransferRequested,
+    OwnershipTransferRequest,
+  ),
   ...Object.fromEntries(
-    Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [`schemas/events/${fileName(detailType)}`, eventSchema(detailType, schema)]),
+    Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [
+      `schemas/events/${fileName(detailType)}`,
+      eventSchema(detailType, schema),
+    ]),
   ),
 });

@@ -4,9 +4,7 @@ import { AccountId, RequestId } from './identifiers.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
 
 /** `Id` in the Service Catalog model: 1-100 letters, digits, `_` and `-` (e.g. pp-abcd1234efgh5). */
-export const ProvisionedProductId = z
-  .string()
-  .regex(/^[a-zA-Z0-9_-]{1,100}$/, 'must be a provisioned product id such as pp-abcd1234efgh5');
+export const ProvisionedProductId = z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/, 'must be a provisioned product id such as pp-abcd1234efgh5');
 
 // IAM identifiers (IAM API reference): a path is `/` or `/…/` of printable ASCII, at most 512
 // characters; user and role names are 1-64 of letters, digits and + = , . @ _ -.
@@ -24,7 +22,10 @@ export const iamPrincipalAccount = (arn: string): string | null => {
 export const IamPrincipalArn = z
   .string()
   .max(2048)
-  .regex(IAM_PRINCIPAL_ARN, 'must be an IAM user or role ARN such as arn:aws:iam::111122223333:user/name or arn:aws:iam::111122223333:role/path/name')
+  .regex(
+    IAM_PRINCIPAL_ARN,
+    'must be an IAM user or role ARN such as arn:aws:iam::111122223333:user/name or arn:aws:iam::111122223333:role/path/name',
+  )
   .refine((arn) => iamPrincipalAccount(arn) !== null, { message: `must have an IAM path of at most ${MAX_PATH_LENGTH} characters` });
 
 /**

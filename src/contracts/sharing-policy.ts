@@ -28,7 +28,10 @@ export const SharingPolicy = z
     settings: z
       .object({
         /** The role every member account has (deployed by the StackSet in templates/). */
-        memberRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('PortfolioShareMemberRole'),
+        memberRoleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/)
+          .default('PortfolioShareMemberRole'),
         /** Whether the workflow may call EnableAWSOrganizationsAccess when organization sharing is off. */
         allowEnableOrganizationsAccess: z.boolean().default(false),
         /** Whether member accounts reject (RejectPortfolioShare) imported account shares the policy does not entitle them to. */

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ApiError, ValidationError, isErrorNamed } from '../errors.js';
+import { ApiError, isErrorNamed, ValidationError } from '../errors.js';
 import { logger } from './handler.js';
 
 export interface ApiResponse {
@@ -10,7 +10,8 @@ export interface ApiResponse {
 
 /** The JSON body of an HTTP API request; a missing or malformed body is a ValidationError (400). */
 export const parseJsonBody = (body: string | undefined, isBase64Encoded = false): unknown => {
-  if (!body) throw new ValidationError('Invalid request body: body: is required (a JSON object)', [{ path: 'body', message: 'is required' }]);
+  if (!body)
+    throw new ValidationError('Invalid request body: body: is required (a JSON object)', [{ path: 'body', message: 'is required' }]);
   const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   try {
     return JSON.parse(text);
@@ -42,7 +43,10 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
       request.response = toHttpResult({ statusCode: error.statusCode, body: { message: error.message, ...error.details } });
     } else if (isThrottled(error)) {
       logger.warn('AWS throttled the request', { error });
-      request.response = toHttpResult({ statusCode: 503, body: { message: 'AWS throttled this request; try again in a few seconds', error: 'Throttled' } });
+      request.response = toHttpResult({
+        statusCode: 503,
+        body: { message: 'AWS throttled this request; try again in a few seconds', error: 'Throttled' },
+      });
     } else {
       logger.error('Unhandled error', { error });
       request.response = toHttpResult({ statusCode: 500, body: { message: 'Internal server error' } });

@@ -51,13 +51,17 @@ const departedAccountId = (detail: Record<string, unknown>): string => {
   }
   if (Array.isArray(detail.resources)) {
     for (const resource of detail.resources as { type?: unknown; ARN?: unknown }[]) {
-      if (resource?.type === 'AWS::Organizations::Account' && typeof resource.ARN === 'string') candidates.push(resource.ARN.split('/').pop());
+      if (resource?.type === 'AWS::Organizations::Account' && typeof resource.ARN === 'string')
+        candidates.push(resource.ARN.split('/').pop());
     }
   }
   const found = candidates.find((candidate) => AccountId.safeParse(candidate).success);
   if (typeof found === 'string') return found;
-  const message = 'names no departed account (looked in serviceEventDetails.accountId, serviceEventDetails.*.accountId and resources[type=AWS::Organizations::Account])';
-  throw new ValidationError(`Invalid AccountDepartedOrganization event detail: ${message}`, [{ path: 'detail.serviceEventDetails', message }]);
+  const message =
+    'names no departed account (looked in serviceEventDetails.accountId, serviceEventDetails.*.accountId and resources[type=AWS::Organizations::Account])';
+  throw new ValidationError(`Invalid AccountDepartedOrganization event detail: ${message}`, [
+    { path: 'detail.serviceEventDetails', message },
+  ]);
 };
 const ManagedAccountStatus = z.object({
   state: z.literal('SUCCEEDED'),
@@ -117,11 +121,19 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
         return { accountId: userIdentity.accountId, trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
       }
       case 'AccountDepartedOrganization':
-        return { accountId: departedAccountId(event.detail), trigger: { ...base, source: event.source, eventName }, membership: 'DEPARTED' };
+        return {
+          accountId: departedAccountId(event.detail),
+          trigger: { ...base, source: event.source, eventName },
+          membership: 'DEPARTED',
+        };
       case 'AcceptHandshake': {
         const detail = parseWith(AcceptHandshake, event.detail, 'AcceptHandshake event detail');
         const account = detail.responseElements.handshake.parties.find((party) => party.type === 'ACCOUNT');
-        const accountId = parseWith(AccountId, account?.id, 'AcceptHandshake account party (responseElements.handshake.parties[type=ACCOUNT].id)');
+        const accountId = parseWith(
+          AccountId,
+          account?.id,
+          'AcceptHandshake account party (responseElements.handshake.parties[type=ACCOUNT].id)',
+        );
         return { accountId, trigger: { ...base, source: event.source, eventName }, membership: 'MEMBER' };
       }
     }
@@ -144,8 +156,7 @@ export const accountFromEvent = (event: EventEnvelope): AccountEvent => {
       membership: 'MEMBER',
     };
   }
-  throw new ValidationError(
-    `Unsupported account event: source ${event.source}, detail.eventName ${String(eventName)}`,
-    [{ path: 'detail.eventName', message: 'is not an account lifecycle event this workflow handles' }],
-  );
+  throw new ValidationError(`Unsupported account event: source ${event.source}, detail.eventName ${String(eventName)}`, [
+    { path: 'detail.eventName', message: 'is not an account lifecycle event this workflow handles' },
+  ]);
 };

@@ -3,7 +3,7 @@ import { parseWith } from '../validation.js';
 import { publishResult } from '../workflow/publish-result.js';
 import type { IntakeDependencies, IntakeOutcome } from '../workflow/request-event.js';
 import { startWorkflow } from '../workflow/start-workflow.js';
-import { EventEnvelope, accountFromEvent, isDepartureEvent } from './account-events.js';
+import { accountFromEvent, EventEnvelope, isDepartureEvent } from './account-events.js';
 import { rejectedAccountEventResult } from './onboarding-result.js';
 
 /**
@@ -29,7 +29,11 @@ export const takeAccountEvent = async (event: unknown, dependencies: IntakeDepen
     await publishResult(
       dependencies.eventBridge,
       dependencies.eventBusName,
-      rejectedAccountEventResult(requestId, { error: error.name, message: error.message }, isDepartureEvent(eventName) ? { eventName } : null),
+      rejectedAccountEventResult(
+        requestId,
+        { error: error.name, message: error.message },
+        isDepartureEvent(eventName) ? { eventName } : null,
+      ),
     );
     return { requestId, state: 'rejected', message: error.message };
   }

@@ -1,6 +1,6 @@
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { type ExistingShare, describeShares } from '../catalog/portfolio-shares.js';
-import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
+import { describeShares, type ExistingShare } from '../catalog/portfolio-shares.js';
+import { childRequestId, type ShareTarget } from '../contracts/identifiers.js';
 import type { KeptShare } from '../contracts/onboarding.js';
 import type { UnshareWorkflowInput } from '../contracts/unshare.js';
 import type { AccountPlacement, Entitlement } from '../policy/entitlements.js';

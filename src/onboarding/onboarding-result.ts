@@ -5,17 +5,17 @@ import {
   OnboardingPlan,
   OnboardingResultDetail,
   OnboardingWorkflowInput,
+  offboardingDetailType,
+  onboardingDetailType,
   type PortfolioOnboardingOutcome,
   PortfolioPlan,
   RejectedShare,
   type RemovedShare,
-  offboardingDetailType,
-  onboardingDetailType,
 } from '../contracts/onboarding.js';
 import { RequestFailure } from '../contracts/outcomes.js';
 import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
 
 /** What one iteration of the per-portfolio Map gathered. */
 export const PortfolioRun = z.object({
@@ -70,10 +70,13 @@ const portfolioFailure = (run: PortfolioRun, accountId: string): RequestFailure 
   const share = run.shareExecution?.result;
   if (share?.outcome === 'FAILED') {
     const accountFailure = share.failedAccounts.find((failure) => failure.accountId === accountId);
-    return share.failure ?? (accountFailure ? { error: accountFailure.error, message: accountFailure.message } : null) ?? {
-      error: 'PortfolioShareFailed',
-      message: 'The share workflow failed without naming a cause',
-    };
+    return (
+      share.failure ??
+      (accountFailure ? { error: accountFailure.error, message: accountFailure.message } : null) ?? {
+        error: 'PortfolioShareFailed',
+        message: 'The share workflow failed without naming a cause',
+      }
+    );
   }
   return null;
 };
@@ -172,7 +175,16 @@ export const rejectedAccountEventResult = (
 ): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
   const times = { startedAt: at.toISOString(), endedAt: at.toISOString() };
   if (departure) {
-    return offboardingResult({ requestId, outcome: 'FAILED', accountId: null, eventName: departure.eventName, removedShares: [], keptShares: [], failure, ...times });
+    return offboardingResult({
+      requestId,
+      outcome: 'FAILED',
+      accountId: null,
+      eventName: departure.eventName,
+      removedShares: [],
+      keptShares: [],
+      failure,
+      ...times,
+    });
   }
   return onboardingResult({
     requestId,

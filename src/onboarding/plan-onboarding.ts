@@ -3,12 +3,12 @@ import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import { findAccountPlacement } from '../catalog/account-placement.js';
 import { givesAccess } from '../catalog/portfolio-shares.js';
-import { type ShareTarget, childRequestId } from '../contracts/identifiers.js';
+import { childRequestId, type ShareTarget } from '../contracts/identifiers.js';
 import { type OnboardingPlan, OnboardingWorkflowInput, type PortfolioPlan } from '../contracts/onboarding.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
-import { type ShareLister, accountLevelShares, selectShareRemovals, shareLister } from './account-shares.js';
+import { accountLevelShares, type ShareLister, selectShareRemovals, shareLister } from './account-shares.js';
 
 /** The plan step's input: the request the onboard-account state machine was started with. */
 export const PlanOnboardingInput = z.object({ request: OnboardingWorkflowInput });

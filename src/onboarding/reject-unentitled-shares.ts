@@ -1,11 +1,11 @@
 import {
+  paginateListAcceptedPortfolioShares,
   RejectPortfolioShareCommand,
   type ServiceCatalogClient,
-  paginateListAcceptedPortfolioShares,
 } from '@aws-sdk/client-service-catalog';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import type { RejectedShare, RejectionRequest } from '../contracts/onboarding.js';
-import { MemberRoleDeniedError, describeError, isErrorNamed } from '../errors.js';
+import { describeError, isErrorNamed, MemberRoleDeniedError } from '../errors.js';
 
 /** The portfolios to reject: accepted imports and pending offers the policy does not entitle the account to. */
 export const selectRejections = (acceptedPortfolioIds: string[], request: RejectionRequest): string[] => {

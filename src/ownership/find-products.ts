@@ -1,4 +1,8 @@
-import { DescribeProvisionedProductCommand, SearchProvisionedProductsCommand, type ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import {
+  DescribeProvisionedProductCommand,
+  SearchProvisionedProductsCommand,
+  type ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { chunk } from '../concurrency.js';
@@ -59,7 +63,10 @@ const ownedBy = async (client: ServiceCatalogClient, ownerArn: string): Promise<
  * The provisioned products a transfer moves, in batches: the one product named, or every product the
  * departing owner has in the account (seen through the member role, which has account-level access).
  */
-export const findProvisionedProducts = async ({ request }: FindProductsInput, dependencies: FindProductsDependencies): Promise<FoundProducts> => {
+export const findProvisionedProducts = async (
+  { request }: FindProductsInput,
+  dependencies: FindProductsDependencies,
+): Promise<FoundProducts> => {
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const products =
     request.provisionedProductId !== null

@@ -1,9 +1,13 @@
-import { DescribeRecordCommand, type ServiceCatalogClient, UpdateProvisionedProductPropertiesCommand } from '@aws-sdk/client-service-catalog';
 import { createHash } from 'node:crypto';
+import {
+  DescribeRecordCommand,
+  type ServiceCatalogClient,
+  UpdateProvisionedProductPropertiesCommand,
+} from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { mapWithConcurrency } from '../concurrency.js';
-import { OwnershipTransferWorkflowInput, ProductProgress, isPendingStatus } from '../contracts/ownership-transfer.js';
+import { isPendingStatus, OwnershipTransferWorkflowInput, ProductProgress } from '../contracts/ownership-transfer.js';
 import { describeError } from '../errors.js';
 
 /** One batch of products of one transfer: the input of the owner-change functions. */
@@ -45,7 +49,9 @@ const withinBatch = async (
 ): Promise<OwnerChangeProgress> => {
   // An unavailable member role fails the whole invocation: the state machine reports the batch.
   const client = await dependencies.memberServiceCatalog(batch.request.accountId);
-  const products = await mapWithConcurrency(batch.products, dependencies.concurrency ?? 5, (product) => change(client, product, batch.request));
+  const products = await mapWithConcurrency(batch.products, dependencies.concurrency ?? 5, (product) =>
+    change(client, product, batch.request),
+  );
   return progressOf(products);
 };
 
@@ -85,7 +91,11 @@ export const describeOwnerChangeRecords = (batch: OwnerChangeBatch, dependencies
         ...product,
         status,
         error: errors[0]?.Code || 'RecordFailed',
-        message: errors.map((error) => error.Description).filter(Boolean).join('; ') || `Record ${product.recordId} ended FAILED`,
+        message:
+          errors
+            .map((error) => error.Description)
+            .filter(Boolean)
+            .join('; ') || `Record ${product.recordId} ended FAILED`,
       };
     } catch (error) {
       // A record just written may not be visible yet: ask again on the next round.

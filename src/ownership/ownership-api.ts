@@ -1,5 +1,5 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { ValidationError } from '../errors.js';

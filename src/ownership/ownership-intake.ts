@@ -16,7 +16,12 @@ export const takeOwnershipTransferRequestEvent = (
     event,
     {
       toInput: (detail, requestId) =>
-        toOwnershipTransferWorkflowInput(parseWith(OwnershipTransferRequest, detail, 'Ownership Transfer Requested detail'), requestId, 'event', dependencies.policy),
+        toOwnershipTransferWorkflowInput(
+          parseWith(OwnershipTransferRequest, detail, 'Ownership Transfer Requested detail'),
+          requestId,
+          'event',
+          dependencies.policy,
+        ),
       rejected: (detail, failure) => rejectedOwnershipTransferResult(detail, failure),
     },
     dependencies,

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
+import { outcomeOf, type RequestFailure, type RequestOutcome } from '../contracts/outcomes.js';
 import {
   FoundProducts,
+  isPendingStatus,
   OwnershipTransferResultDetail,
   OwnershipTransferWorkflowInput,
+  ownershipTransferDetailType,
   ProductProgress,
   type ProductTransfer,
-  isPendingStatus,
-  ownershipTransferDetailType,
 } from '../contracts/ownership-transfer.js';
-import { type RequestFailure, type RequestOutcome, outcomeOf } from '../contracts/outcomes.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
 
 /** What one iteration of the batch Map gathered: its products, and the error that stopped it, if any. */
 const BatchOutcome = z.object({
@@ -37,7 +37,10 @@ const toTransfer = (product: ProductProgress, batchError: RequestFailure | null)
       ? { error: product.error ?? 'RecordFailed', message: product.message ?? `Record ${recordId ?? ''} ended FAILED` }
       : (batchError ??
         (isPendingStatus(product.status)
-          ? { error: 'RecordStatusTimeout', message: `Record ${recordId ?? ''} was still ${product.status} when the workflow stopped waiting` }
+          ? {
+              error: 'RecordStatusTimeout',
+              message: `Record ${recordId ?? ''} was still ${product.status} when the workflow stopped waiting`,
+            }
           : { error: 'OwnerChangeNotRequested', message: 'The owner change was never requested' }));
   return { provisionedProductId, name, recordId, status: 'FAILED', ...failure };
 };
@@ -59,7 +62,8 @@ const summaryOf = (
   const failed = products.filter((product) => product.status === 'FAILED').length;
   const moved = `Transferred ${products.length - failed} of ${plural(products.length, 'provisioned product')} in account ${request.accountId} to ${request.ownerArn}`;
   const failedNote = failed > 0 ? `; ${failed} failed` : '';
-  const remainingNote = remaining > 0 ? `; ${remaining} more of ${request.fromOwnerArn} remain: send the request again with a new requestId to move them` : '';
+  const remainingNote =
+    remaining > 0 ? `; ${remaining} more of ${request.fromOwnerArn} remain: send the request again with a new requestId to move them` : '';
   return `${moved}${failedNote}${remainingNote}.`;
 };
 

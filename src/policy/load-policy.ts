@@ -6,8 +6,7 @@ import { parseWith } from '../validation.js';
 
 export const DEFAULT_POLICY_PATH = 'config/sharing-policy.yml';
 
-export const parsePolicy = (text: string, source = 'sharing policy'): SharingPolicy =>
-  parseWith(SharingPolicy, parse(text), source);
+export const parsePolicy = (text: string, source = 'sharing policy'): SharingPolicy => parseWith(SharingPolicy, parse(text), source);
 
 let cached: { path: string; policy: SharingPolicy } | undefined;
 

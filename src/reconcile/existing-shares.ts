@@ -35,7 +35,8 @@ export const readExistingShares = async (
     const { organizationNodes } = await listOrganizationPortfolioAccess(serviceCatalog, portfolioId, ORGANIZATION_NODE_TYPES);
     for (const node of organizationNodes) {
       const target = node as ShareTarget;
-      if (!existing.has(targetKey(target))) existing.set(targetKey(target), { target, accepted: true, sharePrincipals: null, shareTagOptions: null });
+      if (!existing.has(targetKey(target)))
+        existing.set(targetKey(target), { target, accepted: true, sharePrincipals: null, shareTagOptions: null });
     }
   }
   return [...existing.values()];

@@ -61,7 +61,9 @@ export interface DiffContext {
 const coveringTarget = (portfolio: PortfolioPolicy, share: ShareTarget, context: DiffContext): ShareTarget | undefined => {
   const placement = share.type === 'ACCOUNT' ? context.placementOf(share.id) : undefined;
   if (!placement) return undefined;
-  return portfolio.targets.find((target) => (target.type === 'ORGANIZATION' || target.type === 'ORGANIZATIONAL_UNIT') && reaches(target, placement));
+  return portfolio.targets.find(
+    (target) => (target.type === 'ORGANIZATION' || target.type === 'ORGANIZATIONAL_UNIT') && reaches(target, placement),
+  );
 };
 
 const optionDriftOf = (portfolio: PortfolioPolicy, share: ExistingShare): OptionDrift[] => {
@@ -121,7 +123,8 @@ export const hasDrift = (portfolio: PortfolioReconcilePlan): boolean =>
   portfolio.missing.length + portfolio.extra.length + portfolio.unaccepted.length + portfolio.optionDrift.length > 0;
 
 export const summarisePlan = (portfolios: PortfolioReconcilePlan[]): PlanSummary => {
-  const count = (select: (portfolio: PortfolioReconcilePlan) => number) => portfolios.reduce((sum, portfolio) => sum + select(portfolio), 0);
+  const count = (select: (portfolio: PortfolioReconcilePlan) => number) =>
+    portfolios.reduce((sum, portfolio) => sum + select(portfolio), 0);
   return {
     portfoliosChecked: portfolios.length,
     portfoliosDrifted: portfolios.filter(hasDrift).length,
@@ -163,12 +166,18 @@ export const planReconciliation = async (dependencies: PlanDependencies, at = no
   // Only member-account node shares outside the policy can be covered by its OU or organization targets.
   const unlistedAccounts = policy.portfolios.flatMap((portfolio, index) => {
     const wanted = new Set(portfolio.targets.map(targetKey));
-    return (existing[index] ?? []).filter((share) => share.target.type === 'ACCOUNT' && !wanted.has(targetKey(share.target))).map((share) => share.target.id);
+    return (existing[index] ?? [])
+      .filter((share) => share.target.type === 'ACCOUNT' && !wanted.has(targetKey(share.target)))
+      .map((share) => share.target.id);
   });
   const placements = await placementsOf(organizations, unlistedAccounts);
 
   const portfolios = policy.portfolios.map((portfolio, index) =>
     diffPortfolio(portfolio, existing[index] ?? [], { canShareOrganizationNodes, placementOf: (accountId) => placements.get(accountId) }),
   );
-  return parseWith(ReconcilePlan, { generatedAt: at.toISOString(), organizationsAccess, portfolios, summary: summarisePlan(portfolios) }, 'reconcile plan');
+  return parseWith(
+    ReconcilePlan,
+    { generatedAt: at.toISOString(), organizationsAccess, portfolios, summary: summarisePlan(portfolios) },
+    'reconcile plan',
+  );
 };

@@ -4,6 +4,7 @@ import { now } from '../clock.js';
 import { chunk } from '../concurrency.js';
 import { DetailType, EVENT_SOURCE } from '../contracts/events.js';
 import { ShareTarget } from '../contracts/identifiers.js';
+import type { RequestFailure } from '../contracts/outcomes.js';
 import {
   DriftDetectedDetail,
   OrganizationsAccess,
@@ -15,13 +16,12 @@ import {
   ShareAction,
   type TakenAction,
 } from '../contracts/reconcile.js';
-import type { RequestFailure } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { UnshareWorkflowInput } from '../contracts/unshare.js';
 import { toShareWorkflowInput, toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, type ResultEvent, caughtErrorToFailure } from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
 import { hasDrift } from './plan-reconciliation.js';
 
 /** The plan step's input: the execution input (`{}`, or none, is an APPLY run on demand) and the run's id. */
@@ -173,22 +173,32 @@ export const summariseReconciliation = (input: SummariseReconciliationInput, at 
     const notRecorded: RequestFailure = run?.failure
       ? caughtErrorToFailure(run.failure)
       : (runFailure ?? { error: 'ActionNotRecorded', message: 'The run ended before this action reported an outcome' });
-    return parseWith(DriftDetectedDetail, {
-      runId: input.runId,
-      mode: plan?.mode,
-      portfolioId: portfolio.portfolioId,
-      missing: portfolio.missing,
-      blocked: portfolio.blocked,
-      extra: portfolio.extra,
-      unaccepted: portfolio.unaccepted,
-      optionDrift: portfolio.optionDrift,
-      pruned: portfolio.prune,
-      actions: portfolio.actions.map(
-        (action) =>
-          recorded.get(action.requestId) ?? { action: action.action, target: action.target, requestId: action.requestId, outcome: 'UNKNOWN', failure: notRecorded },
-      ),
-      detectedAt: new Date(plan?.generatedAt ?? at).toISOString(),
-    }, 'Portfolio Share Drift Detected detail');
+    return parseWith(
+      DriftDetectedDetail,
+      {
+        runId: input.runId,
+        mode: plan?.mode,
+        portfolioId: portfolio.portfolioId,
+        missing: portfolio.missing,
+        blocked: portfolio.blocked,
+        extra: portfolio.extra,
+        unaccepted: portfolio.unaccepted,
+        optionDrift: portfolio.optionDrift,
+        pruned: portfolio.prune,
+        actions: portfolio.actions.map(
+          (action) =>
+            recorded.get(action.requestId) ?? {
+              action: action.action,
+              target: action.target,
+              requestId: action.requestId,
+              outcome: 'UNKNOWN',
+              failure: notRecorded,
+            },
+        ),
+        detectedAt: new Date(plan?.generatedAt ?? at).toISOString(),
+      },
+      'Portfolio Share Drift Detected detail',
+    );
   });
 
   const actions = driftDetails.flatMap((detail) => detail.actions);
@@ -202,7 +212,9 @@ export const summariseReconciliation = (input: SummariseReconciliationInput, at 
     blocked: driftDetails.reduce((sum, detail) => sum + detail.blocked.length, 0),
     optionDrift: driftDetails.reduce((sum, detail) => sum + detail.optionDrift.length, 0),
     unaccepted: driftDetails.reduce((sum, detail) => sum + detail.unaccepted.length, 0),
-    shared: actions.filter((action) => action.action === 'SHARE' && (action.outcome === 'SUCCEEDED' || action.outcome === 'PARTIALLY_SUCCEEDED')).length,
+    shared: actions.filter(
+      (action) => action.action === 'SHARE' && (action.outcome === 'SUCCEEDED' || action.outcome === 'PARTIALLY_SUCCEEDED'),
+    ).length,
     unshared: actions.filter((action) => action.action === 'UNSHARE' && action.outcome === 'SUCCEEDED').length,
     actionsPartiallySucceeded: partialActions,
     actionsFailed: failedActions,
@@ -214,23 +226,35 @@ export const summariseReconciliation = (input: SummariseReconciliationInput, at 
         ? 'PARTIALLY_SUCCEEDED'
         : 'SUCCEEDED';
 
-  const entry = (detailType: string, detail: unknown): PutEventsEntry => ({ Source: EVENT_SOURCE, DetailType: detailType, Detail: detail, EventBusName: input.eventBusName });
+  const entry = (detailType: string, detail: unknown): PutEventsEntry => ({
+    Source: EVENT_SOURCE,
+    DetailType: detailType,
+    Detail: detail,
+    EventBusName: input.eventBusName,
+  });
   return {
-    driftEventBatches: chunk(driftDetails.map((detail) => entry(DetailType.driftDetected, detail)), PUT_EVENTS_MAX_ENTRIES),
+    driftEventBatches: chunk(
+      driftDetails.map((detail) => entry(DetailType.driftDetected, detail)),
+      PUT_EVENTS_MAX_ENTRIES,
+    ),
     summary: {
       detailType: DetailType.reconciliationCompleted,
-      detail: parseWith(ReconciliationCompletedDetail, {
-        runId: input.runId,
-        outcome,
-        mode: plan?.mode ?? (request.success ? request.data.mode : null),
-        trigger: plan?.trigger ?? (request.success ? request.data.trigger : null),
-        organizationsAccess: plan?.organizationsAccess ?? null,
-        portfoliosChecked: plan?.portfoliosChecked ?? [],
-        counts,
-        failure: runFailure,
-        startedAt: new Date(input.startedAt).toISOString(),
-        endedAt: at.toISOString(),
-      }, 'Portfolio Share Reconciliation Completed detail'),
+      detail: parseWith(
+        ReconciliationCompletedDetail,
+        {
+          runId: input.runId,
+          outcome,
+          mode: plan?.mode ?? (request.success ? request.data.mode : null),
+          trigger: plan?.trigger ?? (request.success ? request.data.trigger : null),
+          organizationsAccess: plan?.organizationsAccess ?? null,
+          portfoliosChecked: plan?.portfoliosChecked ?? [],
+          counts,
+          failure: runFailure,
+          startedAt: new Date(input.startedAt).toISOString(),
+          endedAt: at.toISOString(),
+        },
+        'Portfolio Share Reconciliation Completed detail',
+      ),
     },
   };
 };

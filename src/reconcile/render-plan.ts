@@ -24,23 +24,32 @@ const describeTarget = (target: ShareTarget): string => `${target.type} ${target
 const linesOf = (portfolio: PortfolioReconcilePlan, accessStatus: string): Line[] => {
   const blocked = new Set(portfolio.blocked.map(describeTarget));
   return [
-    ...portfolio.missing.map((target): Line => ({
-      symbol: '+',
-      target,
-      note: blocked.has(describeTarget(target))
-        ? `share — blocked: Organizations access is ${accessStatus}`
-        : target.type === 'EXTERNAL_ACCOUNT'
-          ? 'share (the account accepts it)'
-          : 'share',
-    })),
-    ...portfolio.extra.map((target): Line => (portfolio.prune ? { symbol: '-', target, note: 'unshare' } : { symbol: '!', target, note: 'extra, kept (prune: false)' })),
-    ...portfolio.optionDrift.map((drift): Line => ({
-      symbol: '~',
-      target: drift.target,
-      note: `${drift.option}: ${drift.actual} → ${drift.expected} in policy (reported only)`,
-    })),
+    ...portfolio.missing.map(
+      (target): Line => ({
+        symbol: '+',
+        target,
+        note: blocked.has(describeTarget(target))
+          ? `share — blocked: Organizations access is ${accessStatus}`
+          : target.type === 'EXTERNAL_ACCOUNT'
+            ? 'share (the account accepts it)'
+            : 'share',
+      }),
+    ),
+    ...portfolio.extra.map(
+      (target): Line =>
+        portfolio.prune ? { symbol: '-', target, note: 'unshare' } : { symbol: '!', target, note: 'extra, kept (prune: false)' },
+    ),
+    ...portfolio.optionDrift.map(
+      (drift): Line => ({
+        symbol: '~',
+        target: drift.target,
+        note: `${drift.option}: ${drift.actual} → ${drift.expected} in policy (reported only)`,
+      }),
+    ),
     ...portfolio.unaccepted.map((target): Line => ({ symbol: '?', target, note: 'shared, not accepted yet' })),
-    ...portfolio.covered.map((entry): Line => ({ symbol: '=', target: entry.target, note: `covered by ${describeTarget(entry.coveredBy)}, kept` })),
+    ...portfolio.covered.map(
+      (entry): Line => ({ symbol: '=', target: entry.target, note: `covered by ${describeTarget(entry.coveredBy)}, kept` }),
+    ),
   ];
 };
 
@@ -68,7 +77,10 @@ export const renderPlan = (plan: ReconcilePlan): string => {
   const blocks = plan.portfolios.map((portfolio) => ({ portfolio, lines: hasDrift(portfolio) ? linesOf(portfolio, access.status) : [] }));
   const used = new Set(blocks.flatMap((block) => block.lines.map((line) => line.symbol)));
   if (used.size === 0) {
-    out.push(`No changes. The shares of ${plural(plan.portfolios.length, plan.portfolios.length === 1 ? 'portfolio' : 'portfolios')} match the sharing policy.`, '');
+    out.push(
+      `No changes. The shares of ${plural(plan.portfolios.length, plan.portfolios.length === 1 ? 'portfolio' : 'portfolios')} match the sharing policy.`,
+      '',
+    );
   } else {
     out.push('Symbols:');
     for (const symbol of Object.keys(SYMBOLS) as SymbolKey[]) if (used.has(symbol)) out.push(`  ${symbol} ${SYMBOLS[symbol]}`);
@@ -78,13 +90,16 @@ export const renderPlan = (plan: ReconcilePlan): string => {
   const typeWidth = Math.max(0, ...blocks.flatMap((block) => block.lines.map((line) => line.target.type.length)));
   const idWidth = Math.max(0, ...blocks.flatMap((block) => block.lines.map((line) => line.target.id.length)));
   for (const { portfolio, lines } of blocks) {
-    const title = [portfolio.portfolioId, portfolio.name ? `(${portfolio.name})` : '', `prune: ${portfolio.prune}`].filter(Boolean).join('  ');
+    const title = [portfolio.portfolioId, portfolio.name ? `(${portfolio.name})` : '', `prune: ${portfolio.prune}`]
+      .filter(Boolean)
+      .join('  ');
     if (lines.length === 0) {
       out.push(`  ${title}  — in sync`);
       continue;
     }
     out.push(`  ${title}`);
-    for (const line of lines) out.push(`    ${line.symbol} ${line.target.type.padEnd(typeWidth)}  ${line.target.id.padEnd(idWidth)}  ${line.note}`);
+    for (const line of lines)
+      out.push(`    ${line.symbol} ${line.target.type.padEnd(typeWidth)}  ${line.target.id.padEnd(idWidth)}  ${line.note}`);
   }
   out.push('', planSummaryLine(plan));
   return `${out.join('\n')}\n`;

@@ -1,7 +1,4 @@
-import {
-  AcceptPortfolioShareCommand,
-  AssociatePrincipalWithPortfolioCommand,
-} from '@aws-sdk/client-service-catalog';
+import { AcceptPortfolioShareCommand, AssociatePrincipalWithPortfolioCommand } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import type { Clock } from '../clock.js';
@@ -9,7 +6,7 @@ import { mapWithConcurrency } from '../concurrency.js';
 import { AccountId, PortfolioId } from '../contracts/identifiers.js';
 import type { AccountFailure } from '../contracts/outcomes.js';
 import { MemberActions } from '../contracts/share.js';
-import { MemberRoleUnavailableError, describeError } from '../errors.js';
+import { describeError, MemberRoleUnavailableError } from '../errors.js';
 
 /** One batch of member accounts for one portfolio: the input of the member-actions function. */
 export const MemberActionsBatch = z.object({
@@ -43,17 +40,13 @@ export interface MemberActionsDependencies {
   partition?: string;
 }
 
-const principalArn = (partition: string, accountId: string, path: string): string =>
-  `arn:${partition}:iam::${accountId}:${path}`;
+const principalArn = (partition: string, accountId: string, path: string): string => `arn:${partition}:iam::${accountId}:${path}`;
 
 /**
  * Accepts the account share (IMPORTED) and associates the IAM principals in each member account.
  * Both calls are idempotent in Service Catalog, so a retried batch repeats them safely.
  */
-export const runMemberActions = async (
-  batch: MemberActionsBatch,
-  dependencies: MemberActionsDependencies,
-): Promise<MemberBatchResult> => {
+export const runMemberActions = async (batch: MemberActionsBatch, dependencies: MemberActionsDependencies): Promise<MemberBatchResult> => {
   const partition = dependencies.partition ?? 'aws';
   const roleAttempts = dependencies.roleAttempts ?? 3;
   const roleRetryDelayMs = dependencies.roleRetryDelayMs ?? 500;
@@ -73,9 +66,7 @@ export const runMemberActions = async (
     try {
       const client = await clientFor(accountId);
       if (batch.actions.accept) {
-        await client.send(
-          new AcceptPortfolioShareCommand({ PortfolioId: batch.portfolioId, PortfolioShareType: 'IMPORTED' }),
-        );
+        await client.send(new AcceptPortfolioShareCommand({ PortfolioId: batch.portfolioId, PortfolioShareType: 'IMPORTED' }));
       }
       for (const path of batch.actions.iamPrincipals) {
         await client.send(

@@ -1,5 +1,5 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { ShareRequest } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import policies from '../../statemachines/policies.json' with { type: 'json' };
-import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
+import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { chunk } from '../concurrency.js';
 import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
@@ -47,8 +47,7 @@ const needsMemberActions = (request: ShareWorkflowInput): boolean =>
 export const evaluateShare = (input: EvaluateShareInput): ShareProgress => {
   const { request, progress } = input;
 
-  const statuses: ShareStatus[] =
-    input.reshares?.map((reshare) => reshare.status) ?? (input.status ? [input.status] : []);
+  const statuses: ShareStatus[] = input.reshares?.map((reshare) => reshare.status) ?? (input.status ? [input.status] : []);
   const classified = statuses.map(classifyShareStatus);
   if (request.target.type === 'EXTERNAL_ACCOUNT' && !input.status && !input.reshares) {
     classified.push({ shared: [request.target.id], failed: [], throttled: new Map(), failure: null });

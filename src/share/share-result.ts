@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
-import { AccountFailure, type RequestFailure, outcomeOf } from '../contracts/outcomes.js';
+import { AccountFailure, outcomeOf, type RequestFailure } from '../contracts/outcomes.js';
 import { ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../workflow/result-event.js';
+import {
+  CaughtError,
+  caughtErrorToFailure,
+  type RejectedRequest,
+  type ResultEvent,
+  rejectedRequestFields,
+} from '../workflow/result-event.js';
 import { ShareProgress } from './share-progress.js';
 
 /** A member-actions batch: its result, or the error that stopped the whole invocation. */

@@ -66,7 +66,8 @@ const accountsReachedBy = async (organizations: OrganizationsClient, target: Sha
     switch (target.type) {
       case 'ORGANIZATION': {
         const roots: string[] = [];
-        for await (const page of paginateListRoots({ client: organizations }, {})) roots.push(...(page.Roots ?? []).flatMap((root) => root.Id ?? []));
+        for await (const page of paginateListRoots({ client: organizations }, {}))
+          roots.push(...(page.Roots ?? []).flatMap((root) => root.Id ?? []));
         const reached = await Promise.all(roots.map((rootId) => accountsBelow(organizations, organizationId, rootId, [rootId])));
         return reached.flat();
       }
@@ -81,9 +82,7 @@ const accountsReachedBy = async (organizations: OrganizationsClient, target: Sha
   } catch (error) {
     if (!isMissingNode(error)) throw error;
     // The node is gone from the organization: only a share with the account itself can still reach it.
-    return target.type === 'ACCOUNT' || target.type === 'EXTERNAL_ACCOUNT'
-      ? [outsideOrganization(target.id)]
-      : [];
+    return target.type === 'ACCOUNT' || target.type === 'EXTERNAL_ACCOUNT' ? [outsideOrganization(target.id)] : [];
   }
 };
 

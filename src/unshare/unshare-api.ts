@@ -3,7 +3,7 @@ import { UnshareRequest } from '../contracts/unshare.js';
 import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
 import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type WorkflowRoute, acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
+import { acceptWorkflowRequest, describeWorkflowRequest, type WorkflowRoute } from '../workflow/workflow-api.js';
 
 /** `DELETE /shares`: validates, starts the unshare workflow under the request id, answers 202. */
 export const deleteShare = (request: { body?: string; isBase64Encoded?: boolean }, dependencies: WorkflowRoute): Promise<ApiResponse> => {

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { ShareStatus, classifyShareStatus } from '../catalog/share-status.js';
+import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
 import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, type RejectedRequest, type ResultEvent, caughtErrorToFailure, rejectedRequestFields } from '../workflow/result-event.js';
+import {
+  CaughtError,
+  caughtErrorToFailure,
+  type RejectedRequest,
+  type ResultEvent,
+  rejectedRequestFields,
+} from '../workflow/result-event.js';
 
 export const SummariseUnshareInput = z.object({
   request: UnshareWorkflowInput,
@@ -74,11 +80,7 @@ export const summariseUnshare = (input: SummariseUnshareInput, at = now()): Resu
 };
 
 /** The result event of an unshare request that never reached the workflow (it did not validate). */
-export const rejectedUnshareResult = (
-  request: RejectedRequest,
-  failure: RequestFailure,
-  at = now(),
-): ResultEvent<UnshareResultDetail> =>
+export const rejectedUnshareResult = (request: RejectedRequest, failure: RequestFailure, at = now()): ResultEvent<UnshareResultDetail> =>
   toResult({
     ...rejectedRequestFields(request),
     outcome: 'FAILED',

@@ -20,9 +20,7 @@ export interface IntakeDependencies extends RequestEventDependencies {
   policy: SharingPolicy;
 }
 
-export type IntakeOutcome =
-  | (StartedWorkflow & { requestId: string })
-  | { requestId: string; state: 'rejected'; message: string };
+export type IntakeOutcome = (StartedWorkflow & { requestId: string }) | { requestId: string; state: 'rejected'; message: string };
 
 /** A request id the client chose, when it is usable; otherwise the delivery's own id. */
 export const requestIdFor = (detail: unknown, fallback: string): string => {
@@ -54,7 +52,11 @@ export const takeRequestEvent = async <I>(
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
-    await publishResult(dependencies.eventBridge, dependencies.eventBusName, handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }));
+    await publishResult(
+      dependencies.eventBridge,
+      dependencies.eventBusName,
+      handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }),
+    );
     return { requestId, state: 'rejected', message: error.message };
   }
   const started = await startWorkflow(dependencies.sfn, { stateMachineArn: dependencies.stateMachineArn, name: requestId, input });

@@ -32,7 +32,9 @@ export interface RejectedRequest {
 }
 
 /** The request's own fields for its rejection event: the portfolio id and target when they are usable. */
-export const rejectedRequestFields = (request: RejectedRequest): { requestId: string; portfolioId: string | null; target: ShareTarget | null } => {
+export const rejectedRequestFields = (
+  request: RejectedRequest,
+): { requestId: string; portfolioId: string | null; target: ShareTarget | null } => {
   const target = ShareTarget.safeParse(request.target);
   return {
     requestId: request.requestId,

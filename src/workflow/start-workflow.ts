@@ -1,9 +1,4 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  type SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 
 export interface StartedWorkflow {
   executionArn: string;
@@ -32,9 +27,7 @@ export const startWorkflow = async (
 ): Promise<StartedWorkflow> => {
   const input = canonicalJson(options.input);
   try {
-    const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name: options.name, input }),
-    );
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name: options.name, input }));
     return { executionArn: started.executionArn ?? executionArnFor(options.stateMachineArn, options.name), state: 'started' };
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;

@@ -27,10 +27,16 @@ export const acceptWorkflowRequest = async (route: WorkflowRoute, requestId: str
  * The status of the request's execution and, once it ended, the result it reported (a workflow's
  * output is its result event's detail); an unknown request id is 404, naming `what` was asked for.
  */
-export const describeWorkflowRequest = async (route: WorkflowRoute, requestIdParameter: string | undefined, what: string): Promise<ApiResponse> => {
+export const describeWorkflowRequest = async (
+  route: WorkflowRoute,
+  requestIdParameter: string | undefined,
+  what: string,
+): Promise<ApiResponse> => {
   const requestId = parseWith(RequestId, requestIdParameter, 'path parameter requestId');
   try {
-    const execution = await route.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnFor(route.stateMachineArn, requestId) }));
+    const execution = await route.sfn.send(
+      new DescribeExecutionCommand({ executionArn: executionArnFor(route.stateMachineArn, requestId) }),
+    );
     const result: unknown = execution.output ? JSON.parse(execution.output) : null;
     return {
       statusCode: 200,

@@ -1,10 +1,10 @@
-import { AcceptPortfolioShareCommand, CreatePortfolioShareCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AcceptPortfolioShareCommand, CreatePortfolioShareCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { type LocalAws, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../support/run-script.js';
 
 /** `npm run plan -- …` as a process of its own. */
@@ -61,7 +61,10 @@ describe('npm run plan', () => {
     const serviceCatalog = new ServiceCatalogClient(aws.clientConfig());
     await serviceCatalog.send(new CreatePortfolioShareCommand({ PortfolioId: 'port-cicdpipeline1', AccountId: '999988887777' }));
     const policy = join(tmpdir(), `plan-cli-policy-${process.pid}.yml`);
-    writeFileSync(policy, 'version: 1\nportfolios:\n  - portfolioId: port-cicdpipeline1\n    targets: [{ type: EXTERNAL_ACCOUNT, id: "999988887777" }]\n');
+    writeFileSync(
+      policy,
+      'version: 1\nportfolios:\n  - portfolioId: port-cicdpipeline1\n    targets: [{ type: EXTERNAL_ACCOUNT, id: "999988887777" }]\n',
+    );
 
     const accepted = await plan('--endpoint', aws.url, '--policy', policy, '--detailed-exitcode');
     expect(accepted.stdout).toContain('    ? EXTERNAL_ACCOUNT  999988887777  shared, not accepted yet\n');
@@ -74,7 +77,10 @@ describe('npm run plan', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ summary: { portfoliosChecked: 1, unaccepted: 1, toShare: 0 } });
 
     // The partner accepts: the account share now matches the policy.
-    const partner = new ServiceCatalogClient({ ...aws.clientConfig(), credentials: { accessKeyId: 'AKIAPARTNEREXAMPLE01', secretAccessKey: 'partner-secret' } });
+    const partner = new ServiceCatalogClient({
+      ...aws.clientConfig(),
+      credentials: { accessKeyId: 'AKIAPARTNEREXAMPLE01', secretAccessKey: 'partner-secret' },
+    });
     await partner.send(new AcceptPortfolioShareCommand({ PortfolioId: 'port-cicdpipeline1', PortfolioShareType: 'IMPORTED' }));
     const clean = await plan('--endpoint', aws.url, '--policy', policy, '--detailed-exitcode');
     expect(clean.stdout).toContain('No changes.');

@@ -3,14 +3,15 @@
 // the outcome, and no tuning number is written in an ASL file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { type AslDefinition, type AslState, type AslStateEntry, aslStates } from '@portfolio-share-orchestrator/local-aws';
+import { describe, expect, it } from 'vitest';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { policies, readSource } from '../../statemachines/substitution.cjs';
 
 const files = readdirSync('statemachines').filter((file) => file.endsWith('.asl.json'));
 const source = (file: string) => readSource(file) as AslDefinition;
-const expanded = (file: string) => loadDefinition(file, localSubstitutions({ region: 'us-east-1', accountId: '123456789012', eventBusName: 'bus' }));
+const expanded = (file: string) =>
+  loadDefinition(file, localSubstitutions({ region: 'us-east-1', accountId: '123456789012', eventBusName: 'bus' }));
 
 const PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 type Catcher = { ErrorEquals: string[]; Next: string };
@@ -30,7 +31,13 @@ const ends = (state: AslState) => state.End === true || state.Type === 'Succeed'
  * workflow that emits none, the end, whose output the parent reports. An iteration that ends goes on
  * after its Map or Parallel state.
  */
-const reachesReport = (definition: AslDefinition, parent: AslStateEntry | undefined, name: string, isChild: boolean, seen = new Set<string>()): boolean => {
+const reachesReport = (
+  definition: AslDefinition,
+  parent: AslStateEntry | undefined,
+  name: string,
+  isChild: boolean,
+  seen = new Set<string>(),
+): boolean => {
   const key = [...within(parent).map((outer) => outer.name), name].join(' › ');
   if (seen.has(key)) return false;
   seen.add(key);
@@ -50,7 +57,9 @@ describe.each(files)('%s', (file) => {
       if (retry === undefined) return type === 'Task' ? [`${where(file, nested)}: a Task without a retry policy`] : [];
       const named = typeof retry === 'string' ? /^\$\{Retry\.(\w+)\}$/.exec(retry) : null;
       if (!named) return [`${where(file, nested)}: Retry ${JSON.stringify(retry).slice(0, 60)}… is not a named policy "\${Retry.Name}"`];
-      return named[1] as string in policies.Retry ? [] : [`${where(file, nested)}: no retry policy ${named[1]} in statemachines/policies.json`];
+      return (named[1] as string) in policies.Retry
+        ? []
+        : [`${where(file, nested)}: no retry policy ${named[1]} in statemachines/policies.json`];
     });
     expect(problems).toEqual([]);
   });
@@ -67,14 +76,16 @@ describe.each(files)('%s', (file) => {
           ? [`${where(file, nested)}: a Task without a Catch for States.ALL`]
           : []),
         ...catchers.flatMap((catcher) =>
-          reachesReport(nested.definition, nested.parent, catcher.Next, isChild) ? [] : [`${where(file, nested)}: its Catch for ${catcher.ErrorEquals.join(', ')} → "${catcher.Next}" reaches no reporting state`],
+          reachesReport(nested.definition, nested.parent, catcher.Next, isChild)
+            ? []
+            : [`${where(file, nested)}: its Catch for ${catcher.ErrorEquals.join(', ')} → "${catcher.Next}" reaches no reporting state`],
         ),
       ];
     });
     expect(problems).toEqual([]);
   });
 
-  it('writes no tuning number: every number but 0 comes from the table as ${Tuning.Name}', () => {
+  it('writes no tuning number: every number but 0 comes from the Tuning section of the table', () => {
     const numbers = (value: unknown, path: string): string[] => {
       if (typeof value === 'number') return value === 0 ? [] : [`${path} = ${value}`];
       if (Array.isArray(value)) return value.flatMap((item, index) => numbers(item, `${path}[${index}]`));
@@ -112,7 +123,9 @@ describe('the policy table, statemachines/policies.json', () => {
     const unused = (['Retry', 'Catch', 'Tuning', 'Initial'] as const).flatMap((section) =>
       Object.keys(policies[section])
         .map((name) => `${section}.${name}`)
-        .filter((name) => !sources.some((text) => text.includes(`"\${${name}}"`)) && !code.some((text) => text.includes(`policies.${name}.`))),
+        .filter(
+          (name) => !sources.some((text) => text.includes(`"\${${name}}"`)) && !code.some((text) => text.includes(`policies.${name}.`)),
+        ),
     );
     expect(unused).toEqual([]);
   });
@@ -120,7 +133,9 @@ describe('the policy table, statemachines/policies.json', () => {
   it('names a recurring Catch instead of repeating it inline', () => {
     const named = new Set(Object.values(policies.Catch).map((policy) => JSON.stringify(policy.value)));
     const inline = files.flatMap((file) =>
-      aslStates(source(file)).flatMap((nested) => (Array.isArray(nested.state.Catch) ? [{ at: where(file, nested), json: JSON.stringify(nested.state.Catch) }] : [])),
+      aslStates(source(file)).flatMap((nested) =>
+        Array.isArray(nested.state.Catch) ? [{ at: where(file, nested), json: JSON.stringify(nested.state.Catch) }] : [],
+      ),
     );
     const repeated = inline.filter(({ json }, index) => named.has(json) || inline.some((other, at) => at !== index && other.json === json));
     expect(repeated.map(({ at }) => at)).toEqual([]);

@@ -53,14 +53,23 @@ function workspacePackages(): WorkspacePackage[] {
         devDependencies?: Record<string, string>;
         peerDependencies?: Record<string, string>;
       };
-      return { dir, name: manifest.name, dependencies: Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies }) };
+      return {
+        dir,
+        name: manifest.name,
+        dependencies: Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies }),
+      };
     });
 }
 
-const importsOf = (file: SourceFile): string[] => ts.preProcessFile(file.text, true, true).importedFiles.map((reference) => reference.fileName);
+const importsOf = (file: SourceFile): string[] =>
+  ts.preProcessFile(file.text, true, true).importedFiles.map((reference) => reference.fileName);
 
 /** The package a bare specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
 
@@ -93,7 +102,12 @@ function boundaryViolations(files: SourceFile[], packages: WorkspacePackage[]): 
         else if (to !== undefined && (isInside(to, 'packages') || isInside(to, 'local'))) fail(`the product imports ${to}`);
       } else if (home) {
         if (to !== undefined && !isInside(to, home.dir)) fail(`${home.name} imports ${to}, outside its package`);
-        else if (!relativeImport && !isBuiltin(specifier) && packageName(specifier) !== home.name && !home.dependencies.includes(packageName(specifier))) {
+        else if (
+          !relativeImport &&
+          !isBuiltin(specifier) &&
+          packageName(specifier) !== home.name &&
+          !home.dependencies.includes(packageName(specifier))
+        ) {
           fail(`${home.name} imports ${packageName(specifier)}, which its package.json does not declare`);
         }
       } else if (to !== undefined) {
@@ -110,20 +124,34 @@ describe('import boundaries', () => {
 
   it('hold for every file of the product, the local glue, the tests, the scripts and the packages', () => {
     const files = [...PRODUCT_DIRS, ...OTHER_DIRS, ...packages.map((pkg) => pkg.dir)].flatMap(sourceFiles);
-    for (const dir of [...PRODUCT_DIRS, ...packages.map((pkg) => pkg.dir)]) expect(files.some((file) => isInside(file.path, dir)), dir).toBe(true);
+    for (const dir of [...PRODUCT_DIRS, ...packages.map((pkg) => pkg.dir)])
+      expect(
+        files.some((file) => isInside(file.path, dir)),
+        dir,
+      ).toBe(true);
     expect(boundaryViolations(files, packages)).toEqual([]);
   });
 
   it('catch the product importing the emulator or the glue, and the emulator leaving its package', () => {
-    const emulator: WorkspacePackage = { dir: 'packages/local-aws', name: '@portfolio-share-orchestrator/local-aws', dependencies: ['zod'] };
+    const emulator: WorkspacePackage = {
+      dir: 'packages/local-aws',
+      name: '@portfolio-share-orchestrator/local-aws',
+      dependencies: ['zod'],
+    };
     const files: SourceFile[] = [
       { path: 'src/share/a.ts', text: "import { startLocalAws } from '@portfolio-share-orchestrator/local-aws';" },
       { path: 'src/share/b.ts', text: "export type { BusEvent } from '../../packages/local-aws/src/contract.js';" },
       { path: 'functions/c.ts', text: "const stack = await import('../local/runtime/local-stack.js');" },
       { path: 'functions/d.ts', text: "import { z } from 'zod';\nimport { now } from '../src/clock.js';" },
       { path: 'packages/local-aws/src/e.ts', text: "import type { Policy } from '../../../src/policy/sharing-policy.js';" },
-      { path: 'packages/local-aws/src/f.ts', text: "import { z } from 'zod';\nimport { readFile } from 'node:fs/promises';\nimport { parse } from 'yaml';" },
-      { path: 'packages/local-aws/test/g.test.ts', text: "import { clock } from '../src/clock.js';\nimport { lambdaContext } from '../../../local/runtime/lambda-context.js';" },
+      {
+        path: 'packages/local-aws/src/f.ts',
+        text: "import { z } from 'zod';\nimport { readFile } from 'node:fs/promises';\nimport { parse } from 'yaml';",
+      },
+      {
+        path: 'packages/local-aws/test/g.test.ts',
+        text: "import { clock } from '../src/clock.js';\nimport { lambdaContext } from '../../../local/runtime/lambda-context.js';",
+      },
       { path: 'test/unit/h.test.ts', text: "import { SimulatedClock } from '../../packages/local-aws/src/clock.js';" },
       { path: 'local/runtime/i.ts', text: "import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';" },
     ];

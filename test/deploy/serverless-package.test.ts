@@ -52,7 +52,12 @@ describe('packaged CloudFormation', () => {
     expect(transfer).not.toMatch(/\$\{\w+FunctionArn\}/);
     expect(machines.TransferOwnershipStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['TransferOwnershipRole', 'Arn'] });
     const reconcile = JSON.stringify(machines.ReconcileSharingStateMachine?.Properties.DefinitionString);
-    for (const reference of ['PlanReconciliationLambdaFunction', 'SummariseReconciliationLambdaFunction', 'SharePortfolioStateMachine', 'UnsharePortfolioStateMachine']) {
+    for (const reference of [
+      'PlanReconciliationLambdaFunction',
+      'SummariseReconciliationLambdaFunction',
+      'SharePortfolioStateMachine',
+      'UnsharePortfolioStateMachine',
+    ]) {
       expect(reconcile).toContain(reference);
     }
     expect(reconcile).not.toMatch(/\$\{\w+(FunctionArn|StateMachineArn|EventBusName)\}/);
@@ -64,17 +69,36 @@ describe('packaged CloudFormation', () => {
 
   it('lets the await-share-action child only read share status, and its parents start and follow it', () => {
     const statements = (roleName: string) =>
-      (resources[roleName]?.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement) as { Action: string | string[]; Resource: unknown }[];
+      (resources[roleName]?.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement) as {
+        Action: string | string[];
+        Resource: unknown;
+      }[];
     expect(resources.AwaitShareActionStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['AwaitShareActionRole', 'Arn'] });
-    expect(statements('AwaitShareActionRole').flatMap((statement) => [statement.Action].flat())).toEqual(['servicecatalog:DescribePortfolioShareStatus']);
+    expect(statements('AwaitShareActionRole').flatMap((statement) => [statement.Action].flat())).toEqual([
+      'servicecatalog:DescribePortfolioShareStatus',
+    ]);
     for (const parent of ['SharePortfolioRole', 'UnsharePortfolioRole']) {
       const granted = statements(parent);
-      expect(granted, parent).toContainEqual(expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: 'AwaitShareActionStateMachine' } }));
-      expect(granted.flatMap((statement) => [statement.Action].flat()), parent).toEqual(
-        expect.arrayContaining(['states:DescribeExecution', 'states:StopExecution', 'events:PutTargets', 'events:PutRule', 'events:DescribeRule']),
+      expect(granted, parent).toContainEqual(
+        expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: 'AwaitShareActionStateMachine' } }),
+      );
+      expect(
+        granted.flatMap((statement) => [statement.Action].flat()),
+        parent,
+      ).toEqual(
+        expect.arrayContaining([
+          'states:DescribeExecution',
+          'states:StopExecution',
+          'events:PutTargets',
+          'events:PutRule',
+          'events:DescribeRule',
+        ]),
       );
       // The parents no longer poll the token themselves.
-      expect(granted.flatMap((statement) => [statement.Action].flat()), parent).not.toContain('servicecatalog:DescribePortfolioShareStatus');
+      expect(
+        granted.flatMap((statement) => [statement.Action].flat()),
+        parent,
+      ).not.toContain('servicecatalog:DescribePortfolioShareStatus');
     }
   });
 
@@ -102,7 +126,11 @@ describe('packaged CloudFormation', () => {
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS Service Event via CloudTrail'],
-        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['CreateAccountResult'], serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } } },
+        detail: {
+          eventSource: ['organizations.amazonaws.com'],
+          eventName: ['CreateAccountResult'],
+          serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } },
+        },
       },
       {
         source: ['aws.organizations'],
@@ -112,7 +140,11 @@ describe('packaged CloudFormation', () => {
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['RemoveAccountFromOrganization', 'LeaveOrganization'], errorCode: [{ exists: false }] },
+        detail: {
+          eventSource: ['organizations.amazonaws.com'],
+          eventName: ['RemoveAccountFromOrganization', 'LeaveOrganization'],
+          errorCode: [{ exists: false }],
+        },
       },
       {
         source: ['aws.organizations'],
@@ -122,7 +154,11 @@ describe('packaged CloudFormation', () => {
       {
         source: ['aws.organizations'],
         'detail-type': ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['AcceptHandshake'], responseElements: { handshake: { state: ['ACCEPTED'] } } },
+        detail: {
+          eventSource: ['organizations.amazonaws.com'],
+          eventName: ['AcceptHandshake'],
+          responseElements: { handshake: { state: ['ACCEPTED'] } },
+        },
       },
       {
         source: ['aws.controltower'],
@@ -139,7 +175,10 @@ describe('packaged CloudFormation', () => {
     // The schedule has no dead-letter queue: a missed tick is made up by the next run.
     for (const [name, rule] of eventRules) {
       for (const target of rule.Properties.Targets) {
-        expect(target.RetryPolicy, name).toMatchObject({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+        expect(target.RetryPolicy, name).toMatchObject({
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        });
         expect(target.DeadLetterConfig, name).toEqual({ Arn: { 'Fn::GetAtt': ['RuleDeadLetterQueue', 'Arn'] } });
       }
     }
@@ -166,7 +205,7 @@ describe('packaged CloudFormation', () => {
     expect(archive?.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
     const audit = resources.ResultEventsToAuditLogRule?.Properties;
     expect(audit?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
-    expect([...audit?.EventPattern['detail-type']].sort()).toEqual(Object.keys(RESULT_DETAIL_SCHEMAS).sort());
+    expect([...(audit?.EventPattern['detail-type'] ?? [])].sort()).toEqual(Object.keys(RESULT_DETAIL_SCHEMAS).sort());
   });
 
   it('has the HTTP API routes behind IAM authorisation', () => {
@@ -193,15 +232,24 @@ describe('packaged CloudFormation', () => {
       const actions = (resources[roleName]?.Properties.Policies ?? []).flatMap((policy: any) =>
         policy.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()),
       );
-      expect(actions, roleName).toEqual(expect.arrayContaining(['servicecatalog:DescribePortfolioShares', 'servicecatalog:ListOrganizationPortfolioAccess', 'organizations:ListParents']));
-      for (const action of actions) expect(action, roleName).toMatch(/^(logs:(CreateLogStream|PutLogEvents)|(servicecatalog|organizations):(Describe|List|Get)\w+)$/);
+      expect(actions, roleName).toEqual(
+        expect.arrayContaining([
+          'servicecatalog:DescribePortfolioShares',
+          'servicecatalog:ListOrganizationPortfolioAccess',
+          'organizations:ListParents',
+        ]),
+      );
+      for (const action of actions)
+        expect(action, roleName).toMatch(/^(logs:(CreateLogStream|PutLogEvents)|(servicecatalog|organizations):(Describe|List|Get)\w+)$/);
     }
     expect(resources.GetPlanLambdaFunction?.Properties.Role).toEqual({ 'Fn::GetAtt': ['GetPlanRole', 'Arn'] });
   });
 
   it('grants no wildcard action and nothing like servicecatalog:*', () => {
     const actions = ofType('AWS::IAM::Role').flatMap(([, role]) =>
-      (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat())),
+      (role.Properties.Policies ?? []).flatMap((policy: any) =>
+        policy.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()),
+      ),
     );
     expect(actions.length).toBeGreaterThan(20);
     for (const action of actions) expect(action).not.toContain('*');

@@ -11,7 +11,9 @@ const DELEGATED_ADMIN = '210987654321';
 let e2e: E2eStack;
 
 beforeAll(async () => {
-  e2e = await startE2eStack({ environment: { AWS_ACCESS_KEY_ID: 'AKIASHAREDSERVICES01', AWS_SECRET_ACCESS_KEY: 'shared-services-secret' } });
+  e2e = await startE2eStack({
+    environment: { AWS_ACCESS_KEY_ID: 'AKIASHAREDSERVICES01', AWS_SECRET_ACCESS_KEY: 'shared-services-secret' },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -37,7 +39,10 @@ describe('a hub that is a Service Catalog delegated administrator', () => {
     const { status, body } = await e2e.http('PUT', '/organizations-access', { enabled: false });
 
     expect(status).toBe(403);
-    expect(body).toMatchObject({ error: 'NotManagementAccountError', hub: { accountId: DELEGATED_ADMIN, role: 'DELEGATED_ADMINISTRATOR' } });
+    expect(body).toMatchObject({
+      error: 'NotManagementAccountError',
+      hub: { accountId: DELEGATED_ADMIN, role: 'DELEGATED_ADMINISTRATOR' },
+    });
     expect(body.message).toBe(
       `Only the organization's management account (123456789012) may disable Organizations access for Service Catalog; the hub runs in ${DELEGATED_ADMIN}, a Service Catalog delegated administrator.`,
     );

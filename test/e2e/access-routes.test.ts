@@ -24,15 +24,31 @@ const http = (method: string, path: string, body?: unknown, options?: { accessKe
 describe('access listing', () => {
   it('lists the OU and account shares of a portfolio, and what an account under the OU sees', async () => {
     // The demo organization shares nothing yet: share the pipelines with Workloads and with the partner.
-    expect(await http('POST', '/shares', { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-access-ou' })).toMatchObject({ status: 202 });
+    expect(
+      await http('POST', '/shares', {
+        portfolioId: PIPELINES,
+        target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
+        requestId: 'e2e-access-ou',
+      }),
+    ).toMatchObject({ status: 202 });
     expect((await e2e.resultOf('e2e-access-ou'))['detail-type']).toBe('Portfolio Share Succeeded');
-    expect(await http('POST', '/shares', { portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: PARTNER }, requestId: 'e2e-access-partner' })).toMatchObject({ status: 202 });
+    expect(
+      await http('POST', '/shares', {
+        portfolioId: PIPELINES,
+        target: { type: 'EXTERNAL_ACCOUNT', id: PARTNER },
+        requestId: 'e2e-access-partner',
+      }),
+    ).toMatchObject({ status: 202 });
     expect((await e2e.resultOf('e2e-access-partner'))['detail-type']).toBe('Portfolio Share Succeeded');
 
     const access = await http('GET', `/portfolios/${PIPELINES}/access`);
     expect(access).toEqual({
       status: 200,
-      body: { portfolioId: PIPELINES, types: ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'], organizationNodes: [{ type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }] },
+      body: {
+        portfolioId: PIPELINES,
+        types: ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'],
+        organizationNodes: [{ type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }],
+      },
     });
     expect((await http('GET', `/portfolios/${PIPELINES}/access?type=ACCOUNT`)).body.organizationNodes).toEqual([]);
 
@@ -40,24 +56,49 @@ describe('access listing', () => {
     expect(shares.status).toBe(200);
     expect(shares.body.shares).toEqual([
       // The policy shares the pipelines' IAM_PATTERN principals with organization shares.
-      { type: 'ORGANIZATIONAL_UNIT', principalId: WORKLOADS, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, accepted: true, sharePrincipals: true, shareTagOptions: false },
+      {
+        type: 'ORGANIZATIONAL_UNIT',
+        principalId: WORKLOADS,
+        target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
+        accepted: true,
+        sharePrincipals: true,
+        shareTagOptions: false,
+      },
       // The share workflow accepted the account share in the partner account.
-      { type: 'ACCOUNT', principalId: PARTNER, target: { type: 'EXTERNAL_ACCOUNT', id: PARTNER }, accepted: true, sharePrincipals: false, shareTagOptions: false },
+      {
+        type: 'ACCOUNT',
+        principalId: PARTNER,
+        target: { type: 'EXTERNAL_ACCOUNT', id: PARTNER },
+        accepted: true,
+        sharePrincipals: false,
+        shareTagOptions: false,
+      },
     ]);
 
     const seen = await http('GET', '/accounts/333333333333/portfolios');
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({ accountId: '333333333333', roleName: 'PortfolioShareMemberRole' });
     expect(seen.body.portfolios).toContainEqual(
-      expect.objectContaining({ id: PIPELINES, name: 'Delivery pipelines', provider: 'Developer experience', sharedAs: ['AWS_ORGANIZATIONS'] }),
+      expect.objectContaining({
+        id: PIPELINES,
+        name: 'Delivery pipelines',
+        provider: 'Developer experience',
+        sharedAs: ['AWS_ORGANIZATIONS'],
+      }),
     );
     const partner = await http('GET', `/accounts/${PARTNER}/portfolios`);
     expect(partner.body.portfolios).toContainEqual(expect.objectContaining({ id: PIPELINES, sharedAs: ['IMPORTED'] }));
   }, 120_000);
 
   it('answers 404 naming an unknown portfolio, 400 naming a bad parameter, and names a member role that cannot be assumed', async () => {
-    expect(await http('GET', '/portfolios/port-doesnotexist1/shares')).toMatchObject({ status: 404, body: { portfolioId: 'port-doesnotexist1', error: 'PortfolioNotFoundError' } });
-    expect(await http('GET', '/portfolios/port-doesnotexist1/access')).toMatchObject({ status: 404, body: { portfolioId: 'port-doesnotexist1' } });
+    expect(await http('GET', '/portfolios/port-doesnotexist1/shares')).toMatchObject({
+      status: 404,
+      body: { portfolioId: 'port-doesnotexist1', error: 'PortfolioNotFoundError' },
+    });
+    expect(await http('GET', '/portfolios/port-doesnotexist1/access')).toMatchObject({
+      status: 404,
+      body: { portfolioId: 'port-doesnotexist1' },
+    });
 
     const badType = await http('GET', `/portfolios/${PIPELINES}/access?type=OU`);
     expect(badType.status).toBe(400);
@@ -69,7 +110,11 @@ describe('access listing', () => {
     // sandbox-alice has no member role.
     const noRole = await http('GET', '/accounts/777777777777/portfolios');
     expect(noRole.status).toBe(502);
-    expect(noRole.body).toMatchObject({ error: 'MemberRoleUnavailableError', accountId: '777777777777', roleName: 'PortfolioShareMemberRole' });
+    expect(noRole.body).toMatchObject({
+      error: 'MemberRoleUnavailableError',
+      accountId: '777777777777',
+      roleName: 'PortfolioShareMemberRole',
+    });
     expect(noRole.body.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole');
   }, 60_000);
 });
@@ -81,7 +126,9 @@ describe('Organizations access', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       hub: { accountId: '123456789012', role: 'MANAGEMENT', organizationId: 'o-exampleorg1', managementAccountId: '123456789012' },
-      delegatedAdministrators: [{ accountId: DELEGATED_ADMIN, name: 'shared-services', status: 'ACTIVE', delegationEnabledDate: expect.any(String) }],
+      delegatedAdministrators: [
+        { accountId: DELEGATED_ADMIN, name: 'shared-services', status: 'ACTIVE', delegationEnabledDate: expect.any(String) },
+      ],
       accessStatus: 'ENABLED',
       serviceAccessEnabled: true,
       canChangeAccess: true,
@@ -92,7 +139,10 @@ describe('Organizations access', () => {
 
   it('disables through UNDER_CHANGE in simulated time, says what is then missing, and enables again', async () => {
     const refused = await http('PUT', '/organizations-access', { enabled: false });
-    expect(refused).toMatchObject({ status: 409, body: { error: 'DelegatedAdministratorsRegisteredError', delegatedAdministrators: [DELEGATED_ADMIN] } });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: 'DelegatedAdministratorsRegisteredError', delegatedAdministrators: [DELEGATED_ADMIN] },
+    });
     await new OrganizationsClient(e2e.config).send(
       new DeregisterDelegatedAdministratorCommand({ AccountId: DELEGATED_ADMIN, ServicePrincipal: 'servicecatalog.amazonaws.com' }),
     );
@@ -100,7 +150,13 @@ describe('Organizations access', () => {
     const started = performance.now();
     const disabled = await http('PUT', '/organizations-access', { enabled: false });
     expect(disabled.status).toBe(200);
-    expect(disabled.body).toMatchObject({ requested: 'DISABLED', previousStatus: 'ENABLED', accessStatus: 'DISABLED', changed: true, settled: true });
+    expect(disabled.body).toMatchObject({
+      requested: 'DISABLED',
+      previousStatus: 'ENABLED',
+      accessStatus: 'DISABLED',
+      changed: true,
+      settled: true,
+    });
     // The local endpoint keeps access UNDER_CHANGE for 2 simulated seconds; the function waited them
     // on the simulated clock (500× faster here), not on the wall clock.
     expect(disabled.body.waitedMs).toBeGreaterThanOrEqual(2000);
@@ -108,20 +164,31 @@ describe('Organizations access', () => {
     expect(disabled.body.consequences[0]).toContain("organization shares stop following the organization's structure");
 
     const report = await http('GET', '/organizations-access');
-    expect(report.body).toMatchObject({ accessStatus: 'DISABLED', serviceAccessEnabled: false, delegatedAdministrators: [], readyForOrganizationSharing: false });
+    expect(report.body).toMatchObject({
+      accessStatus: 'DISABLED',
+      serviceAccessEnabled: false,
+      delegatedAdministrators: [],
+      readyForOrganizationSharing: false,
+    });
     expect(report.body.missing).toEqual([
       expect.stringContaining('Organizations access for Service Catalog is DISABLED'),
       expect.stringContaining('servicecatalog.amazonaws.com is not among the organization'),
     ]);
 
     const enabled = await http('PUT', '/organizations-access', { enabled: true });
-    expect(enabled).toMatchObject({ status: 200, body: { previousStatus: 'DISABLED', accessStatus: 'ENABLED', changed: true, settled: true } });
+    expect(enabled).toMatchObject({
+      status: 200,
+      body: { previousStatus: 'DISABLED', accessStatus: 'ENABLED', changed: true, settled: true },
+    });
     expect((await http('GET', '/organizations-access')).body).toMatchObject({ readyForOrganizationSharing: true, missing: [] });
   }, 60_000);
 
   it("decides by the hub's account, not the caller's: a delegated administrator's key may call the route", async () => {
     const again = await http('PUT', '/organizations-access', { enabled: true }, { accessKeyId: 'AKIASHAREDSERVICES01' });
-    expect(again).toMatchObject({ status: 200, body: { changed: false, message: 'Organizations access for Service Catalog is already ENABLED; nothing changed.' } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { changed: false, message: 'Organizations access for Service Catalog is already ENABLED; nothing changed.' },
+    });
 
     const invalid = await http('PUT', '/organizations-access', { enabled: 'yes' });
     expect(invalid.status).toBe(400);

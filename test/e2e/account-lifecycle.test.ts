@@ -1,16 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MoveAccountCommand, OrganizationsClient, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
 import {
   AcceptPortfolioShareCommand,
   CreatePortfolioShareCommand,
-  type DescribePortfolioShareType,
   DescribePortfolioSharesCommand,
+  type DescribePortfolioShareType,
   ListAcceptedPortfolioSharesCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OffboardingResultDetail, OnboardingResultDetail } from '../../src/contracts/onboarding.js';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
@@ -57,18 +57,25 @@ afterAll(async () => {
 
 /** The recipients of a portfolio's shares of one DescribePortfolioShares type. */
 const recipients = async (portfolioId: string, type: DescribePortfolioShareType) =>
-  ((await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: type }))).PortfolioShareDetails ?? []).map(
-    (share) => share.PrincipalId,
-  );
+  (
+    (await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: type }))).PortfolioShareDetails ?? []
+  ).map((share) => share.PrincipalId);
 
 const move = async (accountId: string, from: string, to: string) => {
   await organizations.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: from, DestinationParentId: to }));
-  return e2e.stack.aws.events.waitFor((event) => event.detail.eventName === 'MoveAccount' && (event.detail.requestParameters as { accountId?: string } | null)?.accountId === accountId, 10_000);
+  return e2e.stack.aws.events.waitFor(
+    (event) =>
+      event.detail.eventName === 'MoveAccount' &&
+      (event.detail.requestParameters as { accountId?: string } | null)?.accountId === accountId,
+    10_000,
+  );
 };
 
 describe('account lifecycle on the local stack', () => {
   it('removes the account-level share of an account moved out of the entitled OU and lists it in the onboarding result', async () => {
-    await serviceCatalog.send(new CreatePortfolioShareCommand({ PortfolioId: PIPELINES, OrganizationNode: { Type: 'ACCOUNT', Value: DEV_PAYMENTS } }));
+    await serviceCatalog.send(
+      new CreatePortfolioShareCommand({ PortfolioId: PIPELINES, OrganizationNode: { Type: 'ACCOUNT', Value: DEV_PAYMENTS } }),
+    );
     expect(await recipients(PIPELINES, 'ORGANIZATION_MEMBER_ACCOUNT')).toEqual([DEV_PAYMENTS]);
 
     const moved = await move(DEV_PAYMENTS, DEVELOPMENT, SECURITY);
@@ -77,7 +84,12 @@ describe('account lifecycle on the local stack', () => {
     expect(result['detail-type']).toBe('Account Onboarding Succeeded');
     const detail = result.detail as unknown as OnboardingResultDetail;
     expect(detail.removedShares).toEqual([
-      expect.objectContaining({ portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: DEV_PAYMENTS }, outcome: 'SUCCEEDED', alreadyAbsent: false }),
+      expect.objectContaining({
+        portfolioId: PIPELINES,
+        target: { type: 'ACCOUNT', id: DEV_PAYMENTS },
+        outcome: 'SUCCEEDED',
+        alreadyAbsent: false,
+      }),
     ]);
     expect(await recipients(PIPELINES, 'ORGANIZATION_MEMBER_ACCOUNT')).toEqual([]);
     // The unshare workflow reported the removal too, under the id the onboarding result names.
@@ -127,14 +139,22 @@ describe('account lifecycle on the local stack', () => {
       accountId: DEV_WEB,
       eventName: 'RemoveAccountFromOrganization',
       removedShares: [{ portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: DEV_WEB }, outcome: 'SUCCEEDED' }],
-      keptShares: [{ portfolioId: DATABASES, target: { type: 'EXTERNAL_ACCOUNT', id: DEV_WEB }, entitledBy: { type: 'EXTERNAL_ACCOUNT', id: DEV_WEB } }],
+      keptShares: [
+        {
+          portfolioId: DATABASES,
+          target: { type: 'EXTERNAL_ACCOUNT', id: DEV_WEB },
+          entitledBy: { type: 'EXTERNAL_ACCOUNT', id: DEV_WEB },
+        },
+      ],
       failure: null,
     });
     expect(await recipients(PIPELINES, 'ACCOUNT')).not.toContain(DEV_WEB);
     expect(await recipients(DATABASES, 'ACCOUNT')).toContain(DEV_WEB);
     await e2e.stack.settle();
     expect(e2e.results('Account Offboarding Succeeded', removed.id)).toHaveLength(1);
-    const { executions = [] } = await new SFNClient(e2e.config).send(new ListExecutionsCommand({ stateMachineArn: e2e.stack.stateMachineArns.onboardAccount }));
+    const { executions = [] } = await new SFNClient(e2e.config).send(
+      new ListExecutionsCommand({ stateMachineArn: e2e.stack.stateMachineArns.onboardAccount }),
+    );
     expect(executions.filter((execution) => execution.name === removed.id)).toHaveLength(1);
   }, 120_000);
 

@@ -42,7 +42,13 @@ describe('local stack end to end', () => {
     const first = await resultOf(createdEvent.id);
     expect(first['detail-type']).toBe('Account Onboarding Succeeded');
 
-    await organizations.send(new MoveAccountCommand({ AccountId: accountId, SourceParentId: stack.aws.organization.rootId, DestinationParentId: 'ou-ex12-prodwork' }));
+    await organizations.send(
+      new MoveAccountCommand({
+        AccountId: accountId,
+        SourceParentId: stack.aws.organization.rootId,
+        DestinationParentId: 'ou-ex12-prodwork',
+      }),
+    );
     const moved = await stack.aws.events.waitFor({ eventName: 'MoveAccount' }, 10_000);
     const onboarding = await resultOf(moved.id);
 
@@ -56,7 +62,11 @@ describe('local stack end to end', () => {
   }, 120_000);
 
   it('onboards an account created through Control Tower, and an invited account', async () => {
-    const managed = await stack.aws.controlTower.createManagedAccount({ accountName: 'ct-team', email: 'ct-team@example.com', organizationalUnitId: 'ou-ex12-devwork1' });
+    const managed = await stack.aws.controlTower.createManagedAccount({
+      accountName: 'ct-team',
+      email: 'ct-team@example.com',
+      organizationalUnitId: 'ou-ex12-devwork1',
+    });
     const ctEvent = await stack.aws.events.waitFor({ eventName: 'CreateManagedAccount' }, 60_000);
     expect((await resultOf(ctEvent.id))['detail-type']).toBe('Account Onboarding Succeeded');
     expect(await visiblePortfolios(managed.accountId)).toEqual(expect.arrayContaining([NETWORKING, PIPELINES]));
@@ -69,7 +79,11 @@ describe('local stack end to end', () => {
   }, 120_000);
 
   it('shares a portfolio with an OU through POST /shares and reports SUCCEEDED through GET', async () => {
-    const accepted = await http('POST', '/shares', { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-share-1' });
+    const accepted = await http('POST', '/shares', {
+      portfolioId: PIPELINES,
+      target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
+      requestId: 'e2e-share-1',
+    });
     expect(accepted).toMatchObject({ status: 202, body: { requestId: 'e2e-share-1', status: 'ACCEPTED' } });
 
     const result = await resultOf('e2e-share-1');
@@ -92,7 +106,11 @@ describe('local stack end to end', () => {
   });
 
   it('reports an unknown portfolio in one Portfolio Share Failed event', async () => {
-    await http('POST', '/shares', { portfolioId: 'port-doesnotexist1', target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-unknown' });
+    await http('POST', '/shares', {
+      portfolioId: 'port-doesnotexist1',
+      target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
+      requestId: 'e2e-unknown',
+    });
     const result = await resultOf('e2e-unknown');
     expect(result['detail-type']).toBe('Portfolio Share Failed');
     expect(result.detail.failure).toMatchObject({ error: expect.stringMatching(/^ServiceCatalog\./) });
@@ -100,15 +118,25 @@ describe('local stack end to end', () => {
   }, 60_000);
 
   it('names the account without the member role in a Partially Succeeded share', async () => {
-    await http('POST', '/shares', { portfolioId: NETWORKING, target: { type: 'ORGANIZATION', id: stack.aws.organization.organizationId }, requestId: 'e2e-org-share' });
+    await http('POST', '/shares', {
+      portfolioId: NETWORKING,
+      target: { type: 'ORGANIZATION', id: stack.aws.organization.organizationId },
+      requestId: 'e2e-org-share',
+    });
     const result = await resultOf('e2e-org-share');
     expect(result['detail-type']).toBe('Portfolio Share Partially Succeeded');
-    expect(result.detail.failedAccounts).toEqual([expect.objectContaining({ accountId: '777777777777', error: 'MemberRoleUnavailableError' })]);
+    expect(result.detail.failedAccounts).toEqual([
+      expect.objectContaining({ accountId: '777777777777', error: 'MemberRoleUnavailableError' }),
+    ]);
   }, 60_000);
 
   it('shares throttled accounts again and succeeds', async () => {
     stack.aws.serviceCatalog.injectShareErrors({ accounts: ['555555555555'], attempts: 1 });
-    await http('POST', '/shares', { portfolioId: 'port-databases0001', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-devwork1' }, requestId: 'e2e-throttled' });
+    await http('POST', '/shares', {
+      portfolioId: 'port-databases0001',
+      target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-devwork1' },
+      requestId: 'e2e-throttled',
+    });
     const result = await resultOf('e2e-throttled');
     expect(result['detail-type']).toBe('Portfolio Share Succeeded');
     expect(result.detail.sharedAccounts).toContain('555555555555');
@@ -116,8 +144,16 @@ describe('local stack end to end', () => {
 
   it('runs two requests for one portfolio at once without losing either', async () => {
     await Promise.all([
-      http('POST', '/shares', { portfolioId: 'port-databases0001', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-security' }, requestId: 'e2e-concurrent-a' }),
-      http('POST', '/shares', { portfolioId: 'port-databases0001', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-sandbox1' }, requestId: 'e2e-concurrent-b' }),
+      http('POST', '/shares', {
+        portfolioId: 'port-databases0001',
+        target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-security' },
+        requestId: 'e2e-concurrent-a',
+      }),
+      http('POST', '/shares', {
+        portfolioId: 'port-databases0001',
+        target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-sandbox1' },
+        requestId: 'e2e-concurrent-b',
+      }),
     ]);
     const [a, b] = await Promise.all([resultOf('e2e-concurrent-a'), resultOf('e2e-concurrent-b')]);
     expect(a['detail-type']).toBe('Portfolio Share Succeeded');
@@ -131,7 +167,9 @@ describe('local stack end to end', () => {
     await e2e.putEvent('Portfolio Share Requested', request);
     await e2e.putEvent('Portfolio Share Requested', request);
     await resultOf('e2e-twice');
-    const { executions = [] } = await new SFNClient(config).send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.sharePortfolio }));
+    const { executions = [] } = await new SFNClient(config).send(
+      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.sharePortfolio }),
+    );
     expect(executions.filter((execution) => execution.name === 'e2e-twice')).toHaveLength(1);
     expect(results('Portfolio Share Succeeded', 'e2e-twice')).toHaveLength(1);
   }, 60_000);

@@ -1,8 +1,13 @@
-import { CreatePortfolioShareCommand, DescribePortfolioSharesCommand, ListAcceptedPortfolioSharesCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreatePortfolioShareCommand,
+  DescribePortfolioSharesCommand,
+  ListAcceptedPortfolioSharesCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../src/contracts/reconcile.js';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
@@ -44,7 +49,9 @@ const runEvents = (runId: string) => {
   const summaries = busEvents<ReconciliationCompletedDetail>('Portfolio Share Reconciliation Completed', runId);
   expect(summaries).toHaveLength(1);
   return {
-    drift: Object.fromEntries(busEvents<DriftDetectedDetail>('Portfolio Share Drift Detected', runId).map((event) => [event.portfolioId, event])),
+    drift: Object.fromEntries(
+      busEvents<DriftDetectedDetail>('Portfolio Share Drift Detected', runId).map((event) => [event.portfolioId, event]),
+    ),
     summary: summaries[0] as ReconciliationCompletedDetail,
   };
 };
@@ -52,23 +59,33 @@ const runEvents = (runId: string) => {
 /** One reconcile run started on demand, as `npm run reconcile` starts it, waited for. */
 const reconcile = async (runId: string) => {
   await new SFNClient(e2e.config).send(
-    new StartExecutionCommand({ stateMachineArn: e2e.stack.stateMachineArns.reconcileSharing, name: runId, input: JSON.stringify({ trigger: 'on-demand' }) }),
+    new StartExecutionCommand({
+      stateMachineArn: e2e.stack.stateMachineArns.reconcileSharing,
+      name: runId,
+      input: JSON.stringify({ trigger: 'on-demand' }),
+    }),
   );
   await e2e.stack.settle();
   return runEvents(runId);
 };
 
 const sharesOf = async (portfolioId: string, type: 'ORGANIZATIONAL_UNIT' | 'ACCOUNT') =>
-  ((await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: type }))).PortfolioShareDetails ?? []).map((share) => share.PrincipalId);
+  (
+    (await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: type }))).PortfolioShareDetails ?? []
+  ).map((share) => share.PrincipalId);
 
 const visiblePortfolios = async (accountId: string, type: 'AWS_ORGANIZATIONS' | 'IMPORTED') => {
   const member = await e2e.memberServiceCatalog(accountId);
-  return ((await member.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: type }))).PortfolioDetails ?? []).map((portfolio) => portfolio.Id);
+  return ((await member.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: type }))).PortfolioDetails ?? []).map(
+    (portfolio) => portfolio.Id,
+  );
 };
 
 describe('drift reconciliation on the local stack', () => {
   it('registers the schedule but leaves it off: no run starts on its own', async () => {
-    expect(e2e.stack.schedules.map(({ schedule, state }) => [schedule.stateMachineKey, schedule.expression, state])).toEqual([['reconcileSharing', 'rate(1 hour)', 'off']]);
+    expect(e2e.stack.schedules.map(({ schedule, state }) => [schedule.stateMachineKey, schedule.expression, state])).toEqual([
+      ['reconcileSharing', 'rate(1 hour)', 'off'],
+    ]);
     e2e.stack.aws.clock.advance(3 * 3_600_000);
     await e2e.stack.settle();
     expect(e2e.stack.stepFunctions.stats().executions).toBe(0);
@@ -90,16 +107,25 @@ describe('drift reconciliation on the local stack', () => {
     const { drift, summary } = runEvents(runId);
 
     // sandbox-alice (777777777777) has no member role: the organization share reaches it, its principal association fails.
-    expect(cli.stdout).toContain(`Run ${runId}: PARTIALLY_SUCCEEDED — 3 portfolios checked, 3 drifted: 4 shared, 0 unshared, 0 extra kept, 1 partially succeeded, 0 failed`);
+    expect(cli.stdout).toContain(
+      `Run ${runId}: PARTIALLY_SUCCEEDED — 3 portfolios checked, 3 drifted: 4 shared, 0 unshared, 0 extra kept, 1 partially succeeded, 0 failed`,
+    );
     expect(cli.code).toBe(1);
-    expect(summary).toMatchObject({ outcome: 'PARTIALLY_SUCCEEDED', mode: 'APPLY', trigger: 'on-demand', counts: { portfoliosDrifted: 3, missing: 4, shared: 4, actionsFailed: 0 } });
+    expect(summary).toMatchObject({
+      outcome: 'PARTIALLY_SUCCEEDED',
+      mode: 'APPLY',
+      trigger: 'on-demand',
+      counts: { portfoliosDrifted: 3, missing: 4, shared: 4, actionsFailed: 0 },
+    });
     expect(Object.keys(drift).sort()).toEqual([DATABASES, NETWORKING, PIPELINES].sort());
     expect(drift[DATABASES]?.actions.map((action) => [action.target, action.requestId, action.outcome])).toEqual([
       [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' }, `${runId}-share-3`, 'SUCCEEDED'],
       [{ type: 'EXTERNAL_ACCOUNT', id: '999988887777' }, `${runId}-share-4`, 'SUCCEEDED'],
     ]);
     expect(e2e.results('Portfolio Share Succeeded', `${runId}-share-2`)).toHaveLength(1);
-    expect(await visiblePortfolios('333333333333', 'AWS_ORGANIZATIONS')).toEqual(expect.arrayContaining([NETWORKING, PIPELINES, DATABASES]));
+    expect(await visiblePortfolios('333333333333', 'AWS_ORGANIZATIONS')).toEqual(
+      expect.arrayContaining([NETWORKING, PIPELINES, DATABASES]),
+    );
     expect(await visiblePortfolios('555555555555', 'AWS_ORGANIZATIONS')).toEqual(expect.arrayContaining([NETWORKING, PIPELINES]));
     expect(await visiblePortfolios('999988887777', 'IMPORTED')).toEqual([DATABASES]);
   }, 60_000);
@@ -113,7 +139,9 @@ describe('drift reconciliation on the local stack', () => {
   });
 
   it('reports an extra share made by hand and keeps it while prune is false, removes it through the unshare workflow once prune is true', async () => {
-    await serviceCatalog.send(new CreatePortfolioShareCommand({ PortfolioId: PIPELINES, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: SANDBOX_OU } }));
+    await serviceCatalog.send(
+      new CreatePortfolioShareCommand({ PortfolioId: PIPELINES, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: SANDBOX_OU } }),
+    );
 
     const kept = await reconcile('e2e-extra-kept');
     expect(kept.drift[PIPELINES]).toMatchObject({ extra: [{ type: 'ORGANIZATIONAL_UNIT', id: SANDBOX_OU }], pruned: false, actions: [] });
@@ -127,7 +155,15 @@ describe('drift reconciliation on the local stack', () => {
     expect(pruned.drift[PIPELINES]).toMatchObject({
       extra: [{ type: 'ORGANIZATIONAL_UNIT', id: SANDBOX_OU }],
       pruned: true,
-      actions: [{ action: 'UNSHARE', target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX_OU }, requestId: 'e2e-extra-pruned-unshare-1', outcome: 'SUCCEEDED', failure: null }],
+      actions: [
+        {
+          action: 'UNSHARE',
+          target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX_OU },
+          requestId: 'e2e-extra-pruned-unshare-1',
+          outcome: 'SUCCEEDED',
+          failure: null,
+        },
+      ],
     });
     expect(pruned.summary).toMatchObject({ outcome: 'SUCCEEDED', counts: { extra: 1, extraKept: 0, unshared: 1 } });
     expect(e2e.results('Portfolio Unshare Succeeded', 'e2e-extra-pruned-unshare-1')).toHaveLength(1);

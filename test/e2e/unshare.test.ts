@@ -40,20 +40,44 @@ describe('unshare on the local stack', () => {
     const below = stack.aws.organization.accountsUnder(WORKLOADS);
     for (const accountId of below) expect(await organizationPortfolios(accountId)).toContain(PIPELINES);
 
-    const accepted = await e2e.http('DELETE', '/shares', { portfolioId: PIPELINES, target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS }, requestId: 'e2e-unshare-1' });
-    expect(accepted).toMatchObject({ status: 202, body: { requestId: 'e2e-unshare-1', status: 'ACCEPTED', executionArn: expect.stringMatching(/:execution:[\w-]+-unshare-portfolio:e2e-unshare-1$/) } });
+    const accepted = await e2e.http('DELETE', '/shares', {
+      portfolioId: PIPELINES,
+      target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
+      requestId: 'e2e-unshare-1',
+    });
+    expect(accepted).toMatchObject({
+      status: 202,
+      body: {
+        requestId: 'e2e-unshare-1',
+        status: 'ACCEPTED',
+        executionArn: expect.stringMatching(/:execution:[\w-]+-unshare-portfolio:e2e-unshare-1$/),
+      },
+    });
     const result = await e2e.resultOf('e2e-unshare-1');
 
     expect(result['detail-type']).toBe('Portfolio Unshare Succeeded');
-    expect(result.detail).toMatchObject({ outcome: 'SUCCEEDED', alreadyAbsent: false, shareToken: expect.any(String), failedAccounts: [], stillVisibleTo: [] });
+    expect(result.detail).toMatchObject({
+      outcome: 'SUCCEEDED',
+      alreadyAbsent: false,
+      shareToken: expect.any(String),
+      failedAccounts: [],
+      stillVisibleTo: [],
+    });
     expect([...(result.detail.unsharedAccounts as string[])].sort()).toEqual([...below].sort());
     for (const accountId of below) expect(await organizationPortfolios(accountId)).not.toContain(PIPELINES);
     const status = await e2e.http('GET', '/unshares/e2e-unshare-1');
-    expect(status).toMatchObject({ status: 200, body: { requestId: 'e2e-unshare-1', status: 'SUCCEEDED', outcome: 'SUCCEEDED', result: result.detail } });
+    expect(status).toMatchObject({
+      status: 200,
+      body: { requestId: 'e2e-unshare-1', status: 'SUCCEEDED', outcome: 'SUCCEEDED', result: result.detail },
+    });
   }, 120_000);
 
   it('reports an unshare of what is not shared as Succeeded with alreadyAbsent, deleting nothing', async () => {
-    await e2e.http('DELETE', '/shares', { portfolioId: DATABASES, target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-security' }, requestId: 'e2e-unshare-absent' });
+    await e2e.http('DELETE', '/shares', {
+      portfolioId: DATABASES,
+      target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-security' },
+      requestId: 'e2e-unshare-absent',
+    });
     const result = await e2e.resultOf('e2e-unshare-absent');
 
     expect(result['detail-type']).toBe('Portfolio Unshare Succeeded');
@@ -75,7 +99,9 @@ describe('unshare on the local stack', () => {
     expect(result.detail.stillVisibleTo).toEqual(production.map((accountId) => ({ accountId, through: organization })));
     expect(result.detail.stillVisibleCount).toBe(production.length);
     for (const accountId of production) expect(await organizationPortfolios(accountId)).toContain(NETWORKING);
-    const { executions = [] } = await new SFNClient(e2e.config).send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.unsharePortfolio }));
+    const { executions = [] } = await new SFNClient(e2e.config).send(
+      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.unsharePortfolio }),
+    );
     expect(executions.filter((execution) => execution.name === 'e2e-unshare-event')).toHaveLength(1);
     expect(e2e.results('Portfolio Unshare Succeeded', 'e2e-unshare-event')).toHaveLength(1);
   }, 120_000);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { type BusEvent, EventLog } from '@portfolio-share-orchestrator/local-aws';
+import { describe, expect, it } from 'vitest';
 import { startEventRouter } from '../../local/runtime/event-router.js';
 import type { LocalRule } from '../../local/runtime/serverless-config.js';
 
@@ -31,7 +31,14 @@ describe('event router', () => {
   it('delivers matching events of the rule bus only, without the local bus field', async () => {
     const events = new EventLog();
     const delivered: unknown[] = [];
-    const router = startEventRouter({ events, rules: [rule()], accountId: '123456789012', clock, invokeFunction: async (_key, input) => void delivered.push(input), writeLog: () => undefined });
+    const router = startEventRouter({
+      events,
+      rules: [rule()],
+      accountId: '123456789012',
+      clock,
+      invokeFunction: async (_key, input) => void delivered.push(input),
+      writeLog: () => undefined,
+    });
     events.publish(event());
     events.publish(event({ id: 'e-2', eventBusName: 'default' }));
     events.publish(event({ id: 'e-3', source: 'someone-else' }));
@@ -46,7 +53,14 @@ describe('event router', () => {
     const events = new EventLog();
     const delivered: unknown[] = [];
     const defaultRule = rule({ eventBusName: 'default', pattern: { source: ['aws.organizations'] } });
-    const router = startEventRouter({ events, rules: [defaultRule], accountId: '123456789012', clock, invokeFunction: async (_key, input) => void delivered.push(input), writeLog: () => undefined });
+    const router = startEventRouter({
+      events,
+      rules: [defaultRule],
+      accountId: '123456789012',
+      clock,
+      invokeFunction: async (_key, input) => void delivered.push(input),
+      writeLog: () => undefined,
+    });
     const organizationsEvent = { source: 'aws.organizations', 'detail-type': 'AWS API Call via CloudTrail', eventBusName: 'default' };
     events.publish(event({ ...organizationsEvent, id: 'in-the-hub' }));
     events.publish(event({ ...organizationsEvent, id: 'in-a-member', account: '210987654321' }));
@@ -115,7 +129,14 @@ describe('event router', () => {
 
   it('refuses an invalid pattern when it starts', () => {
     expect(() =>
-      startEventRouter({ events: new EventLog(), rules: [rule({ pattern: { source: 'not-an-array' } as never })], accountId: '123456789012', clock, invokeFunction: async () => undefined, writeLog: () => undefined }),
+      startEventRouter({
+        events: new EventLog(),
+        rules: [rule({ pattern: { source: 'not-an-array' } as never })],
+        accountId: '123456789012',
+        clock,
+        invokeFunction: async () => undefined,
+        writeLog: () => undefined,
+      }),
     ).toThrow(/source/);
   });
 });

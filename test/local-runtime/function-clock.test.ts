@@ -1,6 +1,7 @@
 // The functions' clock (src/clock.ts) as the local stack wires it, and the Lambda context's countdown.
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
+import { afterEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/runtime/lambda-context.js';
 import { now, sleep, useClock } from '../../src/clock.js';
 

@@ -1,14 +1,27 @@
-import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
+import { describe, expect, it } from 'vitest';
 import { ratePeriodMs, startSchedules } from '../../local/runtime/schedules.js';
 import type { LocalSchedule } from '../../local/runtime/serverless-config.js';
 
-const hourly: LocalSchedule = { name: 'reconcile-schedule-1', stateMachineKey: 'reconcileSharing', expression: 'rate(1 hour)', enabled: true, input: { trigger: 'schedule' } };
+const hourly: LocalSchedule = {
+  name: 'reconcile-schedule-1',
+  stateMachineKey: 'reconcileSharing',
+  expression: 'rate(1 hour)',
+  enabled: true,
+  input: { trigger: 'schedule' },
+};
 
 const run = (schedules: LocalSchedule[], runSchedules: boolean) => {
   const clock = new SimulatedClock({ scale: 1, startTime: Date.parse('2026-03-01T00:00:00Z') });
   const started: { key: string; input: unknown }[] = [];
-  const handle = startSchedules({ schedules, clock, run: runSchedules, region: 'us-east-1', accountId: '123456789012', startExecution: (key, input) => started.push({ key, input }) });
+  const handle = startSchedules({
+    schedules,
+    clock,
+    run: runSchedules,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    startExecution: (key, input) => started.push({ key, input }),
+  });
   return { clock, started, handle };
 };
 
@@ -51,6 +64,11 @@ describe('local schedules', () => {
   it('passes a Scheduled Event when the schedule has no input, as EventBridge does', () => {
     const { clock, started } = run([{ ...hourly, input: undefined }], true);
     clock.advance(3_600_000);
-    expect(started[0]?.input).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-03-01T01:00:00Z', resources: ['arn:aws:events:us-east-1:123456789012:rule/reconcile-schedule-1'] });
+    expect(started[0]?.input).toMatchObject({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: '2026-03-01T01:00:00Z',
+      resources: ['arn:aws:events:us-east-1:123456789012:rule/reconcile-schedule-1'],
+    });
   });
 });

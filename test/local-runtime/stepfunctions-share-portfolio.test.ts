@@ -2,13 +2,26 @@
 // its Task states bound to the real functions and to SDK integrations whose clients reach the local
 // endpoint, so Service Catalog shares the portfolio to the OU, the member actions associate the
 // principal in each account, and the result event lands on the project bus.
-import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { DescribeExecutionCommand, type HistoryEvent, ListExecutionsCommand, SFNClient, StartExecutionCommand, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
+import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import {
+  DescribeExecutionCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  paginateGetExecutionHistory,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiCallRecord, createStepFunctionsModule, type LocalAws, type StepFunctionsModule, startLocalAws } from '@portfolio-share-orchestrator/local-aws';
+import {
+  type ApiCallRecord,
+  createStepFunctionsModule,
+  type LocalAws,
+  type StepFunctionsModule,
+  startLocalAws,
+} from '@portfolio-share-orchestrator/local-aws';
 import {
   botocoreUnavailableReason,
   expectConformsToOutput,
@@ -19,6 +32,7 @@ import {
   PRODUCTION_OU,
   testFixture,
 } from '@portfolio-share-orchestrator/local-aws/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
@@ -53,7 +67,14 @@ beforeAll(async () => {
     timeScale: TIME_SCALE,
     fixture: {
       ...fixture,
-      serviceCatalog: [{ id: PORTFOLIO, name: 'Networking', providerName: 'Platform', products: [{ id: 'prod-sfnstdvpc0001', name: 'Standard VPC', owner: 'Platform' }] }],
+      serviceCatalog: [
+        {
+          id: PORTFOLIO,
+          name: 'Networking',
+          providerName: 'Platform',
+          products: [{ id: 'prod-sfnstdvpc0001', name: 'Standard VPC', owner: 'Platform' }],
+        },
+      ],
     },
   });
   aws.onCall((call) => calls.push(call));
@@ -75,8 +96,14 @@ beforeAll(async () => {
   });
   aws.registerService(stepFunctions.registration);
   const resolvers = localSubstitutions({ region: REGION, accountId: MANAGEMENT, eventBusName: EVENT_BUS });
-  stateMachineArn = stepFunctions.registerStateMachine({ name: 'share-portfolio', definition: loadDefinition(FILE, resolvers) }).stateMachineArn;
-  childArn = stepFunctions.registerStateMachine({ name: 'await-share-action', definition: loadDefinition(CHILD_FILE, resolvers) }).stateMachineArn;
+  stateMachineArn = stepFunctions.registerStateMachine({
+    name: 'share-portfolio',
+    definition: loadDefinition(FILE, resolvers),
+  }).stateMachineArn;
+  childArn = stepFunctions.registerStateMachine({
+    name: 'await-share-action',
+    definition: loadDefinition(CHILD_FILE, resolvers),
+  }).stateMachineArn;
   sfn = clients.sfn;
 });
 
@@ -102,7 +129,9 @@ describe('share-portfolio on the local Step Functions service', () => {
       memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
     };
     const before = stepFunctions.stats();
-    const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: input.requestId, input: JSON.stringify(input) }));
+    const { executionArn = '' } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: input.requestId, input: JSON.stringify(input) }),
+    );
     const done = await stepFunctions.waitForExecution(executionArn, 12_000);
     expect(done.status, done.cause).toBe('SUCCEEDED');
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -111,7 +140,11 @@ describe('share-portfolio on the local Step Functions service', () => {
     const [result, ...others] = aws.events.list({ source: 'portfolio-share-orchestrator', eventBusName: EVENT_BUS });
     expect(others).toEqual([]);
     expect(result?.['detail-type']).toBe('Portfolio Share Succeeded');
-    const detail = expectValidResultEvent({ Source: result?.source, DetailType: result?.['detail-type'], Detail: JSON.stringify(result?.detail) });
+    const detail = expectValidResultEvent({
+      Source: result?.source,
+      DetailType: result?.['detail-type'],
+      Detail: JSON.stringify(result?.detail),
+    });
     expect(detail).toMatchObject({ requestId: 'sfn-share-1', outcome: 'SUCCEEDED', portfolioId: PORTFOLIO, failedAccounts: [] });
     expect([...(detail.sharedAccounts as string[])].sort()).toEqual([PROD_A, PROD_B]);
     // The share polls waited on the simulated clock: seconds of simulated time, milliseconds of real time.
@@ -119,10 +152,16 @@ describe('share-portfolio on the local Step Functions service', () => {
 
     const sts = track(new STSClient({ ...aws.clientConfig(), maxAttempts: 1 }));
     for (const account of [PROD_A, PROD_B]) {
-      const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${MEMBER_ROLE}`, RoleSessionName: 'check' }));
+      const { Credentials } = await sts.send(
+        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${MEMBER_ROLE}`, RoleSessionName: 'check' }),
+      );
       const member = track(
         new ServiceCatalogClient({
-          ...aws.clientConfig({ accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken ?? '' }),
+          ...aws.clientConfig({
+            accessKeyId: Credentials?.AccessKeyId ?? '',
+            secretAccessKey: Credentials?.SecretAccessKey ?? '',
+            sessionToken: Credentials?.SessionToken ?? '',
+          }),
           maxAttempts: 1,
         }),
       );
@@ -159,7 +198,10 @@ describe('share-portfolio on the local Step Functions service', () => {
       ShareTagOptions: false,
     });
     // The share waits for its token in the await-share-action child, through startExecution.sync:2.
-    expect(events.find((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType === 'states')?.taskScheduledEventDetails).toMatchObject({
+    expect(
+      events.find((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType === 'states')
+        ?.taskScheduledEventDetails,
+    ).toMatchObject({
       resource: 'startExecution.sync:2',
     });
     expect(childTypes).toContain('WaitStateEntered');

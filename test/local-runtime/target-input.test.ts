@@ -36,7 +36,8 @@ describe('rule target input', () => {
       {
         inputTransformer: {
           inputPathsMap: { instance: '$.detail.instance-id', state: '$.detail.state', count: '$.detail.count', tags: '$.detail.tags' },
-          inputTemplate: '{"message": "instance <instance> is <state>", "count": <count>, "tags": <tags>, "rule": "<aws.events.rule-name>"}',
+          inputTemplate:
+            '{"message": "instance <instance> is <state>", "count": <count>, "tags": <tags>, "rule": "<aws.events.rule-name>"}',
         },
       },
       'my-rule',
@@ -45,7 +46,11 @@ describe('rule target input', () => {
   });
 
   it('produces a plain string from a template that is not JSON, and the whole event on request', () => {
-    expect(targetInput(event, { inputTransformer: { inputPathsMap: { state: '$.detail.state' }, inputTemplate: 'State is <state>' } }, 'r')).toBe('State is "RUNNING"');
-    expect(targetInput(event, { inputTransformer: { inputTemplate: '{"original": <aws.events.event.json>}' } }, 'r')).toEqual({ original: event });
+    expect(
+      targetInput(event, { inputTransformer: { inputPathsMap: { state: '$.detail.state' }, inputTemplate: 'State is <state>' } }, 'r'),
+    ).toBe('State is "RUNNING"');
+    expect(targetInput(event, { inputTransformer: { inputTemplate: '{"original": <aws.events.event.json>}' } }, 'r')).toEqual({
+      original: event,
+    });
   });
 });

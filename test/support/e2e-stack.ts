@@ -1,10 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect } from 'vitest';
 import type { BusEvent } from '@portfolio-share-orchestrator/local-aws';
+import { expect } from 'vitest';
 import { type LocalStack, type StartLocalStackOptions, startLocalStack } from '../../local/runtime/local-stack.js';
 import { expectValidEvent } from './result-events.js';
 
@@ -40,7 +40,8 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
   /** The first project-bus event for a request that is not the request itself, checked against its schema, once the stack is idle. */
   const resultOf = async (requestId: string, timeoutMs = 60_000): Promise<BusEvent> => {
     const event = await stack.aws.events.waitFor(
-      (candidate) => candidate.eventBusName === busName && candidate.detail.requestId === requestId && !candidate['detail-type'].endsWith(' Requested'),
+      (candidate) =>
+        candidate.eventBusName === busName && candidate.detail.requestId === requestId && !candidate['detail-type'].endsWith(' Requested'),
       timeoutMs,
     );
     await stack.settle();
@@ -51,7 +52,11 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
   /** Puts one project event (`source: portfolio-share-orchestrator`) on the project bus. */
   const putEvent = async (detailType: string, detail: unknown) => {
     const response = await new EventBridgeClient(config).send(
-      new PutEventsCommand({ Entries: [{ Source: 'portfolio-share-orchestrator', DetailType: detailType, EventBusName: busName, Detail: JSON.stringify(detail) }] }),
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'portfolio-share-orchestrator', DetailType: detailType, EventBusName: busName, Detail: JSON.stringify(detail) },
+        ],
+      }),
     );
     expect(response.FailedEntryCount).toBe(0);
   };
@@ -73,7 +78,11 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
     );
     return new ServiceCatalogClient({
       ...config,
-      credentials: { accessKeyId: Credentials?.AccessKeyId ?? '', secretAccessKey: Credentials?.SecretAccessKey ?? '', sessionToken: Credentials?.SessionToken ?? '' },
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId ?? '',
+        secretAccessKey: Credentials?.SecretAccessKey ?? '',
+        sessionToken: Credentials?.SessionToken ?? '',
+      },
     });
   };
 

@@ -11,7 +11,11 @@ import {
 import type { AwsStub } from 'aws-sdk-client-mock';
 
 /** Node types of ListOrganizationPortfolioAccess per DescribePortfolioShares type. */
-const NODE_TYPE: Record<string, string> = { ORGANIZATION: 'ORGANIZATION', ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT', ORGANIZATION_MEMBER_ACCOUNT: 'ACCOUNT' };
+const NODE_TYPE: Record<string, string> = {
+  ORGANIZATION: 'ORGANIZATION',
+  ORGANIZATIONAL_UNIT: 'ORGANIZATIONAL_UNIT',
+  ORGANIZATION_MEMBER_ACCOUNT: 'ACCOUNT',
+};
 
 const page = <T>(items: T[], pageToken: string | undefined, pageSize: number) => {
   const start = Number(pageToken ?? 0);
@@ -29,7 +33,10 @@ export const fakeShareListing = (
   shares: Record<string, PortfolioShareDetail[]>,
   pageSize = 2,
 ): { describe: DescribePortfolioSharesCommandInput[]; listNodes: ListOrganizationPortfolioAccessCommandInput[] } => {
-  const requests = { describe: [] as DescribePortfolioSharesCommandInput[], listNodes: [] as ListOrganizationPortfolioAccessCommandInput[] };
+  const requests = {
+    describe: [] as DescribePortfolioSharesCommandInput[],
+    listNodes: [] as ListOrganizationPortfolioAccessCommandInput[],
+  };
   serviceCatalog.on(DescribePortfolioSharesCommand).callsFake((input: DescribePortfolioSharesCommandInput) => {
     requests.describe.push({ ...input });
     const matching = (shares[input.PortfolioId ?? ''] ?? []).filter((share) => share.Type === input.Type);
@@ -48,7 +55,11 @@ export const fakeShareListing = (
 };
 
 /** A share as DescribePortfolioShares reports it. */
-export const share = (Type: PortfolioShareDetail['Type'], PrincipalId: string, options: Partial<PortfolioShareDetail> = {}): PortfolioShareDetail => ({
+export const share = (
+  Type: PortfolioShareDetail['Type'],
+  PrincipalId: string,
+  options: Partial<PortfolioShareDetail> = {},
+): PortfolioShareDetail => ({
   Type,
   PrincipalId,
   Accepted: true,

@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { EVENT_SOURCE } from '../../src/contracts/events.js';
 import type { ShareResultDetail } from '../../src/contracts/share.js';

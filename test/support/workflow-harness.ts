@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
@@ -5,9 +8,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AslDefinition, aslStates, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import type { LambdaFunction } from '../../local/runtime/lambda-context.js';
@@ -17,7 +17,9 @@ export const ACCOUNT = '123456789012';
 export const EVENT_BUS = 'portfolio-share-orchestrator-test';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const { functions } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as { functions: Record<string, { handler: string }> };
+const { functions } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as {
+  functions: Record<string, { handler: string }>;
+};
 
 /** The real handlers of serverless.yml, by function key: `functions/…/x.handler` is export `handler` of `functions/…/x.ts`. */
 export const FUNCTIONS: Record<string, LambdaFunction> = Object.fromEntries(
@@ -59,7 +61,8 @@ export interface WorkflowRun {
 }
 
 /** State transitions of a run and of every child execution under it: what one request costs. */
-export const totalTransitions = (run: WorkflowRun): number => run.children.reduce((sum, child) => sum + totalTransitions(child), run.transitions);
+export const totalTransitions = (run: WorkflowRun): number =>
+  run.children.reduce((sum, child) => sum + totalTransitions(child), run.transitions);
 
 /**
  * `startExecution.sync:2` run here: the child definition file is the state machine's name, its Output
@@ -90,7 +93,11 @@ export const runWorkflow = async (
   const children: WorkflowRun[] = [];
   const startChild = childWorkflow((child) => children.push(child));
   const overrides: Record<string, TaskHandler> = {
-    ...Object.fromEntries(aslStates(machine).flatMap(({ name, state }) => (state.Type === 'Task' && state.Resource === START_CHILD_SYNC ? [[name, startChild]] : []))),
+    ...Object.fromEntries(
+      aslStates(machine).flatMap(({ name, state }) =>
+        state.Type === 'Task' && state.Resource === START_CHILD_SYNC ? [[name, startChild]] : [],
+      ),
+    ),
     ...options.overrides,
   };
   const statesWith = (predicate: (state: Record<string, unknown>) => boolean) =>
@@ -132,6 +139,13 @@ export const runWorkflow = async (
   } catch (error) {
     await logging.catch(() => undefined);
     const failure = error as Error;
-    return { output: undefined, error: { name: failure.name, message: failure.message }, transitions: entered.length, historyEvents, entered, children };
+    return {
+      output: undefined,
+      error: { name: failure.name, message: failure.message },
+      transitions: entered.length,
+      historyEvents,
+      entered,
+      children,
+    };
   }
 };

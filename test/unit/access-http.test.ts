@@ -13,11 +13,11 @@ import {
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../support/lambda-context.js';
 import { useClock } from '../../src/clock.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 const organizations = mockClient(OrganizationsClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
@@ -42,7 +42,9 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-exampleorg1', MasterAccountId: '123456789012' } });
   organizations.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [] });
-  organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'servicecatalog.amazonaws.com' }] });
+  organizations
+    .on(ListAWSServiceAccessForOrganizationCommand)
+    .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'servicecatalog.amazonaws.com' }] });
   serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
 });
 
@@ -64,7 +66,11 @@ describe('GET and PUT /organizations-access', () => {
   it('answers 200 with the report', async () => {
     const { status, body } = await call('get-organizations-access');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ accessStatus: 'ENABLED', readyForOrganizationSharing: true, hub: { accountId: '123456789012', role: 'MANAGEMENT' } });
+    expect(body).toMatchObject({
+      accessStatus: 'ENABLED',
+      readyForOrganizationSharing: true,
+      hub: { accountId: '123456789012', role: 'MANAGEMENT' },
+    });
   });
 
   it.each([
@@ -106,7 +112,11 @@ describe('GET and PUT /organizations-access', () => {
         sleeps.push(ms);
       },
     });
-    serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolvesOnce({ AccessStatus: 'DISABLED' }).resolvesOnce({ AccessStatus: 'UNDER_CHANGE' }).resolves({ AccessStatus: 'ENABLED' });
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
     serviceCatalog.on(EnableAWSOrganizationsAccessCommand).resolves({});
 
     const settled = await call('put-organizations-access', { body: '{"enabled": true}' });
@@ -115,7 +125,10 @@ describe('GET and PUT /organizations-access', () => {
 
     serviceCatalog.reset();
     serviceCatalog.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolvesOnce({ AccessStatus: 'DISABLED' }).resolves({ AccessStatus: 'UNDER_CHANGE' });
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolves({ AccessStatus: 'UNDER_CHANGE' });
     sleeps.length = 0;
     const pending = await call('put-organizations-access', { body: '{"enabled": true}' }, 10);
     expect(pending.status).toBe(202);
@@ -141,7 +154,10 @@ describe('GET /portfolios/{portfolioId}/access and /shares', () => {
     expect(all.status).toBe(200);
     expect(all.body.types).toEqual(['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
 
-    const some = await call('get-portfolio-access', { pathParameters: { portfolioId: 'port-cicdpipeline1' }, queryStringParameters: { type: 'ACCOUNT,ORGANIZATIONAL_UNIT' } });
+    const some = await call('get-portfolio-access', {
+      pathParameters: { portfolioId: 'port-cicdpipeline1' },
+      queryStringParameters: { type: 'ACCOUNT,ORGANIZATIONAL_UNIT' },
+    });
     expect(some.body.types).toEqual(['ACCOUNT', 'ORGANIZATIONAL_UNIT']);
   });
 
@@ -157,24 +173,43 @@ describe('GET /portfolios/{portfolioId}/access and /shares', () => {
   });
 
   it('answers 404 naming an unknown portfolio, and 409 when Service Catalog will not list organization access', async () => {
-    serviceCatalog.on(ListOrganizationPortfolioAccessCommand).rejectsOnce(awsError('ResourceNotFoundException')).rejects(awsError('OperationNotSupportedException', 'Organizations access is disabled'));
+    serviceCatalog
+      .on(ListOrganizationPortfolioAccessCommand)
+      .rejectsOnce(awsError('ResourceNotFoundException'))
+      .rejects(awsError('OperationNotSupportedException', 'Organizations access is disabled'));
     serviceCatalog.on(DescribePortfolioSharesCommand).rejects(awsError('ResourceNotFoundException'));
 
     const missing = await call('get-portfolio-access', { pathParameters: { portfolioId: 'port-unknown00001' } });
-    expect(missing).toEqual({ status: 404, body: { message: 'Portfolio port-unknown00001 was not found in the hub account', error: 'PortfolioNotFoundError', portfolioId: 'port-unknown00001' } });
+    expect(missing).toEqual({
+      status: 404,
+      body: {
+        message: 'Portfolio port-unknown00001 was not found in the hub account',
+        error: 'PortfolioNotFoundError',
+        portfolioId: 'port-unknown00001',
+      },
+    });
     expect((await call('get-portfolio-access', { pathParameters: { portfolioId: 'port-cicdpipeline1' } })).status).toBe(409);
     expect((await call('get-portfolio-shares', { pathParameters: { portfolioId: 'port-unknown00001' } })).status).toBe(404);
   });
 
   it('answers the shares of every type', async () => {
     serviceCatalog.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
-    serviceCatalog.on(DescribePortfolioSharesCommand, { Type: 'ORGANIZATIONAL_UNIT' }).resolves({ PortfolioShareDetails: [{ PrincipalId: 'ou-ex12-workload', Accepted: true, SharePrincipals: true }] });
+    serviceCatalog
+      .on(DescribePortfolioSharesCommand, { Type: 'ORGANIZATIONAL_UNIT' })
+      .resolves({ PortfolioShareDetails: [{ PrincipalId: 'ou-ex12-workload', Accepted: true, SharePrincipals: true }] });
 
     const { status, body } = await call('get-portfolio-shares', { pathParameters: { portfolioId: 'port-cicdpipeline1' } });
 
     expect(status).toBe(200);
     expect(body.shares).toEqual([
-      { type: 'ORGANIZATIONAL_UNIT', principalId: 'ou-ex12-workload', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' }, accepted: true, sharePrincipals: true, shareTagOptions: false },
+      {
+        type: 'ORGANIZATIONAL_UNIT',
+        principalId: 'ou-ex12-workload',
+        target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' },
+        accepted: true,
+        sharePrincipals: true,
+        shareTagOptions: false,
+      },
     ]);
   });
 });
@@ -188,14 +223,25 @@ describe('GET /accounts/{accountId}/portfolios', () => {
     sts.on(AssumeRoleCommand).rejectsOnce(awsError('AccessDenied', 'not authorized to perform: sts:AssumeRole'));
     const unavailable = await call('get-account-portfolios', { pathParameters: { accountId: '777777777777' } });
     expect(unavailable.status).toBe(502);
-    expect(unavailable.body).toMatchObject({ error: 'MemberRoleUnavailableError', accountId: '777777777777', roleName: 'PortfolioShareMemberRole' });
+    expect(unavailable.body).toMatchObject({
+      error: 'MemberRoleUnavailableError',
+      accountId: '777777777777',
+      roleName: 'PortfolioShareMemberRole',
+    });
     expect(unavailable.body.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole');
 
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) },
+    });
     serviceCatalog.on(ListAcceptedPortfolioSharesCommand).resolves({ PortfolioDetails: [] });
-    serviceCatalog.on(ListAcceptedPortfolioSharesCommand, { PortfolioShareType: 'AWS_ORGANIZATIONS' }).resolves({ PortfolioDetails: [{ Id: 'port-cicdpipeline1', DisplayName: 'Delivery pipelines' }] });
+    serviceCatalog
+      .on(ListAcceptedPortfolioSharesCommand, { PortfolioShareType: 'AWS_ORGANIZATIONS' })
+      .resolves({ PortfolioDetails: [{ Id: 'port-cicdpipeline1', DisplayName: 'Delivery pipelines' }] });
     const listed = await call('get-account-portfolios', { pathParameters: { accountId: '333333333333' } });
     expect(listed.status).toBe(200);
-    expect(listed.body).toMatchObject({ accountId: '333333333333', portfolios: [{ id: 'port-cicdpipeline1', name: 'Delivery pipelines', sharedAs: ['AWS_ORGANIZATIONS'] }] });
+    expect(listed.body).toMatchObject({
+      accountId: '333333333333',
+      portfolios: [{ id: 'port-cicdpipeline1', name: 'Delivery pipelines', sharedAs: ['AWS_ORGANIZATIONS'] }],
+    });
   });
 });

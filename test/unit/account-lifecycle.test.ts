@@ -43,7 +43,10 @@ portfolios:
 `;
 const policy = parsePolicy(policyText());
 
-const request = (membership: 'MEMBER' | 'DEPARTED', eventName: OnboardingWorkflowInput['trigger']['eventName']): OnboardingWorkflowInput => ({
+const request = (
+  membership: 'MEMBER' | 'DEPARTED',
+  eventName: OnboardingWorkflowInput['trigger']['eventName'],
+): OnboardingWorkflowInput => ({
   requestId: 'e5a1f00d-0000-4000-8000-000000000001',
   accountId: ACCOUNT,
   trigger: { source: 'aws.organizations', eventName, eventId: 'e5a1f00d-0000-4000-8000-000000000001', time: '2026-11-21T10:00:00Z' },
@@ -56,7 +59,9 @@ const shares = (byPortfolio: Record<string, Partial<Record<string, { PrincipalId
   serviceCatalog.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
   for (const [portfolioId, byType] of Object.entries(byPortfolio)) {
     for (const [type, details] of Object.entries(byType)) {
-      serviceCatalog.on(DescribePortfolioSharesCommand, { PortfolioId: portfolioId, Type: type as never }).resolves({ PortfolioShareDetails: (details ?? []).map((detail) => ({ ...detail, Type: type as never })) });
+      serviceCatalog
+        .on(DescribePortfolioSharesCommand, { PortfolioId: portfolioId, Type: type as never })
+        .resolves({ PortfolioShareDetails: (details ?? []).map((detail) => ({ ...detail, Type: type as never })) });
     }
   }
 };
@@ -69,12 +74,18 @@ const placeIn = (ouId: string) => {
 
 const departed = () => {
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: ORGANIZATION } });
-  organizations
-    .on(ListParentsCommand, { ChildId: ACCOUNT })
-    .rejects(Object.assign(new Error("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."), { name: 'ChildNotFoundException' }));
+  organizations.on(ListParentsCommand, { ChildId: ACCOUNT }).rejects(
+    Object.assign(new Error("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."), {
+      name: 'ChildNotFoundException',
+    }),
+  );
 };
 
-const clients = (sharingPolicy = policy) => ({ organizations: new OrganizationsClient({}), serviceCatalog: new ServiceCatalogClient({}), policy: sharingPolicy });
+const clients = (sharingPolicy = policy) => ({
+  organizations: new OrganizationsClient({}),
+  serviceCatalog: new ServiceCatalogClient({}),
+  policy: sharingPolicy,
+});
 
 beforeEach(() => {
   organizations.reset();
@@ -85,7 +96,10 @@ describe('which account-level shares an account event removes', () => {
   it('removes the shares a moved account is no longer entitled to, keeps entitled ones, and never touches OU or organization shares', async () => {
     placeIn(SANDBOX);
     shares({
-      [PIPELINES]: { ORGANIZATION_MEMBER_ACCOUNT: [{ PrincipalId: ACCOUNT }, { PrincipalId: '333333333333' }], ORGANIZATIONAL_UNIT: [{ PrincipalId: WORKLOADS }] },
+      [PIPELINES]: {
+        ORGANIZATION_MEMBER_ACCOUNT: [{ PrincipalId: ACCOUNT }, { PrincipalId: '333333333333' }],
+        ORGANIZATIONAL_UNIT: [{ PrincipalId: WORKLOADS }],
+      },
       [NETWORKING]: { ORGANIZATION_MEMBER_ACCOUNT: [{ PrincipalId: ACCOUNT }], ORGANIZATION: [{ PrincipalId: ORGANIZATION }] },
       [PARTNERS]: { ACCOUNT: [{ PrincipalId: ACCOUNT, Accepted: true }] },
     });
@@ -123,10 +137,14 @@ describe('which account-level shares an account event removes', () => {
     const plan = await planOnboarding(request('MEMBER', 'MoveAccount'), clients(sandboxPolicy));
 
     // A pending account share is a share too: the policy does not entitle the account, so it goes.
-    expect(plan.removals.map((removal) => [removal.portfolioId, removal.target])).toEqual([[PARTNERS, { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }]]);
+    expect(plan.removals.map((removal) => [removal.portfolioId, removal.target])).toEqual([
+      [PARTNERS, { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }],
+    ]);
     expect(serviceCatalog.commandCalls(DescribePortfolioSharesCommand, { PortfolioId: PARTNERS, Type: 'ACCOUNT' })).toHaveLength(2);
     // Coverage and removals both look at organization-member-account shares of the entitled portfolio: one call.
-    expect(serviceCatalog.commandCalls(DescribePortfolioSharesCommand, { PortfolioId: PIPELINES, Type: 'ORGANIZATION_MEMBER_ACCOUNT' })).toHaveLength(1);
+    expect(
+      serviceCatalog.commandCalls(DescribePortfolioSharesCommand, { PortfolioId: PIPELINES, Type: 'ORGANIZATION_MEMBER_ACCOUNT' }),
+    ).toHaveLength(1);
   });
 
   it('keeps a departed account only the account shares that an EXTERNAL_ACCOUNT target names, and plans nothing else for it', async () => {
@@ -137,7 +155,10 @@ describe('which account-level shares an account event removes', () => {
       [NETWORKING]: { ORGANIZATION: [{ PrincipalId: ORGANIZATION }] },
     });
 
-    const plan = await planOnboarding(request('DEPARTED', 'RemoveAccountFromOrganization'), clients(parsePolicy(policyText('settings: { rejectUnentitledShares: true }'))));
+    const plan = await planOnboarding(
+      request('DEPARTED', 'RemoveAccountFromOrganization'),
+      clients(parsePolicy(policyText('settings: { rejectUnentitledShares: true }'))),
+    );
 
     expect(plan).toMatchObject({ organizationId: null, parentPath: [], portfolios: [], rejection: null });
     expect(plan.removals.map((removal) => [removal.portfolioId, removal.target.type])).toEqual([
@@ -145,7 +166,9 @@ describe('which account-level shares an account event removes', () => {
       // An organization-member-account share reaches nothing once the account has left.
       [PARTNERS, 'ACCOUNT'],
     ]);
-    expect(plan.keptShares).toEqual([{ portfolioId: PARTNERS, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }, entitledBy: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } }]);
+    expect(plan.keptShares).toEqual([
+      { portfolioId: PARTNERS, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }, entitledBy: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } },
+    ]);
   });
 
   it('still fails a member account event when the account cannot be placed', async () => {
@@ -164,7 +187,10 @@ describe('which account-level shares an account event removes', () => {
     expect(hubOnly.rejection).toBeNull();
     expect(hubOnly.removals.map((removal) => removal.target.type)).toEqual(['ACCOUNT', 'EXTERNAL_ACCOUNT']);
 
-    const plan = await planOnboarding(request('MEMBER', 'MoveAccount'), clients(parsePolicy(policyText('settings: { rejectUnentitledShares: true }'))));
+    const plan = await planOnboarding(
+      request('MEMBER', 'MoveAccount'),
+      clients(parsePolicy(policyText('settings: { rejectUnentitledShares: true }'))),
+    );
     // An organization-member-account share cannot be rejected as IMPORTED: the hub still removes it.
     expect(plan.removals.map((removal) => [removal.portfolioId, removal.target.type])).toEqual([[PIPELINES, 'ACCOUNT']]);
     expect(plan.rejection).toEqual({
@@ -189,10 +215,24 @@ describe('which account-level shares an account event removes', () => {
   it('removes every account-level share of a portfolio that no target entitles', () => {
     const placement = { accountId: ACCOUNT, organizationId: ORGANIZATION, parentPath: ['r-ab12', SANDBOX] };
     const existing = [
-      { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT } as const, accepted: true, sharePrincipals: false, shareTagOptions: false },
-      { portfolioId: PIPELINES, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } as const, accepted: false, sharePrincipals: false, shareTagOptions: false },
+      {
+        portfolioId: PIPELINES,
+        target: { type: 'ACCOUNT', id: ACCOUNT } as const,
+        accepted: true,
+        sharePrincipals: false,
+        shareTagOptions: false,
+      },
+      {
+        portfolioId: PIPELINES,
+        target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } as const,
+        accepted: false,
+        sharePrincipals: false,
+        shareTagOptions: false,
+      },
     ];
-    const { removals, kept } = selectShareRemovals('event-1', placement, existing, entitlementsFor(policy, placement), { memberRejects: false });
+    const { removals, kept } = selectShareRemovals('event-1', placement, existing, entitlementsFor(policy, placement), {
+      memberRejects: false,
+    });
     expect(removals.map((removal) => removal.requestId)).toEqual([
       'event-1-port-pipelines0001-unshare-account',
       'event-1-port-pipelines0001-unshare-external-account',
@@ -203,7 +243,12 @@ describe('which account-level shares an account event removes', () => {
 });
 
 describe('member-side rejection of unentitled shares', () => {
-  const rejection = { accountId: ACCOUNT, memberRoleName: 'PortfolioShareMemberRole', entitledPortfolioIds: [NETWORKING], pendingPortfolioIds: [PIPELINES] };
+  const rejection = {
+    accountId: ACCOUNT,
+    memberRoleName: 'PortfolioShareMemberRole',
+    entitledPortfolioIds: [NETWORKING],
+    pendingPortfolioIds: [PIPELINES],
+  };
   const member = () => ({ memberServiceCatalog: async () => new ServiceCatalogClient({}) });
 
   it('selects accepted imports and pending offers the policy does not entitle the account to', () => {
@@ -219,13 +264,18 @@ describe('member-side rejection of unentitled shares', () => {
     serviceCatalog
       .on(RejectPortfolioShareCommand, { PortfolioId: 'port-vendor000002' })
       .rejects(Object.assign(new Error('Portfolio not found'), { name: 'ResourceNotFoundException' }));
-    serviceCatalog.on(RejectPortfolioShareCommand, { PortfolioId: 'port-vendor000003' }).rejects(Object.assign(new Error('Internal'), { name: 'InternalFailure' }));
+    serviceCatalog
+      .on(RejectPortfolioShareCommand, { PortfolioId: 'port-vendor000003' })
+      .rejects(Object.assign(new Error('Internal'), { name: 'InternalFailure' }));
 
     const result = await rejectUnentitledShares(rejection, member());
 
     expect(serviceCatalog).toHaveReceivedCommandTimes(ListAcceptedPortfolioSharesCommand, 2);
     expect(serviceCatalog).toHaveReceivedCommandWith(ListAcceptedPortfolioSharesCommand, { PortfolioShareType: 'IMPORTED' });
-    expect(serviceCatalog).toHaveReceivedCommandWith(RejectPortfolioShareCommand, { PortfolioId: 'port-vendor000001', PortfolioShareType: 'IMPORTED' });
+    expect(serviceCatalog).toHaveReceivedCommandWith(RejectPortfolioShareCommand, {
+      PortfolioId: 'port-vendor000001',
+      PortfolioShareType: 'IMPORTED',
+    });
     expect(result.rejectedShares).toEqual([
       { portfolioId: 'port-vendor000001', outcome: 'SUCCEEDED', failure: null },
       // Gone already (its owner unshared it meanwhile): the account no longer has it, as intended.
@@ -237,18 +287,24 @@ describe('member-side rejection of unentitled shares', () => {
   });
 
   it('names the member role that does not allow the listing yet (a StackSet from before this option)', async () => {
-    serviceCatalog.on(ListAcceptedPortfolioSharesCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    serviceCatalog
+      .on(ListAcceptedPortfolioSharesCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
 
     await expect(rejectUnentitledShares(rejection, member())).rejects.toMatchObject({
       name: 'MemberRoleDeniedError',
-      message: expect.stringContaining('PortfolioShareMemberRole in 210987654321 does not allow servicecatalog:ListAcceptedPortfolioShares'),
+      message: expect.stringContaining(
+        'PortfolioShareMemberRole in 210987654321 does not allow servicecatalog:ListAcceptedPortfolioShares',
+      ),
     });
     expect(serviceCatalog).not.toHaveReceivedCommand(RejectPortfolioShareCommand);
   });
 
   it('lets an unavailable member role through, for the state machine to retry', async () => {
     const unavailable = new MemberRoleUnavailableError(ACCOUNT, 'Cannot assume the role');
-    await expect(rejectUnentitledShares(rejection, { memberServiceCatalog: async () => Promise.reject(unavailable) })).rejects.toBe(unavailable);
+    await expect(rejectUnentitledShares(rejection, { memberServiceCatalog: async () => Promise.reject(unavailable) })).rejects.toBe(
+      unavailable,
+    );
   });
 });
 
@@ -266,7 +322,13 @@ describe('account event results', () => {
     parentPath: [],
     portfolios: [],
     removals: [],
-    keptShares: [{ portfolioId: PARTNERS, target: { type: 'EXTERNAL_ACCOUNT' as const, id: ACCOUNT }, entitledBy: { type: 'EXTERNAL_ACCOUNT' as const, id: ACCOUNT } }],
+    keptShares: [
+      {
+        portfolioId: PARTNERS,
+        target: { type: 'EXTERNAL_ACCOUNT' as const, id: ACCOUNT },
+        entitledBy: { type: 'EXTERNAL_ACCOUNT' as const, id: ACCOUNT },
+      },
+    ],
     rejection: null,
   };
 
@@ -278,8 +340,14 @@ describe('account event results', () => {
         plan,
         portfolioRuns: [],
         removalRuns: [
-          { removal: removal(PIPELINES, 'ACCOUNT'), unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null } } },
-          { removal: removal(NETWORKING, 'EXTERNAL_ACCOUNT'), unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: true, failure: null } } },
+          {
+            removal: removal(PIPELINES, 'ACCOUNT'),
+            unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null } },
+          },
+          {
+            removal: removal(NETWORKING, 'EXTERNAL_ACCOUNT'),
+            unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: true, failure: null } },
+          },
         ],
         rejection: null,
         failure: null,
@@ -294,7 +362,14 @@ describe('account event results', () => {
       accountId: ACCOUNT,
       eventName: 'RemoveAccountFromOrganization',
       removedShares: [
-        { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT }, outcome: 'SUCCEEDED', alreadyAbsent: false, unshareRequestId: 'e1-port-pipelines0001-unshare-account', failure: null },
+        {
+          portfolioId: PIPELINES,
+          target: { type: 'ACCOUNT', id: ACCOUNT },
+          outcome: 'SUCCEEDED',
+          alreadyAbsent: false,
+          unshareRequestId: 'e1-port-pipelines0001-unshare-account',
+          failure: null,
+        },
         {
           portfolioId: NETWORKING,
           target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT },
@@ -318,7 +393,16 @@ describe('account event results', () => {
       startedAt,
       plan,
       removalRuns: [
-        { removal: removal(PIPELINES, 'ACCOUNT'), unshareExecution: { result: { outcome: 'FAILED', alreadyAbsent: false, failure: { error: 'ServiceCatalog.InvalidParametersException', message: 'not found' } } } },
+        {
+          removal: removal(PIPELINES, 'ACCOUNT'),
+          unshareExecution: {
+            result: {
+              outcome: 'FAILED',
+              alreadyAbsent: false,
+              failure: { error: 'ServiceCatalog.InvalidParametersException', message: 'not found' },
+            },
+          },
+        },
         { removal: removal(PARTNERS, 'ACCOUNT'), failure: { Error: 'States.TaskFailed', Cause: 'child failed' } },
       ],
     });
@@ -336,8 +420,17 @@ describe('account event results', () => {
       startedAt,
       plan: { ...plan, organizationId: ORGANIZATION, parentPath: ['r-ab12', SANDBOX] },
       portfolioRuns: [],
-      removalRuns: [{ removal: removal(PIPELINES, 'ACCOUNT'), unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null } } }],
-      rejection: { rejectedShares: [{ portfolioId: 'port-vendor000001', outcome: 'FAILED', failure: { error: 'InternalFailure', message: 'Internal' } }] },
+      removalRuns: [
+        {
+          removal: removal(PIPELINES, 'ACCOUNT'),
+          unshareExecution: { result: { outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null } },
+        },
+      ],
+      rejection: {
+        rejectedShares: [
+          { portfolioId: 'port-vendor000001', outcome: 'FAILED', failure: { error: 'InternalFailure', message: 'Internal' } },
+        ],
+      },
     });
 
     expect(result.detailType).toBe('Account Onboarding Failed');

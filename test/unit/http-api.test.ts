@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context.js';
 
@@ -21,14 +21,22 @@ beforeEach(() => {
 });
 
 const post = (body: string | undefined) =>
-  createShare({ body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2, lambdaContext('createShare'));
+  createShare(
+    { body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    lambdaContext('createShare'),
+  );
 const get = (requestId: string) =>
-  getShare({ pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2, lambdaContext('getShare'));
+  getShare(
+    { pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    lambdaContext('getShare'),
+  );
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '{}');
 
 describe('POST /shares', () => {
   it('answers 202 with the request id it started the workflow under', async () => {
-    const response = await post(JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' } }));
+    const response = await post(
+      JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' } }),
+    );
 
     expect(response.statusCode).toBe(202);
     const body = bodyOf(response);
@@ -41,7 +49,10 @@ describe('POST /shares', () => {
     ['{not json', 'body: is not valid JSON'],
     [JSON.stringify({ target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' } }), 'portfolioId'],
     [JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'OU', id: 'x' } }), 'target.type'],
-    [JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }, requestId: 'has spaces' }), 'requestId'],
+    [
+      JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }, requestId: 'has spaces' }),
+      'requestId',
+    ],
     [JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }, extra: 1 }), 'extra'],
   ])('answers 400 naming the field for %s', async (body, field) => {
     const response = await post(body);
@@ -65,11 +76,20 @@ describe('GET /shares/{requestId}', () => {
     const response = await get('ticket-42');
 
     expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toMatchObject({ requestId: 'ticket-42', status: 'SUCCEEDED', outcome: 'SUCCEEDED', result, stoppedAt: '2026-11-21T10:01:00.000Z' });
+    expect(bodyOf(response)).toMatchObject({
+      requestId: 'ticket-42',
+      status: 'SUCCEEDED',
+      outcome: 'SUCCEEDED',
+      result,
+      stoppedAt: '2026-11-21T10:01:00.000Z',
+    });
   });
 
   it('answers 404 for an unknown request and 500 without details for anything unexpected', async () => {
-    sfn.on(DescribeExecutionCommand).rejectsOnce(new ExecutionDoesNotExist({ message: 'no', $metadata: {} })).rejectsOnce(new Error('socket hang up'));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejectsOnce(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }))
+      .rejectsOnce(new Error('socket hang up'));
 
     expect((await get('unknown')).statusCode).toBe(404);
     const failed = await get('other');

@@ -34,7 +34,9 @@ beforeEach(() => {
   sfn.reset();
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: `${SHARE_MACHINE.replace('stateMachine', 'execution')}:x`, startDate: new Date() });
+  sfn
+    .on(StartExecutionCommand)
+    .resolves({ executionArn: `${SHARE_MACHINE.replace('stateMachine', 'execution')}:x`, startDate: new Date() });
 });
 
 describe('share request intake', () => {
@@ -70,7 +72,9 @@ describe('share request intake', () => {
     sfn.on(DescribeExecutionCommand).resolves({ input: first, status: 'SUCCEEDED' } as never);
 
     expect(await takeShareRequestEvent(event, dependencies(SHARE_MACHINE))).toMatchObject({ state: 'existing' });
-    expect(await takeShareRequestEvent({ ...event, detail: { ...event.detail, shareTagOptions: true } }, dependencies(SHARE_MACHINE))).toMatchObject({ state: 'conflict' });
+    expect(
+      await takeShareRequestEvent({ ...event, detail: { ...event.detail, shareTagOptions: true } }, dependencies(SHARE_MACHINE)),
+    ).toMatchObject({ state: 'conflict' });
     expect(published()).toEqual([]);
   });
 
@@ -93,22 +97,76 @@ describe('share request intake', () => {
 });
 
 describe('account event intake', () => {
-  const envelope = { id: 'e5a1f00d-0000-4000-8000-000000000001', 'detail-type': 'AWS Service Event via CloudTrail', time: '2026-11-21T10:00:00Z' };
+  const envelope = {
+    id: 'e5a1f00d-0000-4000-8000-000000000001',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    time: '2026-11-21T10:00:00Z',
+  };
 
   it.each([
-    ['CreateAccountResult', { source: 'aws.organizations', detail: { eventName: 'CreateAccountResult', serviceEventDetails: { createAccountStatus: { accountId: '210987654321', state: 'SUCCEEDED' } } } }],
-    ['MoveAccount', { source: 'aws.organizations', detail: { eventName: 'MoveAccount', requestParameters: { accountId: '210987654321', sourceParentId: 'r-ab12', destinationParentId: 'ou-ab12-cdef3456' } } }],
+    [
+      'CreateAccountResult',
+      {
+        source: 'aws.organizations',
+        detail: {
+          eventName: 'CreateAccountResult',
+          serviceEventDetails: { createAccountStatus: { accountId: '210987654321', state: 'SUCCEEDED' } },
+        },
+      },
+    ],
+    [
+      'MoveAccount',
+      {
+        source: 'aws.organizations',
+        detail: {
+          eventName: 'MoveAccount',
+          requestParameters: { accountId: '210987654321', sourceParentId: 'r-ab12', destinationParentId: 'ou-ab12-cdef3456' },
+        },
+      },
+    ],
     [
       'AcceptHandshake',
-      { source: 'aws.organizations', detail: { eventName: 'AcceptHandshake', responseElements: { handshake: { state: 'ACCEPTED', parties: [{ type: 'ORGANIZATION', id: 'a1b2c3d4e5' }, { type: 'ACCOUNT', id: '210987654321' }] } } } },
+      {
+        source: 'aws.organizations',
+        detail: {
+          eventName: 'AcceptHandshake',
+          responseElements: {
+            handshake: {
+              state: 'ACCEPTED',
+              parties: [
+                { type: 'ORGANIZATION', id: 'a1b2c3d4e5' },
+                { type: 'ACCOUNT', id: '210987654321' },
+              ],
+            },
+          },
+        },
+      },
     ],
     [
       'CreateManagedAccount',
-      { source: 'aws.controltower', detail: { eventName: 'CreateManagedAccount', serviceEventDetails: { createManagedAccountStatus: { state: 'SUCCEEDED', account: { accountId: '210987654321' }, organizationalUnit: { organizationalUnitId: 'ou-ab12-cdef3456' } } } } },
+      {
+        source: 'aws.controltower',
+        detail: {
+          eventName: 'CreateManagedAccount',
+          serviceEventDetails: {
+            createManagedAccountStatus: {
+              state: 'SUCCEEDED',
+              account: { accountId: '210987654321' },
+              organizationalUnit: { organizationalUnitId: 'ou-ab12-cdef3456' },
+            },
+          },
+        },
+      },
     ],
     [
       'UpdateManagedAccount',
-      { source: 'aws.controltower', detail: { eventName: 'UpdateManagedAccount', serviceEventDetails: { updateManagedAccountStatus: { state: 'SUCCEEDED', account: { accountId: '210987654321' } } } } },
+      {
+        source: 'aws.controltower',
+        detail: {
+          eventName: 'UpdateManagedAccount',
+          serviceEventDetails: { updateManagedAccountStatus: { state: 'SUCCEEDED', account: { accountId: '210987654321' } } },
+        },
+      },
     ],
   ])('starts onboarding for %s under the event id', async (eventName, event) => {
     const outcome = await takeAccountEvent({ ...envelope, ...event }, dependencies(ONBOARD_MACHINE));
@@ -127,31 +185,56 @@ describe('account event intake', () => {
   const apiCall = { ...envelope, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.organizations' };
   const removed = {
     ...apiCall,
-    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization', requestParameters: { accountId: '210987654321' }, responseElements: null, userIdentity: { accountId: '123456789012' } },
+    detail: {
+      eventSource: 'organizations.amazonaws.com',
+      eventName: 'RemoveAccountFromOrganization',
+      requestParameters: { accountId: '210987654321' },
+      responseElements: null,
+      userIdentity: { accountId: '123456789012' },
+    },
   };
   const left = {
     ...apiCall,
     account: '210987654321',
-    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null, responseElements: null, userIdentity: { type: 'Root', accountId: '210987654321' }, recipientAccountId: '210987654321' },
+    detail: {
+      eventSource: 'organizations.amazonaws.com',
+      eventName: 'LeaveOrganization',
+      requestParameters: null,
+      responseElements: null,
+      userIdentity: { type: 'Root', accountId: '210987654321' },
+      recipientAccountId: '210987654321',
+    },
   };
 
   const serviceEvent = { ...envelope, 'detail-type': 'AWS Service Event via CloudTrail', source: 'aws.organizations' };
   const departed = (where: Record<string, unknown>) => ({
     ...serviceEvent,
-    detail: { eventSource: 'organizations.amazonaws.com', eventName: 'AccountDepartedOrganization', eventType: 'AwsServiceEvent', recipientAccountId: '123456789012', ...where },
+    detail: {
+      eventSource: 'organizations.amazonaws.com',
+      eventName: 'AccountDepartedOrganization',
+      eventType: 'AwsServiceEvent',
+      recipientAccountId: '123456789012',
+      ...where,
+    },
   });
 
   it.each([
     ['RemoveAccountFromOrganization (the management account removes it)', removed],
     ['LeaveOrganization (the account leaves: it is the caller)', left],
-    ['AccountDepartedOrganization with serviceEventDetails.accountId', departed({ serviceEventDetails: { accountId: '210987654321', departedMethod: 'Left' } })],
+    [
+      'AccountDepartedOrganization with serviceEventDetails.accountId',
+      departed({ serviceEventDetails: { accountId: '210987654321', departedMethod: 'Left' } }),
+    ],
     [
       'AccountDepartedOrganization with the account in a nested status',
       departed({ serviceEventDetails: { accountDepartedOrganization: { accountId: '210987654321', departedMethod: 'Removed' } } }),
     ],
     [
       'AccountDepartedOrganization with the account as its resource',
-      departed({ serviceEventDetails: { departedMethod: 'Cleaned' }, resources: [{ type: 'AWS::Organizations::Account', ARN: 'arn:aws:organizations::123456789012:account/o-exampleorg1/210987654321' }] }),
+      departed({
+        serviceEventDetails: { departedMethod: 'Cleaned' },
+        resources: [{ type: 'AWS::Organizations::Account', ARN: 'arn:aws:organizations::123456789012:account/o-exampleorg1/210987654321' }],
+      }),
     ],
   ])('starts the workflow for a departed account on %s', async (_name, event) => {
     const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
@@ -179,9 +262,17 @@ describe('account event intake', () => {
   });
 
   it.each([
-    ['a failed call (CloudTrail records those too)', { ...removed, detail: { ...removed.detail, errorCode: 'AccessDenied', errorMessage: 'not authorized' } }, /detail\.errorCode/],
+    [
+      'a failed call (CloudTrail records those too)',
+      { ...removed, detail: { ...removed.detail, errorCode: 'AccessDenied', errorMessage: 'not authorized' } },
+      /detail\.errorCode/,
+    ],
     ['a departure naming no account', { ...removed, detail: { ...removed.detail, requestParameters: {} } }, /requestParameters\.accountId/],
-    ['an AccountDepartedOrganization event naming no account', departed({ serviceEventDetails: { departedMethod: 'Left' } }), /serviceEventDetails/],
+    [
+      'an AccountDepartedOrganization event naming no account',
+      departed({ serviceEventDetails: { departedMethod: 'Left' } }),
+      /serviceEventDetails/,
+    ],
   ])('reports %s in one Account Offboarding Failed event and starts nothing', async (_name, event, message) => {
     const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
 
@@ -191,13 +282,23 @@ describe('account event intake', () => {
     expect(entry?.DetailType).toBe('Account Offboarding Failed');
     const detail = JSON.parse(entry?.Detail ?? '{}');
     expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({ requestId: envelope.id, accountId: null, eventName: event.detail.eventName, removedShares: [], keptShares: [] });
+    expect(detail).toMatchObject({
+      requestId: envelope.id,
+      accountId: null,
+      eventName: event.detail.eventName,
+      removedShares: [],
+      keptShares: [],
+    });
     expect(`${detail.failure.message} ${JSON.stringify(detail.failure)}`).toMatch(message);
   });
 
   it('reports an event that names no usable account in one Account Onboarding Failed event', async () => {
     const outcome = await takeAccountEvent(
-      { ...envelope, source: 'aws.organizations', detail: { eventName: 'MoveAccount', requestParameters: { accountId: 'not-an-account' } } },
+      {
+        ...envelope,
+        source: 'aws.organizations',
+        detail: { eventName: 'MoveAccount', requestParameters: { accountId: 'not-an-account' } },
+      },
       dependencies(ONBOARD_MACHINE),
     );
 

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -37,18 +37,25 @@ const show = (from: string, to: string) => `${relative(ROOT, from)} → ${relati
 
 /** Every import between src/ modules whose layers (from, to) `broken` refuses, as `from → to`. */
 const srcImportsWhere = (broken: (from: string, to: string) => boolean): string[] =>
-  tsFiles(SRC).flatMap((file) => relativeImports(file).filter((target) => broken(layerOf(file), layerOf(target))).map((target) => show(file, target)));
+  tsFiles(SRC).flatMap((file) =>
+    relativeImports(file)
+      .filter((target) => broken(layerOf(file), layerOf(target)))
+      .map((target) => show(file, target)),
+  );
 
 describe('src/ layers', () => {
   it('places every folder of src/ in a shared layer or a feature', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
 
     expect(folders.sort()).toEqual([...SHARED_LAYERS.slice(1), ...FEATURES].sort());
   });
 
   it('lets a shared layer import only itself and the layers below it', () => {
     const upward = srcImportsWhere(
-      (from, to) => SHARED_LAYERS.includes(from) && !(SHARED_LAYERS.includes(to) && SHARED_LAYERS.indexOf(to) <= SHARED_LAYERS.indexOf(from)),
+      (from, to) =>
+        SHARED_LAYERS.includes(from) && !(SHARED_LAYERS.includes(to) && SHARED_LAYERS.indexOf(to) <= SHARED_LAYERS.indexOf(from)),
     );
 
     expect(upward).toEqual([]);

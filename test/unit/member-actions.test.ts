@@ -10,11 +10,22 @@ import { runMemberActions } from '../../src/share/member-actions.js';
 
 const sts = mockClient(STSClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
-const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
 const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
 
 const session = () => memberServiceCatalog({ sts: new STSClient({}), roleName: 'PortfolioShareMemberRole' });
-const batch = { portfolioId: 'port-abcd1234efgh5', accounts: ['111111111111'], actions: { accept: true, iamPrincipals: ['role/Developer', 'user/alice'] }, memberRoleName: 'PortfolioShareMemberRole', failWhenRoleUnavailable: false };
+const batch = {
+  portfolioId: 'port-abcd1234efgh5',
+  accounts: ['111111111111'],
+  actions: { accept: true, iamPrincipals: ['role/Developer', 'user/alice'] },
+  memberRoleName: 'PortfolioShareMemberRole',
+  failWhenRoleUnavailable: false,
+};
 
 beforeEach(() => {
   sts.reset();
@@ -31,7 +42,10 @@ describe('member actions', () => {
 
     expect(result).toEqual({ succeeded: ['111111111111'], failed: [] });
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::111111111111:role/PortfolioShareMemberRole' });
-    expect(serviceCatalog).toHaveReceivedCommandWith(AcceptPortfolioShareCommand, { PortfolioId: 'port-abcd1234efgh5', PortfolioShareType: 'IMPORTED' });
+    expect(serviceCatalog).toHaveReceivedCommandWith(AcceptPortfolioShareCommand, {
+      PortfolioId: 'port-abcd1234efgh5',
+      PortfolioShareType: 'IMPORTED',
+    });
     expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input.PrincipalARN)).toEqual([
       'arn:aws:iam::111111111111:role/Developer',
       'arn:aws:iam::111111111111:user/alice',
@@ -50,7 +64,10 @@ describe('member actions', () => {
   it('reports an account whose role never appears, or throws for the state machine to retry when asked to', async () => {
     sts.on(AssumeRoleCommand).rejects(denied());
 
-    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), sleep, roleAttempts: 2, roleRetryDelayMs: 1 });
+    const result = await runMemberActions(
+      { ...batch, accounts: ['111111111111', '222222222222'] },
+      { memberServiceCatalog: session(), sleep, roleAttempts: 2, roleRetryDelayMs: 1 },
+    );
     expect(result.succeeded).toEqual([]);
     expect(result.failed.map((failure) => [failure.accountId, failure.error])).toEqual([
       ['111111111111', 'MemberRoleUnavailableError'],
@@ -64,9 +81,14 @@ describe('member actions', () => {
 
   it('reports a Service Catalog error per account and carries on with the others', async () => {
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
-    serviceCatalog.on(AcceptPortfolioShareCommand).rejectsOnce(Object.assign(new Error('portfolio not shared'), { name: 'ResourceNotFoundException' }));
+    serviceCatalog
+      .on(AcceptPortfolioShareCommand)
+      .rejectsOnce(Object.assign(new Error('portfolio not shared'), { name: 'ResourceNotFoundException' }));
 
-    const result = await runMemberActions({ ...batch, accounts: ['111111111111', '222222222222'] }, { memberServiceCatalog: session(), sleep, concurrency: 1 });
+    const result = await runMemberActions(
+      { ...batch, accounts: ['111111111111', '222222222222'] },
+      { memberServiceCatalog: session(), sleep, concurrency: 1 },
+    );
 
     expect(result.failed).toEqual([{ accountId: '111111111111', error: 'ResourceNotFoundException', message: 'portfolio not shared' }]);
     expect(result.succeeded).toEqual(['222222222222']);

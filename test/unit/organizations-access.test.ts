@@ -25,7 +25,11 @@ const MEMBER = '333333333333';
 const organizations = mockClient(OrganizationsClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
 const sts = mockClient(STSClient);
-const clients = () => ({ organizations: new OrganizationsClient({}), serviceCatalog: new ServiceCatalogClient({}), sts: new STSClient({}) });
+const clients = () => ({
+  organizations: new OrganizationsClient({}),
+  serviceCatalog: new ServiceCatalogClient({}),
+  sts: new STSClient({}),
+});
 const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
 
 /** A clock that only moves when slept on, recording each sleep. */
@@ -62,10 +66,17 @@ beforeEach(() => {
     .on(ListDelegatedAdministratorsCommand, { ServicePrincipal: 'servicecatalog.amazonaws.com', NextToken: undefined })
     .resolves({ DelegatedAdministrators: [{ Id: '100000000001', Name: 'tools' }], NextToken: 'page-2' })
     .on(ListDelegatedAdministratorsCommand, { ServicePrincipal: 'servicecatalog.amazonaws.com', NextToken: 'page-2' })
-    .resolves({ DelegatedAdministrators: [{ Id: DELEGATED, Name: 'shared-services', Status: 'ACTIVE', DelegationEnabledDate: new Date('2026-01-01T00:00:00Z') }] });
+    .resolves({
+      DelegatedAdministrators: [
+        { Id: DELEGATED, Name: 'shared-services', Status: 'ACTIVE', DelegationEnabledDate: new Date('2026-01-01T00:00:00Z') },
+      ],
+    });
   organizations
     .on(ListAWSServiceAccessForOrganizationCommand, { NextToken: undefined })
-    .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }], NextToken: 'page-2' })
+    .resolves({
+      EnabledServicePrincipals: [{ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }],
+      NextToken: 'page-2',
+    })
     .on(ListAWSServiceAccessForOrganizationCommand, { NextToken: 'page-2' })
     .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'servicecatalog.amazonaws.com' }] });
   statuses('ENABLED');
@@ -89,7 +100,10 @@ describe('the hub', () => {
 
     callerIs(MEMBER);
     organizations.on(ListDelegatedAdministratorsCommand).rejects(awsError('AccessDeniedException'));
-    expect(await describeHub(clients())).toMatchObject({ hub: { role: 'OTHER', managementAccountId: MANAGEMENT }, delegatedAdministrators: null });
+    expect(await describeHub(clients())).toMatchObject({
+      hub: { role: 'OTHER', managementAccountId: MANAGEMENT },
+      delegatedAdministrators: null,
+    });
   });
 
   it('is OTHER outside an organization', async () => {
@@ -104,7 +118,13 @@ describe('the hub', () => {
   it('pages through Organizations while it throttles: the SDK standard retry mode retries TooManyRequestsException', async () => {
     organizations.restore();
     const answers = [
-      { statusCode: 400, body: { __type: 'TooManyRequestsException', Message: 'AWS Organizations cannot complete your request because another request is already in progress.' } },
+      {
+        statusCode: 400,
+        body: {
+          __type: 'TooManyRequestsException',
+          Message: 'AWS Organizations cannot complete your request because another request is already in progress.',
+        },
+      },
       { statusCode: 200, body: { DelegatedAdministrators: [{ Id: '100000000001' }], NextToken: 'page-2' } },
       { statusCode: 400, body: { __type: 'TooManyRequestsException', Message: 'Rate exceeded' } },
       { statusCode: 200, body: { DelegatedAdministrators: [{ Id: DELEGATED }] } },
@@ -161,7 +181,9 @@ describe('GET /organizations-access', () => {
 
     expect(report.readyForOrganizationSharing).toBe(false);
     expect(report.missing).toEqual([
-      expect.stringMatching(/^Organizations access for Service Catalog is DISABLED: enable it from the management account \(PUT \/organizations-access/),
+      expect.stringMatching(
+        /^Organizations access for Service Catalog is DISABLED: enable it from the management account \(PUT \/organizations-access/,
+      ),
       expect.stringMatching(/^servicecatalog\.amazonaws\.com is not among the organization's trusted services/),
     ]);
   });
@@ -175,7 +197,11 @@ describe('GET /organizations-access', () => {
 
   it('is ready from a delegated administrator, which cannot change access', async () => {
     callerIs(DELEGATED);
-    expect(await readOrganizationsAccess(clients())).toMatchObject({ hub: { role: 'DELEGATED_ADMINISTRATOR' }, canChangeAccess: false, readyForOrganizationSharing: true });
+    expect(await readOrganizationsAccess(clients())).toMatchObject({
+      hub: { role: 'DELEGATED_ADMINISTRATOR' },
+      canChangeAccess: false,
+      readyForOrganizationSharing: true,
+    });
   });
 
   it('tells an account that is neither management nor delegated administrator how to become one', async () => {
@@ -186,7 +212,12 @@ describe('GET /organizations-access', () => {
 
     const report = await readOrganizationsAccess(clients());
 
-    expect(report).toMatchObject({ accessStatus: null, serviceAccessEnabled: null, delegatedAdministrators: null, readyForOrganizationSharing: false });
+    expect(report).toMatchObject({
+      accessStatus: null,
+      serviceAccessEnabled: null,
+      delegatedAdministrators: null,
+      readyForOrganizationSharing: false,
+    });
     expect(report.missing).toEqual([
       `The hub account ${MEMBER} is neither the management account (${MANAGEMENT}) nor a Service Catalog delegated administrator: register it from the management account (aws organizations register-delegated-administrator --account-id ${MEMBER} --service-principal servicecatalog.amazonaws.com) or run the hub in the management account.`,
     ]);
@@ -203,7 +234,11 @@ describe('GET /organizations-access', () => {
 });
 
 describe('PUT /organizations-access', () => {
-  const options = (clock: ReturnType<typeof fakeClock>['clock'], waitBudgetMs = 26_000) => ({ clock, waitBudgetMs, allowEnableOrganizationsAccess: false });
+  const options = (clock: ReturnType<typeof fakeClock>['clock'], waitBudgetMs = 26_000) => ({
+    clock,
+    waitBudgetMs,
+    allowEnableOrganizationsAccess: false,
+  });
 
   it('refuses a delegated administrator up front, naming why, and calls nothing that changes access', async () => {
     callerIs(DELEGATED);
@@ -221,10 +256,14 @@ describe('PUT /organizations-access', () => {
 
   it('turns Service Catalog refusing the change (AccessDenied / OperationNotSupported) into the same refusal', async () => {
     statuses('DISABLED');
-    serviceCatalog.on(EnableAWSOrganizationsAccessCommand).rejects(awsError('OperationNotSupportedException', 'Not the management account'));
+    serviceCatalog
+      .on(EnableAWSOrganizationsAccessCommand)
+      .rejects(awsError('OperationNotSupportedException', 'Not the management account'));
     const { clock } = fakeClock();
 
-    await expect(changeOrganizationsAccess(true, clients(), options(clock))).rejects.toThrow(/refused to enable Organizations access from 123456789012 \(OperationNotSupportedException: Not the management account\)/);
+    await expect(changeOrganizationsAccess(true, clients(), options(clock))).rejects.toThrow(
+      /refused to enable Organizations access from 123456789012 \(OperationNotSupportedException: Not the management account\)/,
+    );
   });
 
   it('changes nothing when access already has the requested status, and says so', async () => {
@@ -232,7 +271,13 @@ describe('PUT /organizations-access', () => {
 
     const change = await changeOrganizationsAccess(true, clients(), options(clock));
 
-    expect(change).toMatchObject({ requested: 'ENABLED', previousStatus: 'ENABLED', accessStatus: 'ENABLED', changed: false, settled: true });
+    expect(change).toMatchObject({
+      requested: 'ENABLED',
+      previousStatus: 'ENABLED',
+      accessStatus: 'ENABLED',
+      changed: false,
+      settled: true,
+    });
     expect(change.message).toBe('Organizations access for Service Catalog is already ENABLED; nothing changed.');
     expect(serviceCatalog).not.toHaveReceivedCommand(EnableAWSOrganizationsAccessCommand);
     expect(sleeps).toEqual([]);
@@ -246,11 +291,20 @@ describe('PUT /organizations-access', () => {
 
     const change = await changeOrganizationsAccess(false, clients(), options(clock));
 
-    expect(change).toMatchObject({ requested: 'DISABLED', previousStatus: 'ENABLED', accessStatus: 'DISABLED', changed: true, settled: true, waitedMs: 7000 });
+    expect(change).toMatchObject({
+      requested: 'DISABLED',
+      previousStatus: 'ENABLED',
+      accessStatus: 'DISABLED',
+      changed: true,
+      settled: true,
+      waitedMs: 7000,
+    });
     expect(sleeps).toEqual([1000, 2000, 4000]);
     expect(serviceCatalog).toHaveReceivedCommandTimes(DisableAWSOrganizationsAccessCommand, 1);
     expect(change.consequences).toEqual([
-      expect.stringContaining("organization shares stop following the organization's structure: accounts that join the organization or move into a shared OU no longer get the portfolio"),
+      expect.stringContaining(
+        "organization shares stop following the organization's structure: accounts that join the organization or move into a shared OU no longer get the portfolio",
+      ),
       expect.stringContaining('No new share with the organization, an OU or an organization member account can be created'),
       expect.stringContaining('Accounts removed from the organization while access is off keep access'),
       expect.stringContaining('end in Portfolio Share Failed with OrganizationsAccessDisabled'),
@@ -276,7 +330,9 @@ describe('PUT /organizations-access', () => {
 
     expect(change).toMatchObject({ accessStatus: 'UNDER_CHANGE', changed: true, settled: false, waitedMs: 20_000 });
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 5000]);
-    expect(change.message).toBe('Organizations access for Service Catalog is UNDER_CHANGE after 20 s; GET /organizations-access until it is ENABLED.');
+    expect(change.message).toBe(
+      'Organizations access for Service Catalog is UNDER_CHANGE after 20 s; GET /organizations-access until it is ENABLED.',
+    );
   });
 
   it('first waits for an earlier change to settle, and refuses when it does not', async () => {
@@ -285,7 +341,9 @@ describe('PUT /organizations-access', () => {
     expect(await changeOrganizationsAccess(true, clients(), options(clock))).toMatchObject({ previousStatus: 'ENABLED', changed: false });
 
     statuses('UNDER_CHANGE');
-    await expect(changeOrganizationsAccess(false, clients(), options(fakeClock().clock, 3000))).rejects.toBeInstanceOf(AccessChangeInProgressError);
+    await expect(changeOrganizationsAccess(false, clients(), options(fakeClock().clock, 3000))).rejects.toBeInstanceOf(
+      AccessChangeInProgressError,
+    );
     expect(serviceCatalog).not.toHaveReceivedCommand(DisableAWSOrganizationsAccessCommand);
   });
 
@@ -303,6 +361,8 @@ describe('PUT /organizations-access', () => {
     statuses('DISABLED');
     serviceCatalog.on(EnableAWSOrganizationsAccessCommand).rejects(awsError('InvalidStateException', 'Access is changing'));
 
-    await expect(changeOrganizationsAccess(true, clients(), options(fakeClock().clock))).rejects.toThrow('Service Catalog refused the change: Access is changing');
+    await expect(changeOrganizationsAccess(true, clients(), options(fakeClock().clock))).rejects.toThrow(
+      'Service Catalog refused the change: Access is changing',
+    );
   });
 });

@@ -1,6 +1,12 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context.js';
 
@@ -24,11 +30,20 @@ beforeEach(() => {
 
 const put = (id: string, body: unknown) =>
   transfer(
-    { body: typeof body === 'string' ? body : JSON.stringify(body), pathParameters: { id }, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      pathParameters: { id },
+      isBase64Encoded: false,
+      requestContext: {},
+      headers: {},
+    } as unknown as APIGatewayProxyEventV2,
     lambdaContext('transferProductOwnership'),
   );
 const get = (requestId: string) =>
-  getTransfer({ pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2, lambdaContext('getOwnershipTransfer'));
+  getTransfer(
+    { pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    lambdaContext('getOwnershipTransfer'),
+  );
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '{}');
 
 describe('PUT /provisioned-products/{id}/owner', () => {
@@ -51,11 +66,36 @@ describe('PUT /provisioned-products/{id}/owner', () => {
   });
 
   it.each([
-    ['an owner of another account', 'pp-paymentsvpc01', { accountId: '333333333333', ownerArn: 'arn:aws:iam::444444444444:role/WebLead' }, 'ownerArn: must be an IAM user or role of account 333333333333'],
-    ['a user group', 'pp-paymentsvpc01', { accountId: '333333333333', ownerArn: 'arn:aws:iam::333333333333:group/Payments' }, 'ownerArn: must be an IAM user or role ARN'],
-    ['another product in the body', 'pp-paymentsvpc01', { accountId: '333333333333', ownerArn: OWNER, provisionedProductId: 'pp-other' }, 'provisionedProductId: must be the id in the path'],
-    ['a bulk transfer in the body', 'pp-paymentsvpc01', { accountId: '333333333333', ownerArn: OWNER, fromOwnerArn: 'arn:aws:iam::333333333333:user/jordan' }, 'fromOwnerArn: cannot be given with provisionedProductId'],
-    ['a malformed product id', 'pp.bad', { accountId: '333333333333', ownerArn: OWNER }, 'provisionedProductId: must be a provisioned product id'],
+    [
+      'an owner of another account',
+      'pp-paymentsvpc01',
+      { accountId: '333333333333', ownerArn: 'arn:aws:iam::444444444444:role/WebLead' },
+      'ownerArn: must be an IAM user or role of account 333333333333',
+    ],
+    [
+      'a user group',
+      'pp-paymentsvpc01',
+      { accountId: '333333333333', ownerArn: 'arn:aws:iam::333333333333:group/Payments' },
+      'ownerArn: must be an IAM user or role ARN',
+    ],
+    [
+      'another product in the body',
+      'pp-paymentsvpc01',
+      { accountId: '333333333333', ownerArn: OWNER, provisionedProductId: 'pp-other' },
+      'provisionedProductId: must be the id in the path',
+    ],
+    [
+      'a bulk transfer in the body',
+      'pp-paymentsvpc01',
+      { accountId: '333333333333', ownerArn: OWNER, fromOwnerArn: 'arn:aws:iam::333333333333:user/jordan' },
+      'fromOwnerArn: cannot be given with provisionedProductId',
+    ],
+    [
+      'a malformed product id',
+      'pp.bad',
+      { accountId: '333333333333', ownerArn: OWNER },
+      'provisionedProductId: must be a provisioned product id',
+    ],
     ['no account', 'pp-paymentsvpc01', { ownerArn: OWNER }, 'accountId'],
     ['a body that is not JSON', 'pp-paymentsvpc01', '{nope', 'body: is not valid JSON'],
   ])('answers 400 naming the field for %s', async (_case, id, body, message) => {

@@ -68,14 +68,22 @@ describe('ownership transfer request', () => {
   });
 
   it.each([
-    ['another account', 'arn:aws:iam::444444444444:role/Admin', 'ownerArn: must be an IAM user or role of account 333333333333 (accountId), not of account 444444444444'],
+    [
+      'another account',
+      'arn:aws:iam::444444444444:role/Admin',
+      'ownerArn: must be an IAM user or role of account 333333333333 (accountId), not of account 444444444444',
+    ],
     ['a group', `arn:aws:iam::${ACCOUNT}:group/Admins`, 'ownerArn: must be an IAM user or role ARN'],
     ['an STS session', `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/session`, 'ownerArn: must be an IAM user or role ARN'],
     ['the account root', `arn:aws:iam::${ACCOUNT}:root`, 'ownerArn: must be an IAM user or role ARN'],
     ['a name of 65 characters', `arn:aws:iam::${ACCOUNT}:user/${'a'.repeat(65)}`, 'ownerArn: must be an IAM user or role ARN'],
     ['a name with a space', `arn:aws:iam::${ACCOUNT}:user/jordan smith`, 'ownerArn: must be an IAM user or role ARN'],
     ['an empty name', `arn:aws:iam::${ACCOUNT}:role/path/`, 'ownerArn: must be an IAM user or role ARN'],
-    ['a path over 512 characters', `arn:aws:iam::${ACCOUNT}:role/${'p'.repeat(511)}/Admin`, 'ownerArn: must have an IAM path of at most 512 characters'],
+    [
+      'a path over 512 characters',
+      `arn:aws:iam::${ACCOUNT}:role/${'p'.repeat(511)}/Admin`,
+      'ownerArn: must have an IAM path of at most 512 characters',
+    ],
     ['another service', `arn:aws:s3:::bucket/user/jordan`, 'ownerArn: must be an IAM user or role ARN'],
   ])('refuses an owner ARN of %s, naming the field', (_case, ownerArn, expected) => {
     expect(problems({ accountId: ACCOUNT, ownerArn, provisionedProductId: 'pp-abcd1234efgh5' }).join('\n')).toContain(expected);
@@ -91,8 +99,12 @@ describe('ownership transfer request', () => {
     expect(problems({ accountId: ACCOUNT, ownerArn: ROLE, provisionedProductId: 'pp-abcd1234efgh5', fromOwnerArn: USER })).toEqual([
       'fromOwnerArn: cannot be given with provisionedProductId: transfer one product, or every product of fromOwnerArn',
     ]);
-    expect(problems({ accountId: ACCOUNT, ownerArn: USER, fromOwnerArn: USER })).toEqual(['fromOwnerArn: is the same as ownerArn: there is nothing to transfer']);
-    expect(problems({ accountId: ACCOUNT, ownerArn: ROLE, provisionedProductId: 'pp abc' })[0]).toContain('provisionedProductId: must be a provisioned product id');
+    expect(problems({ accountId: ACCOUNT, ownerArn: USER, fromOwnerArn: USER })).toEqual([
+      'fromOwnerArn: is the same as ownerArn: there is nothing to transfer',
+    ]);
+    expect(problems({ accountId: ACCOUNT, ownerArn: ROLE, provisionedProductId: 'pp abc' })[0]).toContain(
+      'provisionedProductId: must be a provisioned product id',
+    );
     expect(problems({ accountId: '3333', ownerArn: ROLE, provisionedProductId: 'pp-a' })[0]).toContain('accountId');
     expect(problems({ accountId: ACCOUNT, ownerArn: ROLE, provisionedProductId: 'pp-a', owner: 'x' })[0]).toContain('owner');
   });
@@ -117,7 +129,11 @@ describe('idempotency tokens', () => {
     await requestOwnerChanges(batch, { memberServiceCatalog: member });
 
     const [first, second] = serviceCatalog.commandCalls(UpdateProvisionedProductPropertiesCommand).map((call) => call.args[0].input);
-    expect(first).toEqual({ ProvisionedProductId: 'pp-1', ProvisionedProductProperties: { OWNER: ROLE }, IdempotencyToken: idempotencyTokenFor('transfer-1', 'pp-1') });
+    expect(first).toEqual({
+      ProvisionedProductId: 'pp-1',
+      ProvisionedProductProperties: { OWNER: ROLE },
+      IdempotencyToken: idempotencyTokenFor('transfer-1', 'pp-1'),
+    });
     expect(second).toEqual(first);
   });
 });
@@ -127,7 +143,11 @@ describe('finding the products to transfer', () => {
     Array.from({ length: count }, (_, index) => ({ Id: `pp-${index}`, Name: `product-${index}`, UserArn: ownerArn }));
 
   it('reads every page and splits the departing owner’s products into batches, ignoring near matches of the full-text search', async () => {
-    const all = [...owned(120), { Id: 'pp-other', Name: 'other', UserArn: `${USER}-old` }, ...owned(1).map((product) => ({ ...product, Id: 'pp-upper', UserArn: USER.toUpperCase() }))];
+    const all = [
+      ...owned(120),
+      { Id: 'pp-other', Name: 'other', UserArn: `${USER}-old` },
+      ...owned(1).map((product) => ({ ...product, Id: 'pp-upper', UserArn: USER.toUpperCase() })),
+    ];
     serviceCatalog
       .on(SearchProvisionedProductsCommand)
       .resolvesOnce({ ProvisionedProducts: all.slice(0, 100), NextPageToken: 'page-2' })
@@ -145,7 +165,10 @@ describe('finding the products to transfer', () => {
   it('takes at most the per-request maximum and counts the rest as remaining', async () => {
     serviceCatalog.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: owned(12) });
 
-    const found = await findProvisionedProducts({ request: workflowInput() }, { memberServiceCatalog: member, batchSize: 5, maxProducts: 10 });
+    const found = await findProvisionedProducts(
+      { request: workflowInput() },
+      { memberServiceCatalog: member, batchSize: 5, maxProducts: 10 },
+    );
 
     expect(found).toMatchObject({ count: 10, remaining: 2 });
     expect(found.batches.map((batch) => batch.length)).toEqual([5, 5]);
@@ -155,7 +178,9 @@ describe('finding the products to transfer', () => {
 describe('record checks', () => {
   it('describes only records still in progress, and asks again for a record not visible yet', async () => {
     serviceCatalog.on(DescribeRecordCommand, { Id: 'rec-2' }).resolves({ RecordDetail: { Status: 'SUCCEEDED' } });
-    serviceCatalog.on(DescribeRecordCommand, { Id: 'rec-3' }).rejects(Object.assign(new Error('Record not found'), { name: 'ResourceNotFoundException' }));
+    serviceCatalog
+      .on(DescribeRecordCommand, { Id: 'rec-3' })
+      .rejects(Object.assign(new Error('Record not found'), { name: 'ResourceNotFoundException' }));
 
     const progress = await describeOwnerChangeRecords(
       {
@@ -180,17 +205,34 @@ describe('ownership transfer summary', () => {
   // As the step's handler hands it over: validated, defaults applied (a batch that stopped has products without records).
   const summarise = (overrides: Record<string, unknown>) =>
     summariseOwnershipTransfer(
-      parseWith(SummariseOwnershipTransferInput, { request: workflowInput(), startedAt: '2026-11-21T10:00:00Z', found: null, transfers: null, failure: null, ...overrides }, 'summary input'),
+      parseWith(
+        SummariseOwnershipTransferInput,
+        { request: workflowInput(), startedAt: '2026-11-21T10:00:00Z', found: null, transfers: null, failure: null, ...overrides },
+        'summary input',
+      ),
       at,
     );
   const done = (id: string) => ({ provisionedProductId: id, name: id, recordId: `rec-${id}`, status: 'SUCCEEDED' });
-  const failed = (id: string) => ({ provisionedProductId: id, name: id, recordId: `rec-${id}`, status: 'FAILED', error: 'RecordFailed', message: 'no' });
+  const failed = (id: string) => ({
+    provisionedProductId: id,
+    name: id,
+    recordId: `rec-${id}`,
+    status: 'FAILED',
+    error: 'RecordFailed',
+    message: 'no',
+  });
 
   it.each([
     ['every product moved', [{ products: [done('a'), done('b')] }], 0, 'Ownership Transfer Succeeded', 'SUCCEEDED'],
     ['some products failed', [{ products: [done('a'), failed('b')] }], 0, 'Ownership Transfer Partially Succeeded', 'PARTIALLY_SUCCEEDED'],
     ['every product failed', [{ products: [failed('a')] }, { products: [failed('b')] }], 0, 'Ownership Transfer Failed', 'FAILED'],
-    ['products remain for a later request', [{ products: [done('a')] }], 3, 'Ownership Transfer Partially Succeeded', 'PARTIALLY_SUCCEEDED'],
+    [
+      'products remain for a later request',
+      [{ products: [done('a')] }],
+      3,
+      'Ownership Transfer Partially Succeeded',
+      'PARTIALLY_SUCCEEDED',
+    ],
   ])('%s → %s', (_case, transfers, remaining, detailType, outcome) => {
     const result = summarise({ transfers, found: { count: 2, remaining, batches: [] } });
     expect(result.detailType).toBe(detailType);
@@ -201,13 +243,30 @@ describe('ownership transfer summary', () => {
   it('reports a batch that stopped, and records still in progress, per product', () => {
     const result = summarise({
       transfers: [
-        { products: [{ provisionedProductId: 'a', name: 'a' }], error: { Error: 'MemberRoleUnavailableError', Cause: JSON.stringify({ errorMessage: 'Cannot assume role' }) } },
+        {
+          products: [{ provisionedProductId: 'a', name: 'a' }],
+          error: { Error: 'MemberRoleUnavailableError', Cause: JSON.stringify({ errorMessage: 'Cannot assume role' }) },
+        },
         { products: [{ provisionedProductId: 'b', name: 'b', recordId: 'rec-b', status: 'IN_PROGRESS' }] },
       ],
     });
     expect(result.detail.products).toEqual([
-      { provisionedProductId: 'a', name: 'a', recordId: null, status: 'FAILED', error: 'MemberRoleUnavailableError', message: 'Cannot assume role' },
-      { provisionedProductId: 'b', name: 'b', recordId: 'rec-b', status: 'FAILED', error: 'RecordStatusTimeout', message: 'Record rec-b was still IN_PROGRESS when the workflow stopped waiting' },
+      {
+        provisionedProductId: 'a',
+        name: 'a',
+        recordId: null,
+        status: 'FAILED',
+        error: 'MemberRoleUnavailableError',
+        message: 'Cannot assume role',
+      },
+      {
+        provisionedProductId: 'b',
+        name: 'b',
+        recordId: 'rec-b',
+        status: 'FAILED',
+        error: 'RecordStatusTimeout',
+        message: 'Record rec-b was still IN_PROGRESS when the workflow stopped waiting',
+      },
     ]);
     expect(result.detail.outcome).toBe('FAILED');
   });
@@ -220,9 +279,14 @@ describe('ownership transfer summary', () => {
       startedAt: '2026-11-21T10:00:00.000Z',
       endedAt: '2026-11-21T10:05:00.000Z',
     });
-    const failedRequest = summarise({ failure: { Error: 'ProvisionedProductNotFoundError', Cause: 'Provisioned product pp-x was not found in account 333333333333' } });
+    const failedRequest = summarise({
+      failure: { Error: 'ProvisionedProductNotFoundError', Cause: 'Provisioned product pp-x was not found in account 333333333333' },
+    });
     expect(failedRequest.detailType).toBe('Ownership Transfer Failed');
-    expect(failedRequest.detail.failure).toEqual({ error: 'ProvisionedProductNotFoundError', message: 'Provisioned product pp-x was not found in account 333333333333' });
+    expect(failedRequest.detail.failure).toEqual({
+      error: 'ProvisionedProductNotFoundError',
+      message: 'Provisioned product pp-x was not found in account 333333333333',
+    });
   });
 });
 
@@ -235,11 +299,16 @@ describe('ownership transfer request intake', () => {
     stateMachineArn: MACHINE,
     eventBusName: 'bus',
   };
-  const event = { id: 'c0ffee00-0000-4000-8000-000000000009', detail: { accountId: ACCOUNT, ownerArn: ROLE, fromOwnerArn: USER, requestId: 'leaver-jordan' } };
+  const event = {
+    id: 'c0ffee00-0000-4000-8000-000000000009',
+    detail: { accountId: ACCOUNT, ownerArn: ROLE, fromOwnerArn: USER, requestId: 'leaver-jordan' },
+  };
 
   beforeEach(() => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:leaver-jordan`, startDate: new Date() });
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:leaver-jordan`, startDate: new Date() });
   });
 
   it('starts the workflow once under the request id with the policy’s member role', async () => {
@@ -254,7 +323,10 @@ describe('ownership transfer request intake', () => {
   });
 
   it('turns an owner of another account into one Ownership Transfer Failed event naming the field', async () => {
-    const outcome = await takeOwnershipTransferRequestEvent({ ...event, detail: { ...event.detail, ownerArn: 'arn:aws:iam::444444444444:role/Elsewhere' } }, dependencies);
+    const outcome = await takeOwnershipTransferRequestEvent(
+      { ...event, detail: { ...event.detail, ownerArn: 'arn:aws:iam::444444444444:role/Elsewhere' } },
+      dependencies,
+    );
 
     expect(outcome.state).toBe('rejected');
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
@@ -262,7 +334,13 @@ describe('ownership transfer request intake', () => {
     expect(entry?.DetailType).toBe('Ownership Transfer Failed');
     const detail = JSON.parse(entry?.Detail ?? '{}');
     expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({ requestId: 'leaver-jordan', accountId: ACCOUNT, fromOwnerArn: USER, products: [], failure: { error: 'ValidationError' } });
+    expect(detail).toMatchObject({
+      requestId: 'leaver-jordan',
+      accountId: ACCOUNT,
+      fromOwnerArn: USER,
+      products: [],
+      failure: { error: 'ValidationError' },
+    });
     expect(detail.failure.message).toContain('ownerArn: must be an IAM user or role of account 333333333333');
   });
 });

@@ -21,7 +21,11 @@ portfolios:
 
 describe('sharing policy', () => {
   it('applies defaults', () => {
-    expect(policy.settings).toEqual({ memberRoleName: 'PortfolioShareMemberRole', allowEnableOrganizationsAccess: false, rejectUnentitledShares: false });
+    expect(policy.settings).toEqual({
+      memberRoleName: 'PortfolioShareMemberRole',
+      allowEnableOrganizationsAccess: false,
+      rejectUnentitledShares: false,
+    });
     expect(policy.portfolios[1]).toMatchObject({ sharePrincipals: false, shareTagOptions: false, associatePrincipals: [], prune: false });
   });
 
@@ -34,9 +38,11 @@ portfolios:
     targets: [{ type: ACCOUNT, id: '1234' }]
 `),
     ).toThrow(/portfolios\[0\]\.targets\[0\]\.id: must be a 12-digit AWS account id/);
-    expect(() => parsePolicy('version: 1\nportfolios:\n  - portfolioId: port-a\n    targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]\n  - portfolioId: port-a\n    targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]\n')).toThrow(
-      /portfolios\[1\]\.portfolioId: port-a is listed more than once/,
-    );
+    expect(() =>
+      parsePolicy(
+        'version: 1\nportfolios:\n  - portfolioId: port-a\n    targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]\n  - portfolioId: port-a\n    targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]\n',
+      ),
+    ).toThrow(/portfolios\[1\]\.portfolioId: port-a is listed more than once/);
     expect(() => parsePolicy('version: 2\nportfolios: []')).toThrow(/version/);
   });
 
@@ -50,14 +56,20 @@ portfolios:
       ['port-networking0001', { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }],
       ['port-workloads00001', { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-workload' }],
     ]);
-    const named = entitlementsFor(policy, { accountId: '210987654321', organizationId: 'o-a1b2c3d4e5', parentPath: ['r-ab12', 'ou-ab12-workload'] });
+    const named = entitlementsFor(policy, {
+      accountId: '210987654321',
+      organizationId: 'o-a1b2c3d4e5',
+      parentPath: ['r-ab12', 'ou-ab12-workload'],
+    });
     expect(named[1]?.entitledBy).toEqual({ type: 'ACCOUNT', id: '210987654321' });
   });
 
   it('entitles nothing outside the organization and its OUs', () => {
-    expect(entitlementsFor(policy, { accountId: '210987654321', organizationId: 'o-zzzzzzzzzz', parentPath: ['r-zz99'] }).map((e) => e.portfolio.portfolioId)).toEqual([
-      'port-workloads00001',
-    ]);
+    expect(
+      entitlementsFor(policy, { accountId: '210987654321', organizationId: 'o-zzzzzzzzzz', parentPath: ['r-zz99'] }).map(
+        (e) => e.portfolio.portfolioId,
+      ),
+    ).toEqual(['port-workloads00001']);
   });
 
   it('entitles an account outside the organization only through EXTERNAL_ACCOUNT targets naming it', () => {
@@ -72,7 +84,10 @@ portfolios:
     targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }]
 `);
     expect(entitlementsFor(external, outsideOrganization('210987654321'))).toEqual([
-      { portfolio: expect.objectContaining({ portfolioId: 'port-partners00001' }), entitledBy: { type: 'EXTERNAL_ACCOUNT', id: '210987654321' } },
+      {
+        portfolio: expect.objectContaining({ portfolioId: 'port-partners00001' }),
+        entitledBy: { type: 'EXTERNAL_ACCOUNT', id: '210987654321' },
+      },
     ]);
   });
 

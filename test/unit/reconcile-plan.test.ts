@@ -1,6 +1,5 @@
 import { DescribeOrganizationCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
-  DescribePortfolioSharesCommand,
   GetAWSOrganizationsAccessStatusCommand,
   ListOrganizationPortfolioAccessCommand,
   ServiceCatalogClient,
@@ -43,7 +42,14 @@ portfolios:
 `;
 
 const plan = (overrides: Parameters<typeof policyText>[0] = {}) =>
-  planReconciliation({ serviceCatalog: new ServiceCatalogClient({}), organizations: new OrganizationsClient({}), policy: parsePolicy(policyText(overrides)) }, AT);
+  planReconciliation(
+    {
+      serviceCatalog: new ServiceCatalogClient({}),
+      organizations: new OrganizationsClient({}),
+      policy: parsePolicy(policyText(overrides)),
+    },
+    AT,
+  );
 
 beforeEach(() => {
   serviceCatalog.reset();
@@ -51,10 +57,16 @@ beforeEach(() => {
   serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: ORG } });
   // 333333333333 sits in ou-ex12-prodwork under ou-ex12-workload; 444444444444 in a sandbox OU.
-  organizations.on(ListParentsCommand, { ChildId: '333333333333' }).resolves({ Parents: [{ Id: 'ou-ex12-prodwork', Type: 'ORGANIZATIONAL_UNIT' }] });
-  organizations.on(ListParentsCommand, { ChildId: 'ou-ex12-prodwork' }).resolves({ Parents: [{ Id: 'ou-ex12-workload', Type: 'ORGANIZATIONAL_UNIT' }] });
+  organizations
+    .on(ListParentsCommand, { ChildId: '333333333333' })
+    .resolves({ Parents: [{ Id: 'ou-ex12-prodwork', Type: 'ORGANIZATIONAL_UNIT' }] });
+  organizations
+    .on(ListParentsCommand, { ChildId: 'ou-ex12-prodwork' })
+    .resolves({ Parents: [{ Id: 'ou-ex12-workload', Type: 'ORGANIZATIONAL_UNIT' }] });
   organizations.on(ListParentsCommand, { ChildId: 'ou-ex12-workload' }).resolves({ Parents: [{ Id: 'r-ex12', Type: 'ROOT' }] });
-  organizations.on(ListParentsCommand, { ChildId: '444444444444' }).resolves({ Parents: [{ Id: 'ou-ex12-sandbox1', Type: 'ORGANIZATIONAL_UNIT' }] });
+  organizations
+    .on(ListParentsCommand, { ChildId: '444444444444' })
+    .resolves({ Parents: [{ Id: 'ou-ex12-sandbox1', Type: 'ORGANIZATIONAL_UNIT' }] });
   organizations.on(ListParentsCommand, { ChildId: 'ou-ex12-sandbox1' }).resolves({ Parents: [{ Id: 'r-ex12', Type: 'ROOT' }] });
 });
 
@@ -67,10 +79,26 @@ describe('reconcile plan', () => {
     expect(result.portfolios.map((portfolio) => [portfolio.portfolioId, portfolio.missing])).toEqual([
       [NETWORK, [{ type: 'ORGANIZATION', id: ORG }]],
       [PIPELINES, [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' }]],
-      [DATABASES, [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' }, { type: 'ACCOUNT', id: '210987654321' }, { type: 'EXTERNAL_ACCOUNT', id: '999988887777' }]],
+      [
+        DATABASES,
+        [
+          { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' },
+          { type: 'ACCOUNT', id: '210987654321' },
+          { type: 'EXTERNAL_ACCOUNT', id: '999988887777' },
+        ],
+      ],
     ]);
     expect(result.portfolios[2]?.actions.map((action) => action.action)).toEqual(['SHARE', 'SHARE', 'SHARE']);
-    expect(result.summary).toEqual({ portfoliosChecked: 3, portfoliosDrifted: 3, toShare: 5, toUnshare: 0, extraKept: 0, blocked: 0, optionDrift: 0, unaccepted: 0 });
+    expect(result.summary).toEqual({
+      portfoliosChecked: 3,
+      portfoliosDrifted: 3,
+      toShare: 5,
+      toUnshare: 0,
+      extraKept: 0,
+      blocked: 0,
+      optionDrift: 0,
+      unaccepted: 0,
+    });
     expect(result.organizationsAccess).toEqual({ status: 'ENABLED', message: null });
   });
 
@@ -95,19 +123,32 @@ describe('reconcile plan', () => {
 
     const databases = result.portfolios[2];
     expect(databases?.missing).toEqual([]);
-    expect(databases?.extra).toEqual([{ type: 'ACCOUNT', id: '444444444444' }, ...accounts.map((id) => ({ type: 'EXTERNAL_ACCOUNT', id }))]);
-    expect(databases?.covered).toEqual([{ target: { type: 'ACCOUNT', id: '333333333333' }, coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' } }]);
+    expect(databases?.extra).toEqual([
+      { type: 'ACCOUNT', id: '444444444444' },
+      ...accounts.map((id) => ({ type: 'EXTERNAL_ACCOUNT', id })),
+    ]);
+    expect(databases?.covered).toEqual([
+      { target: { type: 'ACCOUNT', id: '333333333333' }, coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' } },
+    ]);
     const describeCalls = requests.describe.filter((input) => input.PortfolioId === DATABASES);
     expect(describeCalls.filter((input) => input.Type === 'ACCOUNT').map((input) => input.PageToken)).toEqual([undefined, '2', '4']);
-    expect(new Set(describeCalls.map((input) => input.Type))).toEqual(new Set(['ACCOUNT', 'ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ORGANIZATION_MEMBER_ACCOUNT']));
+    expect(new Set(describeCalls.map((input) => input.Type))).toEqual(
+      new Set(['ACCOUNT', 'ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ORGANIZATION_MEMBER_ACCOUNT']),
+    );
     const listed = requests.listNodes.filter((input) => input.PortfolioId === DATABASES).map((input) => input.OrganizationNodeType);
     expect(new Set(listed)).toEqual(new Set(['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']));
-    expect(requests.listNodes.filter((input) => input.PortfolioId === DATABASES && input.OrganizationNodeType === 'ACCOUNT').map((input) => input.PageToken)).toEqual([undefined, '2']);
+    expect(
+      requests.listNodes
+        .filter((input) => input.PortfolioId === DATABASES && input.OrganizationNodeType === 'ACCOUNT')
+        .map((input) => input.PageToken),
+    ).toEqual([undefined, '2']);
   });
 
   it('counts a node that only ListOrganizationPortfolioAccess names as shared, with options unknown', async () => {
     fakeShareListing(serviceCatalog, {});
-    serviceCatalog.on(ListOrganizationPortfolioAccessCommand, { PortfolioId: NETWORK, OrganizationNodeType: 'ORGANIZATION' }).resolves({ OrganizationNodes: [{ Type: 'ORGANIZATION', Value: ORG }] });
+    serviceCatalog
+      .on(ListOrganizationPortfolioAccessCommand, { PortfolioId: NETWORK, OrganizationNodeType: 'ORGANIZATION' })
+      .resolves({ OrganizationNodes: [{ Type: 'ORGANIZATION', Value: ORG }] });
 
     const result = await plan();
 
@@ -156,7 +197,12 @@ describe('reconcile plan', () => {
     expect(result.portfolios[1]?.optionDrift).toEqual([
       { target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' }, option: 'sharePrincipals', expected: true, actual: false },
     ]);
-    expect(result.portfolios[2]).toMatchObject({ missing: [], optionDrift: [], unaccepted: [{ type: 'EXTERNAL_ACCOUNT', id: '999988887777' }], actions: [] });
+    expect(result.portfolios[2]).toMatchObject({
+      missing: [],
+      optionDrift: [],
+      unaccepted: [{ type: 'EXTERNAL_ACCOUNT', id: '999988887777' }],
+      actions: [],
+    });
     expect(result.summary).toMatchObject({ toShare: 0, optionDrift: 3, unaccepted: 1, portfoliosDrifted: 3 });
   });
 
@@ -171,7 +217,9 @@ describe('reconcile plan', () => {
 
     const result = (await plan({ prune: true })).portfolios[1];
 
-    expect(result?.covered).toEqual([{ target: { type: 'ACCOUNT', id: '333333333333' }, coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' } }]);
+    expect(result?.covered).toEqual([
+      { target: { type: 'ACCOUNT', id: '333333333333' }, coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-workload' } },
+    ]);
     expect(result?.extra).toEqual([{ type: 'ACCOUNT', id: '444444444444' }]);
     expect(result?.actions).toEqual([{ action: 'UNSHARE', target: { type: 'ACCOUNT', id: '444444444444' } }]);
   });
@@ -184,9 +232,14 @@ describe('reconcile plan', () => {
 
     expect(serviceCatalog).not.toHaveReceivedCommand(ListOrganizationPortfolioAccessCommand);
     expect(blocked.organizationsAccess.status).toBe('DISABLED');
-    expect(blocked.organizationsAccess.message).toMatch(/DISABLED: organization shares cannot be listed through the organization nor created/);
+    expect(blocked.organizationsAccess.message).toMatch(
+      /DISABLED: organization shares cannot be listed through the organization nor created/,
+    );
     expect(blocked.portfolios[2]).toMatchObject({
-      blocked: [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' }, { type: 'ACCOUNT', id: '210987654321' }],
+      blocked: [
+        { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-prodwork' },
+        { type: 'ACCOUNT', id: '210987654321' },
+      ],
       actions: [{ action: 'SHARE', target: { type: 'EXTERNAL_ACCOUNT', id: '999988887777' } }],
     });
     expect(blocked.summary).toMatchObject({ toShare: 1, blocked: 4 });
@@ -197,7 +250,9 @@ describe('reconcile plan', () => {
   });
 
   it('plans from a hub that may not read the access status (a delegated administrator)', async () => {
-    serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).rejects(Object.assign(new Error('not the management account'), { name: 'AccessDeniedException' }));
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .rejects(Object.assign(new Error('not the management account'), { name: 'AccessDeniedException' }));
     fakeShareListing(serviceCatalog, { [NETWORK]: [share('ORGANIZATION', ORG, { ShareTagOptions: true })] });
 
     const result = await plan();
@@ -247,7 +302,9 @@ describe('plan table', () => {
 
   it('marks an extra share kept with !, a blocked share with the access status, and says when nothing differs', async () => {
     serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
-    fakeShareListing(serviceCatalog, { [NETWORK]: [share('ORGANIZATION', ORG, { ShareTagOptions: true }), share('ACCOUNT', '111122223333')] });
+    fakeShareListing(serviceCatalog, {
+      [NETWORK]: [share('ORGANIZATION', ORG, { ShareTagOptions: true }), share('ACCOUNT', '111122223333')],
+    });
 
     const table = renderPlan(await plan());
     expect(table).toContain('    ! EXTERNAL_ACCOUNT     111122223333      extra, kept (prune: false)\n');
@@ -259,7 +316,11 @@ describe('plan table', () => {
     fakeShareListing(serviceCatalog, {
       [NETWORK]: [share('ORGANIZATION', ORG, { ShareTagOptions: true })],
       [PIPELINES]: [share('ORGANIZATIONAL_UNIT', 'ou-ex12-workload', { SharePrincipals: true })],
-      [DATABASES]: [share('ORGANIZATIONAL_UNIT', 'ou-ex12-prodwork'), share('ORGANIZATION_MEMBER_ACCOUNT', '210987654321'), share('ACCOUNT', '999988887777')],
+      [DATABASES]: [
+        share('ORGANIZATIONAL_UNIT', 'ou-ex12-prodwork'),
+        share('ORGANIZATION_MEMBER_ACCOUNT', '210987654321'),
+        share('ACCOUNT', '999988887777'),
+      ],
     });
     const clean = renderPlan(await plan());
     expect(clean).toContain('No changes. The shares of 3 portfolios match the sharing policy.');

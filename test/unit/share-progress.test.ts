@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShareStatus } from '../../src/catalog/share-status.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
-import { INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE, evaluateShare } from '../../src/share/share-progress.js';
+import { evaluateShare, INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE } from '../../src/share/share-progress.js';
 import { summariseShare } from '../../src/share/share-result.js';
 
 const request: ShareWorkflowInput = {
@@ -38,7 +38,10 @@ describe('share status classification', () => {
 
 describe('share evaluation', () => {
   it('asks for a re-share of throttled accounts, then gives up after the bound', () => {
-    const throttled = { Status: 'COMPLETED_WITH_ERRORS' as const, ShareDetails: { ShareErrors: [{ Accounts: ['333333333333'], Error: 'ThrottlingException' }] } };
+    const throttled = {
+      Status: 'COMPLETED_WITH_ERRORS' as const,
+      ShareDetails: { ShareErrors: [{ Accounts: ['333333333333'], Error: 'ThrottlingException' }] },
+    };
     let progress = evaluateShare({ request, progress: INITIAL_PROGRESS, status: throttled });
     expect(progress).toMatchObject({ next: 'RESHARE', round: 1, retryAccounts: ['333333333333'] });
     for (let round = 1; round < MAX_RESHARE_ROUNDS; round++) {
@@ -47,14 +50,24 @@ describe('share evaluation', () => {
     }
     progress = evaluateShare({ request, progress, reshares: [{ accountId: '333333333333', status: throttled }] });
     expect(progress.next).toBe('SUMMARISE');
-    expect(progress.failedAccounts).toEqual([{ accountId: '333333333333', error: 'ThrottlingException', message: `Throttled (still throttled after ${MAX_RESHARE_ROUNDS} re-shares)` }]);
+    expect(progress.failedAccounts).toEqual([
+      {
+        accountId: '333333333333',
+        error: 'ThrottlingException',
+        message: `Throttled (still throttled after ${MAX_RESHARE_ROUNDS} re-shares)`,
+      },
+    ]);
   });
 
   it('batches shared accounts for member actions only when there are some to do', () => {
     const accounts = Array.from({ length: 250 }, (_, i) => String(300_000_000_000 + i));
     const status = { Status: 'COMPLETED' as const, ShareDetails: { SuccessfulShares: accounts } };
     expect(evaluateShare({ request, progress: INITIAL_PROGRESS, status }).next).toBe('SUMMARISE');
-    const withPrincipals = evaluateShare({ request: { ...request, memberActions: { accept: false, iamPrincipals: ['role/Dev'] } }, progress: INITIAL_PROGRESS, status });
+    const withPrincipals = evaluateShare({
+      request: { ...request, memberActions: { accept: false, iamPrincipals: ['role/Dev'] } },
+      progress: INITIAL_PROGRESS,
+      status,
+    });
     expect(withPrincipals.next).toBe('MEMBER_ACTIONS');
     expect(withPrincipals.memberBatches.map((batch) => batch.length)).toEqual([MEMBER_BATCH_SIZE, MEMBER_BATCH_SIZE, 50]);
   });
@@ -67,8 +80,12 @@ describe('share summary', () => {
     const shared = { ...INITIAL_PROGRESS, sharedAccounts: ['111111111111'] };
     const failed = [{ accountId: '222222222222', error: 'AccessDeniedException', message: 'no' }];
     expect(summariseShare({ ...base, progress: shared }).detailType).toBe('Portfolio Share Succeeded');
-    expect(summariseShare({ ...base, progress: { ...shared, failedAccounts: failed } }).detailType).toBe('Portfolio Share Partially Succeeded');
-    expect(summariseShare({ ...base, progress: { ...INITIAL_PROGRESS, failedAccounts: failed } }).detailType).toBe('Portfolio Share Failed');
+    expect(summariseShare({ ...base, progress: { ...shared, failedAccounts: failed } }).detailType).toBe(
+      'Portfolio Share Partially Succeeded',
+    );
+    expect(summariseShare({ ...base, progress: { ...INITIAL_PROGRESS, failedAccounts: failed } }).detailType).toBe(
+      'Portfolio Share Failed',
+    );
   });
 
   it('turns a caught Lambda error into the failure with its message', () => {

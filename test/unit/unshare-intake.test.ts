@@ -1,10 +1,16 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../support/lambda-context.js';
 import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
+import { lambdaContext } from '../support/lambda-context.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
@@ -34,13 +40,22 @@ beforeEach(() => {
 });
 
 const del = (body: string | undefined) =>
-  deleteShare({ body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2, lambdaContext('deleteShare'));
+  deleteShare(
+    { body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    lambdaContext('deleteShare'),
+  );
 const get = (requestId: string) =>
-  getUnshare({ pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2, lambdaContext('getUnshare'));
+  getUnshare(
+    { pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    lambdaContext('getUnshare'),
+  );
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '{}');
 
 describe('unshare request intake', () => {
-  const event = { id: 'c0ffee00-0000-4000-8000-000000000011', detail: { portfolioId: 'port-abcd1234efgh5', target: OU_TARGET, requestId: 'ticket-7' } };
+  const event = {
+    id: 'c0ffee00-0000-4000-8000-000000000011',
+    detail: { portfolioId: 'port-abcd1234efgh5', target: OU_TARGET, requestId: 'ticket-7' },
+  };
 
   it('starts the unshare workflow under the request id', async () => {
     const outcome = await takeUnshareRequestEvent(event, dependencies);
@@ -65,7 +80,10 @@ describe('unshare request intake', () => {
 
   it('turns an invalid request into one Portfolio Unshare Failed event naming the field', async () => {
     const outcome = await takeUnshareRequestEvent(
-      { id: 'c0ffee00-0000-4000-8000-000000000012', detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'EXTERNAL_ACCOUNT', id: '12' } } },
+      {
+        id: 'c0ffee00-0000-4000-8000-000000000012',
+        detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'EXTERNAL_ACCOUNT', id: '12' } },
+      },
       dependencies,
     );
 
@@ -76,7 +94,13 @@ describe('unshare request intake', () => {
     expect(entry?.DetailType).toBe('Portfolio Unshare Failed');
     const detail = JSON.parse(entry?.Detail ?? '{}');
     expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({ outcome: 'FAILED', portfolioId: 'port-abcd1234efgh5', target: null, alreadyAbsent: false, stillVisibleTo: [] });
+    expect(detail).toMatchObject({
+      outcome: 'FAILED',
+      portfolioId: 'port-abcd1234efgh5',
+      target: null,
+      alreadyAbsent: false,
+      stillVisibleTo: [],
+    });
     expect(detail.failure).toMatchObject({ error: 'ValidationError' });
     expect(detail.failure.message).toContain('target.id: must be a 12-digit AWS account id');
   });

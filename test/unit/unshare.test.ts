@@ -10,7 +10,7 @@ import { DescribePortfolioCommand, DescribePortfolioSharesCommand, ServiceCatalo
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareTarget } from '../../src/contracts/identifiers.js';
-import { MAX_STILL_VISIBLE_LISTED, findShare, findStillVisible } from '../../src/unshare/still-visible.js';
+import { findShare, findStillVisible, MAX_STILL_VISIBLE_LISTED } from '../../src/unshare/still-visible.js';
 import { type SummariseUnshareInput, summariseUnshare } from '../../src/unshare/unshare-result.js';
 
 const organizations = mockClient(OrganizationsClient);
@@ -33,13 +33,17 @@ const shares = (type: string, details: { PrincipalId: string; Accepted?: boolean
 const accountsUnder = (parentId: string, ids: string[]) =>
   organizations.on(ListAccountsForParentCommand, { ParentId: parentId }).resolves({ Accounts: ids.map((Id) => ({ Id })) });
 const unitsUnder = (parentId: string, ids: string[]) =>
-  organizations.on(ListOrganizationalUnitsForParentCommand, { ParentId: parentId }).resolves({ OrganizationalUnits: ids.map((Id) => ({ Id })) });
+  organizations
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: parentId })
+    .resolves({ OrganizationalUnits: ids.map((Id) => ({ Id })) });
 
 beforeEach(() => {
   organizations.reset();
   serviceCatalog.reset();
   serviceCatalog.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
-  serviceCatalog.on(DescribePortfolioCommand).resolves({ PortfolioDetail: { ARN: `arn:aws:catalog:us-east-1:${OWNER}:portfolio/${PORTFOLIO}` } });
+  serviceCatalog
+    .on(DescribePortfolioCommand)
+    .resolves({ PortfolioDetail: { ARN: `arn:aws:catalog:us-east-1:${OWNER}:portfolio/${PORTFOLIO}` } });
   // root ─┬─ owner
   //       ├─ Workloads ─┬─ 555555555555
   //       │             └─ Production ─ 333333333333, 444444444444
@@ -50,7 +54,9 @@ beforeEach(() => {
   organizations.on(ListParentsCommand, { ChildId: SANDBOX }).resolves({ Parents: [{ Id: ROOT, Type: 'ROOT' }] });
   organizations.on(ListParentsCommand, { ChildId: PROD }).resolves({ Parents: [{ Id: WORKLOADS, Type: 'ORGANIZATIONAL_UNIT' }] });
   organizations.on(ListParentsCommand, { ChildId: PROD_A }).resolves({ Parents: [{ Id: PROD, Type: 'ORGANIZATIONAL_UNIT' }] });
-  organizations.on(ListParentsCommand, { ChildId: OUTSIDE }).rejects(Object.assign(new Error('not found'), { name: 'ChildNotFoundException' }));
+  organizations
+    .on(ListParentsCommand, { ChildId: OUTSIDE })
+    .rejects(Object.assign(new Error('not found'), { name: 'ChildNotFoundException' }));
   accountsUnder(ROOT, [OWNER]);
   unitsUnder(ROOT, [WORKLOADS, SANDBOX]);
   accountsUnder(WORKLOADS, [WORKLOAD_A]);
@@ -75,7 +81,9 @@ describe('findShare', () => {
       .on(DescribePortfolioSharesCommand, { Type: 'ACCOUNT', PageToken: 'next' })
       .resolves({ PortfolioShareDetails: [{ PrincipalId: OUTSIDE, Accepted: false }] });
 
-    expect(await findShare({ portfolioId: PORTFOLIO, target: { type: 'EXTERNAL_ACCOUNT', id: OUTSIDE } }, dependencies)).toEqual({ shared: true });
+    expect(await findShare({ portfolioId: PORTFOLIO, target: { type: 'EXTERNAL_ACCOUNT', id: OUTSIDE } }, dependencies)).toEqual({
+      shared: true,
+    });
     expect(await findShare({ portfolioId: PORTFOLIO, target: { type: 'ACCOUNT', id: OUTSIDE } }, dependencies)).toEqual({ shared: false });
     expect(serviceCatalog.commandCalls(DescribePortfolioSharesCommand).map((call) => call.args[0].input.Type)).toEqual([
       'ACCOUNT',
@@ -196,7 +204,10 @@ describe('summariseUnshare', () => {
   });
 
   it('counts an account share as unshared once the delete returned', () => {
-    const result = summariseUnshare({ ...base, request: { ...base.request, target: { type: 'EXTERNAL_ACCOUNT', id: OUTSIDE } }, shareToken: null, deletion: {} }, at);
+    const result = summariseUnshare(
+      { ...base, request: { ...base.request, target: { type: 'EXTERNAL_ACCOUNT', id: OUTSIDE } }, shareToken: null, deletion: {} },
+      at,
+    );
 
     expect(result.detail).toMatchObject({ outcome: 'SUCCEEDED', unsharedAccounts: [OUTSIDE] });
   });
@@ -204,8 +215,15 @@ describe('summariseUnshare', () => {
   it('fails a delete that ended in ERROR without details, and one stopped by a caught error', () => {
     expect(summariseUnshare({ ...base, status: { Status: 'ERROR' } }, at).detail.failure).toMatchObject({ error: 'PortfolioShareError' });
 
-    const caught = summariseUnshare({ ...base, deletion: null, failure: { Error: 'ServiceCatalog.OperationNotSupportedException', Cause: 'not allowed' } }, at);
-    expect(caught.detail).toMatchObject({ outcome: 'FAILED', unsharedAccounts: [], failure: { error: 'ServiceCatalog.OperationNotSupportedException', message: 'not allowed' } });
+    const caught = summariseUnshare(
+      { ...base, deletion: null, failure: { Error: 'ServiceCatalog.OperationNotSupportedException', Cause: 'not allowed' } },
+      at,
+    );
+    expect(caught.detail).toMatchObject({
+      outcome: 'FAILED',
+      unsharedAccounts: [],
+      failure: { error: 'ServiceCatalog.OperationNotSupportedException', message: 'not allowed' },
+    });
   });
 
   it('keeps what the delete did but fails the request when the still-visible check failed', () => {
@@ -214,7 +232,10 @@ describe('summariseUnshare', () => {
         ...base,
         status: { Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [PROD_A] } },
         visibility: null,
-        visibilityError: { Error: 'AccessDeniedException', Cause: JSON.stringify({ errorMessage: 'not allowed to ListAccountsForParent' }) },
+        visibilityError: {
+          Error: 'AccessDeniedException',
+          Cause: JSON.stringify({ errorMessage: 'not allowed to ListAccountsForParent' }),
+        },
       },
       at,
     );

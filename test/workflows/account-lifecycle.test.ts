@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeOrganizationCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
@@ -11,9 +14,6 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OffboardingResultDetail, OnboardingResultDetail, OnboardingWorkflowInput } from '../../src/contracts/onboarding.js';
 import { expectValidResultEvent } from '../support/result-events.js';
@@ -70,7 +70,12 @@ const input = (membership: 'MEMBER' | 'DEPARTED', eventName: OnboardingWorkflowI
 const moved = input('MEMBER', 'MoveAccount');
 const removed = input('DEPARTED', 'RemoveAccountFromOrganization');
 
-const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
 
 const emitted = (prefix: string) =>
   eventBridge
@@ -92,7 +97,10 @@ const shares = (portfolioId: string, type: string, details: { PrincipalId: strin
     .resolves({ PortfolioShareDetails: details.map((detail) => ({ Accepted: true, ...detail, Type: type as never })) });
 
 /** The unshare child execution, replaced: records its input and answers with the given outcome. */
-const unshareChild = (runs: unknown[], answer: (input: { portfolioId: string }) => object = () => ({ outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null })) => ({
+const unshareChild = (
+  runs: unknown[],
+  answer: (input: { portfolioId: string }) => object = () => ({ outcome: 'SUCCEEDED', alreadyAbsent: false, failure: null }),
+) => ({
   'Unshare portfolio from the account': async (task: unknown) => {
     const { Input } = task as { Input: { portfolioId: string } };
     runs.push(Input);
@@ -125,12 +133,24 @@ describe('account moved out of an entitled OU', () => {
 
     expect(run.error).toBeUndefined();
     expect(unshares).toEqual([
-      { requestId: `event-7-${PIPELINES}-unshare-account`, portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT }, origin: 'account-change' },
+      {
+        requestId: `event-7-${PIPELINES}-unshare-account`,
+        portfolioId: PIPELINES,
+        target: { type: 'ACCOUNT', id: ACCOUNT },
+        origin: 'account-change',
+      },
     ]);
     const { detailType, detail } = onlyResult<OnboardingResultDetail>('Account Onboarding');
     expect(detailType).toBe('Account Onboarding Succeeded');
     expect(detail.removedShares).toEqual([
-      { portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT }, outcome: 'SUCCEEDED', alreadyAbsent: false, unshareRequestId: `event-7-${PIPELINES}-unshare-account`, failure: null },
+      {
+        portfolioId: PIPELINES,
+        target: { type: 'ACCOUNT', id: ACCOUNT },
+        outcome: 'SUCCEEDED',
+        alreadyAbsent: false,
+        unshareRequestId: `event-7-${PIPELINES}-unshare-account`,
+        failure: null,
+      },
     ]);
     // The new OU's portfolio is still onboarded, and nothing is rejected when the policy does not ask for it.
     expect(detail.portfolios.map((portfolio) => [portfolio.portfolioId, portfolio.action, portfolio.outcome])).toEqual([
@@ -148,8 +168,16 @@ describe('account moved out of an entitled OU', () => {
       overrides: {
         'Unshare portfolio from the account': async (task) => {
           const { Input } = task as { Input: { target: { type: string } } };
-          if (Input.target.type === 'EXTERNAL_ACCOUNT') throw Object.assign(new Error('child execution failed'), { name: 'States.TaskFailed' });
-          return { Status: 'SUCCEEDED', Output: { outcome: 'FAILED', alreadyAbsent: false, failure: { error: 'ServiceCatalog.InvalidStateException', message: 'busy' } } };
+          if (Input.target.type === 'EXTERNAL_ACCOUNT')
+            throw Object.assign(new Error('child execution failed'), { name: 'States.TaskFailed' });
+          return {
+            Status: 'SUCCEEDED',
+            Output: {
+              outcome: 'FAILED',
+              alreadyAbsent: false,
+              failure: { error: 'ServiceCatalog.InvalidStateException', message: 'busy' },
+            },
+          };
         },
       },
     });
@@ -193,9 +221,11 @@ describe('account moved out of an entitled OU', () => {
 
 describe('account that left the organization', () => {
   beforeEach(() => {
-    organizations
-      .on(ListParentsCommand, { ChildId: ACCOUNT })
-      .rejects(Object.assign(new Error("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."), { name: 'ChildNotFoundException' }));
+    organizations.on(ListParentsCommand, { ChildId: ACCOUNT }).rejects(
+      Object.assign(new Error("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."), {
+        name: 'ChildNotFoundException',
+      }),
+    );
   });
 
   it('ends in one Account Offboarding Succeeded naming what was removed and what an EXTERNAL_ACCOUNT target keeps', async () => {
@@ -212,7 +242,9 @@ describe('account that left the organization', () => {
       accountId: ACCOUNT,
       eventName: 'RemoveAccountFromOrganization',
       removedShares: [{ portfolioId: PIPELINES, target: { type: 'ACCOUNT', id: ACCOUNT }, outcome: 'SUCCEEDED' }],
-      keptShares: [{ portfolioId: PARTNERS, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }, entitledBy: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } }],
+      keptShares: [
+        { portfolioId: PARTNERS, target: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT }, entitledBy: { type: 'EXTERNAL_ACCOUNT', id: ACCOUNT } },
+      ],
       failure: null,
     });
     // Nothing is shared with, or done in, an account that has left.
@@ -225,12 +257,16 @@ describe('account that left the organization', () => {
     shares(PARTNERS, 'ACCOUNT', []);
     shares(PIPELINES, 'ACCOUNT', [{ PrincipalId: ACCOUNT }]);
     serviceCatalog.on(DeletePortfolioShareCommand).resolves({});
-    serviceCatalog.on(DescribePortfolioCommand).resolves({ PortfolioDetail: { Id: PIPELINES, ARN: `arn:aws:catalog:us-east-1:${HUB}:portfolio/${PIPELINES}` } });
+    serviceCatalog
+      .on(DescribePortfolioCommand)
+      .resolves({ PortfolioDetail: { Id: PIPELINES, ARN: `arn:aws:catalog:us-east-1:${HUB}:portfolio/${PIPELINES}` } });
 
     const run = await runWorkflow(FILE, removed);
 
     expect(run.error).toBeUndefined();
-    expect(serviceCatalog.commandCalls(DeletePortfolioShareCommand).map((call) => call.args[0].input)).toEqual([{ PortfolioId: PIPELINES, AccountId: ACCOUNT }]);
+    expect(serviceCatalog.commandCalls(DeletePortfolioShareCommand).map((call) => call.args[0].input)).toEqual([
+      { PortfolioId: PIPELINES, AccountId: ACCOUNT },
+    ]);
     expect(emitted('Portfolio Unshare').map((entry) => entry.DetailType)).toEqual(['Portfolio Unshare Succeeded']);
     const { detail } = onlyResult<OffboardingResultDetail>('Account Offboarding');
     expect(detail.removedShares).toEqual([
@@ -258,7 +294,11 @@ describe('account that left the organization', () => {
     expect(run.error?.message).toMatch(/could not be summarised/);
     const { detailType, detail } = onlyResult<OffboardingResultDetail>('Account Offboarding');
     expect(detailType).toBe('Account Offboarding Failed');
-    expect(detail).toMatchObject({ accountId: ACCOUNT, eventName: 'RemoveAccountFromOrganization', failure: { error: 'Lambda.ServiceException' } });
+    expect(detail).toMatchObject({
+      accountId: ACCOUNT,
+      eventName: 'RemoveAccountFromOrganization',
+      failure: { error: 'Lambda.ServiceException' },
+    });
   });
 
   it('falls back to Account Onboarding Failed when the request does not even say whether the account left', async () => {

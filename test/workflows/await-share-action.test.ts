@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import policies from '../../statemachines/policies.json' with { type: 'json' };
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import policies from '../../statemachines/policies.json' with { type: 'json' };
 import { expectValidResultEvent } from '../support/result-events.js';
 import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
@@ -19,7 +19,11 @@ const eventBridge = mockClient(EventBridgeClient);
 const FILE = 'await-share-action.asl.json';
 const CHECKS = policies.Tuning.ShareActionStatusChecks.value;
 
-const accessDenied = () => Object.assign(new Error('not authorized to perform: servicecatalog:DescribePortfolioShareStatus'), { name: 'AccessDeniedException', $metadata: {} });
+const accessDenied = () =>
+  Object.assign(new Error('not authorized to perform: servicecatalog:DescribePortfolioShareStatus'), {
+    name: 'AccessDeniedException',
+    $metadata: {},
+  });
 
 beforeEach(() => {
   serviceCatalog.reset();
@@ -131,7 +135,10 @@ describe('share-portfolio with the await-share-action child', () => {
     expect(onlyResult()).toMatchObject({
       outcome: 'FAILED',
       shareToken: 'share-token-1',
-      failure: { error: 'ShareStatusTimeout', message: `Share share-token-1 did not reach a final status after ${CHECKS + 1} status checks` },
+      failure: {
+        error: 'ShareStatusTimeout',
+        message: `Share share-token-1 did not reach a final status after ${CHECKS + 1} status checks`,
+      },
     });
   }, 60_000);
 
@@ -140,6 +147,9 @@ describe('share-portfolio with the await-share-action child', () => {
 
     await runWorkflow('share-portfolio.asl.json', request);
 
-    expect(onlyResult()).toMatchObject({ outcome: 'FAILED', failure: { error: 'ServiceCatalog.AccessDeniedException', message: expect.stringContaining('not authorized') } });
+    expect(onlyResult()).toMatchObject({
+      outcome: 'FAILED',
+      failure: { error: 'ServiceCatalog.AccessDeniedException', message: expect.stringContaining('not authorized') },
+    });
   });
 });

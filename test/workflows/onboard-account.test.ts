@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeOrganizationCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
@@ -7,9 +10,6 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OnboardingResultDetail } from '../../src/contracts/onboarding.js';
 import { expectValidEvent } from '../support/result-events.js';
@@ -48,12 +48,23 @@ beforeAll(() => {
 const onboardingInput = {
   requestId: 'event-1',
   accountId: ACCOUNT,
-  trigger: { source: 'aws.organizations', eventName: 'MoveAccount', eventId: 'event-1', time: '2026-11-21T10:00:00Z', destinationParentId: CHILD_OU },
+  trigger: {
+    source: 'aws.organizations',
+    eventName: 'MoveAccount',
+    eventId: 'event-1',
+    time: '2026-11-21T10:00:00Z',
+    destinationParentId: CHILD_OU,
+  },
   membership: 'MEMBER',
   memberRoleName: 'PortfolioShareMemberRole',
 };
 
-const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
 
 const onboardingEvents = () =>
   eventBridge
@@ -98,7 +109,13 @@ describe('onboard-account state machine', () => {
     });
 
     expect(run.error).toBeUndefined();
-    expect(childRuns).toEqual([expect.objectContaining({ requestId: `event-1-${DATA}`, target: { type: 'ORGANIZATIONAL_UNIT', id: CHILD_OU }, origin: 'onboarding' })]);
+    expect(childRuns).toEqual([
+      expect.objectContaining({
+        requestId: `event-1-${DATA}`,
+        target: { type: 'ORGANIZATIONAL_UNIT', id: CHILD_OU },
+        origin: 'onboarding',
+      }),
+    ]);
     expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input.PrincipalARN)).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/NetworkAdmin`,
     ]);
@@ -107,7 +124,12 @@ describe('onboard-account state machine', () => {
     expect(detail.organizationalUnitPath).toEqual(['r-ab12', PARENT_OU, CHILD_OU]);
     expect(detail.portfolios).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ portfolioId: NETWORKING, action: 'MEMBER_ACTIONS', coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: PARENT_OU }, outcome: 'SUCCEEDED' }),
+        expect.objectContaining({
+          portfolioId: NETWORKING,
+          action: 'MEMBER_ACTIONS',
+          coveredBy: { type: 'ORGANIZATIONAL_UNIT', id: PARENT_OU },
+          outcome: 'SUCCEEDED',
+        }),
         expect.objectContaining({ portfolioId: DATA, action: 'SHARED', shareRequestId: `event-1-${DATA}`, outcome: 'SUCCEEDED' }),
       ]),
     );
@@ -122,7 +144,13 @@ describe('onboard-account state machine', () => {
     const newAccount = '210987654399';
     organizations.on(ListParentsCommand, { ChildId: newAccount }).resolves({ Parents: [{ Id: CHILD_OU, Type: 'ORGANIZATIONAL_UNIT' }] });
     const denied = Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
-    sts.on(AssumeRoleCommand).rejectsOnce(denied).rejectsOnce(denied).rejectsOnce(denied).rejectsOnce(denied).resolves({ Credentials: credentials });
+    sts
+      .on(AssumeRoleCommand)
+      .rejectsOnce(denied)
+      .rejectsOnce(denied)
+      .rejectsOnce(denied)
+      .rejectsOnce(denied)
+      .resolves({ Credentials: credentials });
 
     const run = await runWorkflow('onboard-account.asl.json', { ...onboardingInput, accountId: newAccount });
 
@@ -134,7 +162,9 @@ describe('onboard-account state machine', () => {
   });
 
   it('ends in one Account Onboarding Failed event naming the cause when the account cannot be placed', async () => {
-    organizations.on(ListParentsCommand, { ChildId: ACCOUNT }).rejects(Object.assign(new Error('account 210987654321 not found'), { name: 'ChildNotFoundException' }));
+    organizations
+      .on(ListParentsCommand, { ChildId: ACCOUNT })
+      .rejects(Object.assign(new Error('account 210987654321 not found'), { name: 'ChildNotFoundException' }));
 
     const run = await runWorkflow('onboard-account.asl.json', onboardingInput);
 
@@ -148,7 +178,12 @@ describe('onboard-account state machine', () => {
     const run = await runWorkflow('onboard-account.asl.json', onboardingInput, {
       overrides: {
         'Share portfolio with entitled target': async () => ({
-          Output: { outcome: 'FAILED', failure: { error: 'OrganizationsAccessDisabled', message: 'access is DISABLED' }, failedAccounts: [], sharedAccounts: [] },
+          Output: {
+            outcome: 'FAILED',
+            failure: { error: 'OrganizationsAccessDisabled', message: 'access is DISABLED' },
+            failedAccounts: [],
+            sharedAccounts: [],
+          },
         }),
       },
     });
@@ -156,7 +191,10 @@ describe('onboard-account state machine', () => {
     expect(run.error).toBeUndefined();
     const detail = onlyResult();
     expect(detail.outcome).toBe('FAILED');
-    expect(detail.portfolios.find((p) => p.portfolioId === DATA)).toMatchObject({ outcome: 'FAILED', failure: { error: 'OrganizationsAccessDisabled' } });
+    expect(detail.portfolios.find((p) => p.portfolioId === DATA)).toMatchObject({
+      outcome: 'FAILED',
+      failure: { error: 'OrganizationsAccessDisabled' },
+    });
     expect(detail.portfolios.find((p) => p.portfolioId === NETWORKING)).toMatchObject({ outcome: 'SUCCEEDED' });
   });
 });

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeOrganizationCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
@@ -9,12 +12,9 @@ import {
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../src/contracts/reconcile.js';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
+import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../src/contracts/reconcile.js';
 import { fakeShareListing, share } from '../support/fake-shares.js';
 import { expectValidEvent } from '../support/result-events.js';
 import { runChildWorkflow, runWorkflow } from '../support/workflow-harness.js';
@@ -89,7 +89,9 @@ beforeEach(() => {
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
   serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
   serviceCatalog.on(CreatePortfolioShareCommand).resolves({ PortfolioShareToken: 'share-token-1' });
-  serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['210987654321'] } });
+  serviceCatalog
+    .on(DescribePortfolioShareStatusCommand)
+    .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['210987654321'] } });
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: ORG } });
   organizations.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] });
 });
@@ -100,17 +102,29 @@ describe('reconcile-sharing state machine', () => {
     fakeShareListing(serviceCatalog, { [DATA]: [share('ORGANIZATIONAL_UNIT', WORKLOADS)] });
     const child = recordStarts();
 
-    const run = await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-1', overrides: { 'Share missing target': child.handler } });
+    const run = await runWorkflow(
+      'reconcile-sharing.asl.json',
+      {},
+      { executionName: 'run-1', overrides: { 'Share missing target': child.handler } },
+    );
 
     expect(run.error).toBeUndefined();
     expect(child.started).toEqual([
       {
         Name: 'run-1-share-1',
         StateMachineArn: expect.stringContaining(':stateMachine:share-portfolio'),
-        Input: expect.objectContaining({ requestId: 'run-1-share-1', portfolioId: NETWORKING, target: { type: 'ORGANIZATION', id: ORG }, origin: 'reconcile' }),
+        Input: expect.objectContaining({
+          requestId: 'run-1-share-1',
+          portfolioId: NETWORKING,
+          target: { type: 'ORGANIZATION', id: ORG },
+          origin: 'reconcile',
+        }),
       },
     ]);
-    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toMatchObject({ PortfolioId: NETWORKING, OrganizationNode: { Type: 'ORGANIZATION', Value: ORG } });
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toMatchObject({
+      PortfolioId: NETWORKING,
+      OrganizationNode: { Type: 'ORGANIZATION', Value: ORG },
+    });
     expect(eventsOf('Portfolio Share Succeeded')).toHaveLength(1);
     expect(driftEvents()).toEqual([
       expect.objectContaining({
@@ -120,11 +134,21 @@ describe('reconcile-sharing state machine', () => {
         missing: [{ type: 'ORGANIZATION', id: ORG }],
         extra: [],
         pruned: false,
-        actions: [{ action: 'SHARE', target: { type: 'ORGANIZATION', id: ORG }, requestId: 'run-1-share-1', outcome: 'SUCCEEDED', failure: null }],
+        actions: [
+          { action: 'SHARE', target: { type: 'ORGANIZATION', id: ORG }, requestId: 'run-1-share-1', outcome: 'SUCCEEDED', failure: null },
+        ],
       }),
     ]);
     const summary = onlySummary();
-    expect(summary).toMatchObject({ runId: 'run-1', outcome: 'SUCCEEDED', mode: 'APPLY', trigger: 'on-demand', organizationsAccess: 'ENABLED', portfoliosChecked: [NETWORKING, DATA], failure: null });
+    expect(summary).toMatchObject({
+      runId: 'run-1',
+      outcome: 'SUCCEEDED',
+      mode: 'APPLY',
+      trigger: 'on-demand',
+      organizationsAccess: 'ENABLED',
+      portfoliosChecked: [NETWORKING, DATA],
+      failure: null,
+    });
     expect(summary.counts).toMatchObject({ portfoliosDrifted: 1, missing: 1, shared: 1, actionsFailed: 0 });
     expect(run.output).toEqual(summary);
     // Measured for the README: prepare, plan, one portfolio with one action (5), summarise, emit drift events (2), emit summary, finish.
@@ -132,30 +156,56 @@ describe('reconcile-sharing state machine', () => {
   });
 
   it('removes an extra share through the unshare workflow when the policy prunes, and only reports it otherwise', async () => {
-    fakeShareListing(serviceCatalog, { [NETWORKING]: [share('ORGANIZATION', ORG)], [DATA]: [share('ORGANIZATIONAL_UNIT', WORKLOADS), share('ORGANIZATIONAL_UNIT', SANDBOX)] });
+    fakeShareListing(serviceCatalog, {
+      [NETWORKING]: [share('ORGANIZATION', ORG)],
+      [DATA]: [share('ORGANIZATIONAL_UNIT', WORKLOADS), share('ORGANIZATIONAL_UNIT', SANDBOX)],
+    });
     const unshare = recordStarts(succeededChild);
 
     usePolicy({ prune: false });
-    await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-kept', overrides: { 'Unshare extra target': unshare.handler } });
+    await runWorkflow(
+      'reconcile-sharing.asl.json',
+      {},
+      { executionName: 'run-kept', overrides: { 'Unshare extra target': unshare.handler } },
+    );
     expect(unshare.started).toEqual([]);
-    expect(driftEvents()).toEqual([expect.objectContaining({ portfolioId: DATA, extra: [{ type: 'ORGANIZATIONAL_UNIT', id: SANDBOX }], pruned: false, actions: [] })]);
+    expect(driftEvents()).toEqual([
+      expect.objectContaining({ portfolioId: DATA, extra: [{ type: 'ORGANIZATIONAL_UNIT', id: SANDBOX }], pruned: false, actions: [] }),
+    ]);
     expect(onlySummary().counts).toMatchObject({ extra: 1, extraKept: 1, unshared: 0 });
 
     eventBridge.resetHistory();
     usePolicy({ prune: true });
-    await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-pruned', overrides: { 'Unshare extra target': unshare.handler } });
+    await runWorkflow(
+      'reconcile-sharing.asl.json',
+      {},
+      { executionName: 'run-pruned', overrides: { 'Unshare extra target': unshare.handler } },
+    );
     expect(unshare.started).toEqual([
       {
         Name: 'run-pruned-unshare-1',
         StateMachineArn: expect.stringContaining(':stateMachine:unshare-portfolio'),
-        Input: { requestId: 'run-pruned-unshare-1', portfolioId: DATA, target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX }, origin: 'reconcile' },
+        Input: {
+          requestId: 'run-pruned-unshare-1',
+          portfolioId: DATA,
+          target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX },
+          origin: 'reconcile',
+        },
       },
     ]);
     expect(driftEvents()).toEqual([
       expect.objectContaining({
         portfolioId: DATA,
         pruned: true,
-        actions: [{ action: 'UNSHARE', target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX }, requestId: 'run-pruned-unshare-1', outcome: 'SUCCEEDED', failure: null }],
+        actions: [
+          {
+            action: 'UNSHARE',
+            target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX },
+            requestId: 'run-pruned-unshare-1',
+            outcome: 'SUCCEEDED',
+            failure: null,
+          },
+        ],
       }),
     ]);
     expect(onlySummary()).toMatchObject({ outcome: 'SUCCEEDED', counts: { extra: 1, extraKept: 0, unshared: 1 } });
@@ -178,14 +228,26 @@ describe('reconcile-sharing state machine', () => {
     fakeShareListing(serviceCatalog, {});
     serviceCatalog
       .on(CreatePortfolioShareCommand, { PortfolioId: NETWORKING })
-      .rejects(new OperationNotSupportedException({ message: 'Only the management account can share with the organization', $metadata: {} }));
+      .rejects(
+        new OperationNotSupportedException({ message: 'Only the management account can share with the organization', $metadata: {} }),
+      );
     const child = recordStarts();
 
-    await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-fail', overrides: { 'Share missing target': child.handler } });
+    await runWorkflow(
+      'reconcile-sharing.asl.json',
+      {},
+      { executionName: 'run-fail', overrides: { 'Share missing target': child.handler } },
+    );
 
     const [networking, data] = [NETWORKING, DATA].map((portfolioId) => driftEvents().find((event) => event.portfolioId === portfolioId));
     expect(networking?.actions).toEqual([
-      expect.objectContaining({ outcome: 'FAILED', failure: { error: 'ServiceCatalog.OperationNotSupportedException', message: 'Only the management account can share with the organization' } }),
+      expect.objectContaining({
+        outcome: 'FAILED',
+        failure: {
+          error: 'ServiceCatalog.OperationNotSupportedException',
+          message: 'Only the management account can share with the organization',
+        },
+      }),
     ]);
     expect(data?.actions).toEqual([expect.objectContaining({ outcome: 'SUCCEEDED' })]);
     expect(onlySummary()).toMatchObject({ outcome: 'PARTIALLY_SUCCEEDED', counts: { shared: 1, actionsFailed: 1 } });
@@ -195,17 +257,31 @@ describe('reconcile-sharing state machine', () => {
     usePolicy();
     fakeShareListing(serviceCatalog, { [DATA]: [share('ORGANIZATIONAL_UNIT', WORKLOADS)] });
     const failing: TaskHandler = async () => {
-      throw Object.assign(new Error(JSON.stringify({ Status: 'FAILED', Error: 'ShareSummaryFailed', Cause: 'The share could not be summarised' })), { name: 'States.TaskFailed' });
+      throw Object.assign(
+        new Error(JSON.stringify({ Status: 'FAILED', Error: 'ShareSummaryFailed', Cause: 'The share could not be summarised' })),
+        { name: 'States.TaskFailed' },
+      );
     };
 
     await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-broken', overrides: { 'Share missing target': failing } });
 
-    expect(driftEvents()[0]?.actions).toEqual([expect.objectContaining({ outcome: 'FAILED', failure: { error: 'ShareSummaryFailed', message: 'The share could not be summarised' } })]);
+    expect(driftEvents()[0]?.actions).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        failure: { error: 'ShareSummaryFailed', message: 'The share could not be summarised' },
+      }),
+    ]);
     expect(onlySummary()).toMatchObject({ outcome: 'FAILED', failure: null, counts: { actionsFailed: 1 } });
   });
 
   it('runs one share action at a time on a portfolio, portfolios in parallel', async () => {
-    usePolicy({ dataTargets: [`{ type: ORGANIZATIONAL_UNIT, id: ${WORKLOADS} }`, `{ type: ORGANIZATIONAL_UNIT, id: ${SANDBOX} }`, "{ type: ACCOUNT, id: '210987654321' }"] });
+    usePolicy({
+      dataTargets: [
+        `{ type: ORGANIZATIONAL_UNIT, id: ${WORKLOADS} }`,
+        `{ type: ORGANIZATIONAL_UNIT, id: ${SANDBOX} }`,
+        "{ type: ACCOUNT, id: '210987654321' }",
+      ],
+    });
     fakeShareListing(serviceCatalog, {});
     const running = new Map<string, number>();
     const peaks = { perPortfolio: 0, overall: 0 };
@@ -213,7 +289,10 @@ describe('reconcile-sharing state machine', () => {
       const { Input } = input as { Input: { portfolioId: string; requestId: string } };
       running.set(Input.portfolioId, (running.get(Input.portfolioId) ?? 0) + 1);
       peaks.perPortfolio = Math.max(peaks.perPortfolio, ...running.values());
-      peaks.overall = Math.max(peaks.overall, [...running.values()].reduce((sum, count) => sum + count, 0));
+      peaks.overall = Math.max(
+        peaks.overall,
+        [...running.values()].reduce((sum, count) => sum + count, 0),
+      );
       await new Promise((resolve) => setTimeout(resolve, 20));
       running.set(Input.portfolioId, (running.get(Input.portfolioId) ?? 1) - 1);
       return { Status: 'SUCCEEDED', Output: succeeded(Input) };
@@ -222,7 +301,11 @@ describe('reconcile-sharing state machine', () => {
     await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-order', overrides: { 'Share missing target': share } });
 
     expect(peaks).toEqual({ perPortfolio: 1, overall: 2 });
-    expect(driftEvents().find((event) => event.portfolioId === DATA)?.actions.map((action) => action.requestId)).toEqual(['run-order-share-2', 'run-order-share-3', 'run-order-share-4']);
+    expect(
+      driftEvents()
+        .find((event) => event.portfolioId === DATA)
+        ?.actions.map((action) => action.requestId),
+    ).toEqual(['run-order-share-2', 'run-order-share-3', 'run-order-share-4']);
     expect(onlySummary().counts).toMatchObject({ shared: 4 });
   });
 
@@ -231,7 +314,11 @@ describe('reconcile-sharing state machine', () => {
     fakeShareListing(serviceCatalog, { [DATA]: [share('ORGANIZATIONAL_UNIT', SANDBOX)] });
     const child = recordStarts(succeededChild);
 
-    await runWorkflow('reconcile-sharing.asl.json', { mode: 'REPORT' }, { executionName: 'run-report', overrides: { 'Share missing target': child.handler, 'Unshare extra target': child.handler } });
+    await runWorkflow(
+      'reconcile-sharing.asl.json',
+      { mode: 'REPORT' },
+      { executionName: 'run-report', overrides: { 'Share missing target': child.handler, 'Unshare extra target': child.handler } },
+    );
 
     expect(child.started).toEqual([]);
     expect(driftEvents().map((event) => [event.portfolioId, event.mode, event.actions])).toEqual([
@@ -243,17 +330,29 @@ describe('reconcile-sharing state machine', () => {
 
   it('ends a run whose plan failed, or whose input is invalid, in one FAILED summary that names the cause', async () => {
     usePolicy();
-    serviceCatalog.on(DescribePortfolioSharesCommand).rejects(Object.assign(new Error('User is not authorized to perform: servicecatalog:DescribePortfolioShares'), { name: 'AccessDeniedException' }));
+    serviceCatalog.on(DescribePortfolioSharesCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: servicecatalog:DescribePortfolioShares'), {
+        name: 'AccessDeniedException',
+      }),
+    );
 
     const run = await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-denied' });
 
     expect(run.error).toBeUndefined();
     expect(driftEvents()).toEqual([]);
-    expect(onlySummary()).toMatchObject({ outcome: 'FAILED', counts: null, failure: { error: 'AccessDeniedException', message: expect.stringContaining('DescribePortfolioShares') } });
+    expect(onlySummary()).toMatchObject({
+      outcome: 'FAILED',
+      counts: null,
+      failure: { error: 'AccessDeniedException', message: expect.stringContaining('DescribePortfolioShares') },
+    });
 
     eventBridge.resetHistory();
     await runWorkflow('reconcile-sharing.asl.json', { mode: 'FIX_EVERYTHING' }, { executionName: 'run-invalid' });
-    expect(onlySummary()).toMatchObject({ outcome: 'FAILED', mode: null, failure: { error: 'ValidationError', message: expect.stringContaining('mode') } });
+    expect(onlySummary()).toMatchObject({
+      outcome: 'FAILED',
+      mode: null,
+      failure: { error: 'ValidationError', message: expect.stringContaining('mode') },
+    });
   });
 
   it('emits a fallback FAILED summary when the summary itself fails, then fails the execution', async () => {
@@ -263,7 +362,11 @@ describe('reconcile-sharing state machine', () => {
       throw Object.assign(new Error('summary crashed'), { name: 'Error' });
     };
 
-    const run = await runWorkflow('reconcile-sharing.asl.json', {}, { executionName: 'run-no-summary', overrides: { 'Summarise reconciliation': broken } });
+    const run = await runWorkflow(
+      'reconcile-sharing.asl.json',
+      {},
+      { executionName: 'run-no-summary', overrides: { 'Summarise reconciliation': broken } },
+    );
 
     expect(run.error?.message).toContain('a Portfolio Share Reconciliation Completed event with outcome FAILED reports it');
     expect(run.entered.slice(-2)).toEqual(['Emit fallback summary event', 'Reconciliation not summarised']);

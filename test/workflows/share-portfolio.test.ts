@@ -1,4 +1,4 @@
-import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   AcceptPortfolioShareCommand,
   AssociatePrincipalWithPortfolioCommand,
@@ -38,10 +38,14 @@ const request = (overrides: Partial<ShareWorkflowInput> = {}): ShareWorkflowInpu
   ...overrides,
 });
 
-const emitted = () =>
-  eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+const emitted = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 
-const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
 
 beforeEach(() => {
   serviceCatalog.reset();
@@ -77,7 +81,13 @@ describe('share-portfolio state machine', () => {
     expect(emitted()).toHaveLength(1);
     expect(event?.DetailType).toBe('Portfolio Share Succeeded');
     const detail = expectValidResultEvent(event);
-    expect(detail).toMatchObject({ requestId: 'req-1', outcome: 'SUCCEEDED', shareToken: 'share-token-1', sharedAccounts: shared, failedAccounts: [] });
+    expect(detail).toMatchObject({
+      requestId: 'req-1',
+      outcome: 'SUCCEEDED',
+      shareToken: 'share-token-1',
+      sharedAccounts: shared,
+      failedAccounts: [],
+    });
     expect(run.output).toMatchObject({ outcome: 'SUCCEEDED' });
     // The await-share-action child polls, its wait doubling from the first check to the fourth.
     expect(run.children.flatMap((child) => child.entered).filter((name) => name === 'Lengthen poll wait')).toHaveLength(3);
@@ -86,10 +96,16 @@ describe('share-portfolio state machine', () => {
   it('retries InvalidStateException while another share action runs on the portfolio', async () => {
     serviceCatalog
       .on(CreatePortfolioShareCommand)
-      .rejectsOnce(new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }))
-      .rejectsOnce(new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }))
+      .rejectsOnce(
+        new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }),
+      )
+      .rejectsOnce(
+        new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} }),
+      )
       .resolves({ PortfolioShareToken: 'share-token-2' });
-    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
 
     const run = await runWorkflow('share-portfolio.asl.json', request());
 
@@ -99,8 +115,12 @@ describe('share-portfolio state machine', () => {
 
   it('counts Duplicate share errors as shared, shares throttled accounts again, and reports the rest as failed', async () => {
     const [ok, duplicate, throttled, denied] = accounts(4) as [string, string, string, string];
-    serviceCatalog.on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU } }).resolves({ PortfolioShareToken: 'share-ou' });
-    serviceCatalog.on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ACCOUNT', Value: throttled } }).resolves({ PortfolioShareToken: 'share-retry' });
+    serviceCatalog
+      .on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU } })
+      .resolves({ PortfolioShareToken: 'share-ou' });
+    serviceCatalog
+      .on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ACCOUNT', Value: throttled } })
+      .resolves({ PortfolioShareToken: 'share-retry' });
     serviceCatalog.on(DescribePortfolioShareStatusCommand, { PortfolioShareToken: 'share-ou' }).resolves({
       Status: 'COMPLETED_WITH_ERRORS',
       ShareDetails: {
@@ -128,7 +148,10 @@ describe('share-portfolio state machine', () => {
 
   it('reports accounts still throttled after the bounded re-shares as failed', async () => {
     const [throttled] = accounts(1) as [string];
-    const stillThrottled = { Status: 'COMPLETED_WITH_ERRORS' as const, ShareDetails: { ShareErrors: [{ Accounts: [throttled], Error: 'ThrottlingException', Message: 'Rate exceeded' }] } };
+    const stillThrottled = {
+      Status: 'COMPLETED_WITH_ERRORS' as const,
+      ShareDetails: { ShareErrors: [{ Accounts: [throttled], Error: 'ThrottlingException', Message: 'Rate exceeded' }] },
+    };
     serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves(stillThrottled);
 
     const run = await runWorkflow('share-portfolio.asl.json', request());
@@ -141,12 +164,17 @@ describe('share-portfolio state machine', () => {
 
   it('associates IAM principals in member accounts and names the account whose member role is missing', async () => {
     const [good, noRole] = accounts(2) as [string, string];
-    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [good, noRole] } });
-    sts.on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` }).rejects(
-      Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }),
-    );
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [good, noRole] } });
+    sts
+      .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` })
+      .rejects(Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }));
 
-    const run = await runWorkflow('share-portfolio.asl.json', request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }));
+    const run = await runWorkflow(
+      'share-portfolio.asl.json',
+      request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }),
+    );
 
     expect(run.error).toBeUndefined();
     expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input)).toEqual([
@@ -163,12 +191,18 @@ describe('share-portfolio state machine', () => {
     const [external] = accounts(1) as [string];
     serviceCatalog.on(CreatePortfolioShareCommand).resolves({});
 
-    const run = await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'EXTERNAL_ACCOUNT', id: external }, memberActions: { accept: true, iamPrincipals: [] } }));
+    const run = await runWorkflow(
+      'share-portfolio.asl.json',
+      request({ target: { type: 'EXTERNAL_ACCOUNT', id: external }, memberActions: { accept: true, iamPrincipals: [] } }),
+    );
 
     expect(serviceCatalog.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(0);
     expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(0);
     expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toMatchObject({ AccountId: external });
-    expect(serviceCatalog.commandCalls(AcceptPortfolioShareCommand)[0]?.args[0].input).toEqual({ PortfolioId: PORTFOLIO, PortfolioShareType: 'IMPORTED' });
+    expect(serviceCatalog.commandCalls(AcceptPortfolioShareCommand)[0]?.args[0].input).toEqual({
+      PortfolioId: PORTFOLIO,
+      PortfolioShareType: 'IMPORTED',
+    });
     expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', sharedAccounts: [external], shareToken: null });
   });
 
@@ -194,7 +228,9 @@ describe('share-portfolio state machine', () => {
       .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
       .resolves({ AccessStatus: 'ENABLED' });
     serviceCatalog.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
 
     const run = await runWorkflow('share-portfolio.asl.json', request({ allowEnableOrganizationsAccess: true }));
 
@@ -204,14 +240,19 @@ describe('share-portfolio state machine', () => {
   });
 
   it('catches an unexpected error (unknown portfolio) and reports it in one Failed event', async () => {
-    serviceCatalog.on(CreatePortfolioShareCommand).rejects(new ResourceNotFoundException({ message: 'Portfolio port-abcd1234efgh5 not found', $metadata: {} }));
+    serviceCatalog
+      .on(CreatePortfolioShareCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Portfolio port-abcd1234efgh5 not found', $metadata: {} }));
 
     const run = await runWorkflow('share-portfolio.asl.json', request());
 
     expect(run.error).toBeUndefined();
     expect(emitted()).toHaveLength(1);
     const detail = expectValidResultEvent(emitted()[0]);
-    expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'ServiceCatalog.ResourceNotFoundException', message: 'Portfolio port-abcd1234efgh5 not found' } });
+    expect(detail).toMatchObject({
+      outcome: 'FAILED',
+      failure: { error: 'ServiceCatalog.ResourceNotFoundException', message: 'Portfolio port-abcd1234efgh5 not found' },
+    });
   });
 
   it('reports a share that ended in ERROR without account details as Failed', async () => {
@@ -226,28 +267,35 @@ describe('share-portfolio state machine', () => {
 
 describe('share-portfolio cost per account', () => {
   // Member actions run in batches, so a large OU costs a few transitions per batch, not per account.
-  it.each([1, 100, 5_000])('shares with an OU of %i accounts, with member actions, far below the history limit', async (count) => {
-    const shared = accounts(count);
-    serviceCatalog
-      .on(DescribePortfolioShareStatusCommand)
-      .resolvesOnce({ Status: 'IN_PROGRESS' })
-      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: shared } });
-    serviceCatalog.on(AssociatePrincipalWithPortfolioCommand).resolves({});
+  it.each([1, 100, 5_000])(
+    'shares with an OU of %i accounts, with member actions, far below the history limit',
+    async (count) => {
+      const shared = accounts(count);
+      serviceCatalog
+        .on(DescribePortfolioShareStatusCommand)
+        .resolvesOnce({ Status: 'IN_PROGRESS' })
+        .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: shared } });
+      serviceCatalog.on(AssociatePrincipalWithPortfolioCommand).resolves({});
 
-    const run = await runWorkflow('share-portfolio.asl.json', request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }));
+      const run = await runWorkflow(
+        'share-portfolio.asl.json',
+        request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }),
+      );
 
-    const detail = expectValidResultEvent(emitted()[0]);
-    expect(detail.sharedAccounts).toHaveLength(count);
-    expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
-    const batches = Math.ceil(count / 100);
-    // A fixed 16 (prepare, access check, create, wait for the share, evaluate, Map, summarise, emit, finish) plus one a batch;
-    // the share's two status checks run in one await-share-action child of 9 (before the child, they were 20 + one a batch in one execution).
-    expect(run.transitions).toBe(16 + batches);
-    expect(run.children.map((child) => child.transitions)).toEqual([9]);
-    expect(totalTransitions(run)).toBe(25 + batches);
-    expect(run.historyEvents).toBeLessThan(25_000 / 20);
-    console.info(
-      `share to ${count} accounts: ${totalTransitions(run)} state transitions (${(totalTransitions(run) / count).toFixed(3)} per account) in ${1 + run.children.length} executions, ~${run.historyEvents} history events in the share`,
-    );
-  }, 120_000);
+      const detail = expectValidResultEvent(emitted()[0]);
+      expect(detail.sharedAccounts).toHaveLength(count);
+      expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
+      const batches = Math.ceil(count / 100);
+      // A fixed 16 (prepare, access check, create, wait for the share, evaluate, Map, summarise, emit, finish) plus one a batch;
+      // the share's two status checks run in one await-share-action child of 9 (before the child, they were 20 + one a batch in one execution).
+      expect(run.transitions).toBe(16 + batches);
+      expect(run.children.map((child) => child.transitions)).toEqual([9]);
+      expect(totalTransitions(run)).toBe(25 + batches);
+      expect(run.historyEvents).toBeLessThan(25_000 / 20);
+      console.info(
+        `share to ${count} accounts: ${totalTransitions(run)} state transitions (${(totalTransitions(run) / count).toFixed(3)} per account) in ${1 + run.children.length} executions, ~${run.historyEvents} history events in the share`,
+      );
+    },
+    120_000,
+  );
 });

@@ -55,15 +55,26 @@ const searchReturns = (all: { Id: string; Name: string; UserArn: string }[], pag
   serviceCatalog.on(SearchProvisionedProductsCommand).callsFake((input: { PageToken?: string }) => {
     const start = Number(input.PageToken ?? 0);
     const next = start + pageSize;
-    return { ProvisionedProducts: all.slice(start, next), TotalResultsCount: all.length, NextPageToken: next < all.length ? String(next) : undefined };
+    return {
+      ProvisionedProducts: all.slice(start, next),
+      TotalResultsCount: all.length,
+      NextPageToken: next < all.length ? String(next) : undefined,
+    };
   });
 
 const updatesReturnRecords = () =>
-  serviceCatalog
-    .on(UpdateProvisionedProductPropertiesCommand)
-    .callsFake((input: UpdateProvisionedProductPropertiesInput) => ({ ProvisionedProductId: input.ProvisionedProductId, RecordId: `rec-${input.ProvisionedProductId}`, Status: 'CREATED' }));
+  serviceCatalog.on(UpdateProvisionedProductPropertiesCommand).callsFake((input: UpdateProvisionedProductPropertiesInput) => ({
+    ProvisionedProductId: input.ProvisionedProductId,
+    RecordId: `rec-${input.ProvisionedProductId}`,
+    Status: 'CREATED',
+  }));
 
-const credentials = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3_600_000) };
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret',
+  SessionToken: 'token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
 
 beforeEach(() => {
   serviceCatalog.reset();
@@ -77,7 +88,9 @@ beforeEach(() => {
 
 describe('transfer-ownership state machine', () => {
   it('transfers one product with an idempotency token, waits for its record to succeed, and emits Succeeded with the record id', async () => {
-    serviceCatalog.on(DescribeProvisionedProductCommand).resolves({ ProvisionedProductDetail: { Id: 'pp-paymentsvpc01', Name: 'payments-vpc' } });
+    serviceCatalog
+      .on(DescribeProvisionedProductCommand)
+      .resolves({ ProvisionedProductDetail: { Id: 'pp-paymentsvpc01', Name: 'payments-vpc' } });
     serviceCatalog
       .on(DescribeRecordCommand)
       .resolvesOnce({ RecordDetail: { RecordId: 'rec-pp-paymentsvpc01', Status: 'IN_PROGRESS' } })
@@ -120,7 +133,10 @@ describe('transfer-ownership state machine', () => {
     expect(run.error).toBeUndefined();
     const searches = serviceCatalog.commandCalls(SearchProvisionedProductsCommand).map((call) => call.args[0].input);
     expect(searches).toHaveLength(3);
-    expect(searches[0]).toMatchObject({ AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: [`userArn:${LEAVER}`] } });
+    expect(searches[0]).toMatchObject({
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      Filters: { SearchQuery: [`userArn:${LEAVER}`] },
+    });
     const updates = serviceCatalog.commandCalls(UpdateProvisionedProductPropertiesCommand).map((call) => call.args[0].input);
     expect(updates.map((input) => input.ProvisionedProductId).sort()).toEqual(owned.map((product) => product.Id).sort());
     expect(new Set(updates.map((input) => input.IdempotencyToken)).size).toBe(250);
@@ -128,7 +144,9 @@ describe('transfer-ownership state machine', () => {
     const { detailType, detail } = resultEvent();
     expect(detailType).toBe('Ownership Transfer Succeeded');
     expect(detail.products).toHaveLength(250);
-    expect(detail.products.every((product) => product.status === 'SUCCEEDED' && product.recordId === `rec-${product.provisionedProductId}`)).toBe(true);
+    expect(
+      detail.products.every((product) => product.status === 'SUCCEEDED' && product.recordId === `rec-${product.provisionedProductId}`),
+    ).toBe(true);
     expect(detail.summary).toContain('250 of 250 provisioned products');
     // Measured: 42 transitions (about 7 per batch of 50), far below a Standard execution's 25,000 history events.
     expect(run.transitions).toBeLessThanOrEqual(45);
@@ -172,9 +190,9 @@ describe('transfer-ownership state machine', () => {
   });
 
   it('fails naming the member role when it cannot be assumed, and changes nothing', async () => {
-    sts.on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::777777777777:role/PortfolioShareMemberRole' }).rejects(
-      Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }),
-    );
+    sts
+      .on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::777777777777:role/PortfolioShareMemberRole' })
+      .rejects(Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
 
     const run = await runWorkflow(FILE, request({ accountId: '777777777777', ownerArn: 'arn:aws:iam::777777777777:role/Owner' }));
 
@@ -188,13 +206,18 @@ describe('transfer-ownership state machine', () => {
   });
 
   it('fails naming a provisioned product that does not exist in the account', async () => {
-    serviceCatalog.on(DescribeProvisionedProductCommand).rejects(new ResourceNotFoundException({ message: 'Provisioned product not found', $metadata: {} }));
+    serviceCatalog
+      .on(DescribeProvisionedProductCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Provisioned product not found', $metadata: {} }));
 
     await runWorkflow(FILE, request({ provisionedProductId: 'pp-doesnotexist1' }));
 
     const { detailType, detail } = resultEvent();
     expect(detailType).toBe('Ownership Transfer Failed');
-    expect(detail.failure).toEqual({ error: 'ProvisionedProductNotFoundError', message: `Provisioned product pp-doesnotexist1 was not found in account ${ACCOUNT}` });
+    expect(detail.failure).toEqual({
+      error: 'ProvisionedProductNotFoundError',
+      message: `Provisioned product pp-doesnotexist1 was not found in account ${ACCOUNT}`,
+    });
     expect(serviceCatalog.commandCalls(UpdateProvisionedProductPropertiesCommand)).toHaveLength(0);
   });
 
@@ -206,11 +229,17 @@ describe('transfer-ownership state machine', () => {
     expect(run.entered).not.toContain('Transfer ownership in batches');
     const { detailType, detail } = resultEvent();
     expect(detailType).toBe('Ownership Transfer Succeeded');
-    expect(detail).toMatchObject({ products: [], failure: null, summary: `${LEAVER} owns no provisioned products in account ${ACCOUNT}: nothing to transfer.` });
+    expect(detail).toMatchObject({
+      products: [],
+      failure: null,
+      summary: `${LEAVER} owns no provisioned products in account ${ACCOUNT}: nothing to transfer.`,
+    });
   });
 
   it('stops waiting after a bounded number of record checks and reports the record as timed out', async () => {
-    serviceCatalog.on(DescribeProvisionedProductCommand).resolves({ ProvisionedProductDetail: { Id: 'pp-paymentsvpc01', Name: 'payments-vpc' } });
+    serviceCatalog
+      .on(DescribeProvisionedProductCommand)
+      .resolves({ ProvisionedProductDetail: { Id: 'pp-paymentsvpc01', Name: 'payments-vpc' } });
     serviceCatalog.on(DescribeRecordCommand).resolves({ RecordDetail: { Status: 'IN_PROGRESS' } });
 
     await runWorkflow(FILE, request());

@@ -62,7 +62,9 @@ beforeEach(() => {
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
   serviceCatalog.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
-  serviceCatalog.on(DescribePortfolioCommand).resolves({ PortfolioDetail: { Id: PORTFOLIO, ARN: `arn:aws:catalog:us-east-1:${ACCOUNT}:portfolio/${PORTFOLIO}` } });
+  serviceCatalog
+    .on(DescribePortfolioCommand)
+    .resolves({ PortfolioDetail: { Id: PORTFOLIO, ARN: `arn:aws:catalog:us-east-1:${ACCOUNT}:portfolio/${PORTFOLIO}` } });
   serviceCatalog.on(DeletePortfolioShareCommand).resolves({ PortfolioShareToken: 'delete-token-1' });
   // The target OU holds the portfolio's owner and one account, and a nested OU with another account.
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: ORG } });
@@ -83,7 +85,14 @@ describe('unshare-portfolio state machine', () => {
     expect(serviceCatalog.commandCalls(DeletePortfolioShareCommand)).toHaveLength(0);
     const { detailType, detail } = onlyResult();
     expect(detailType).toBe('Portfolio Unshare Succeeded');
-    expect(detail).toMatchObject({ outcome: 'SUCCEEDED', alreadyAbsent: true, unsharedAccounts: [], failedAccounts: [], shareToken: null, stillVisibleTo: [] });
+    expect(detail).toMatchObject({
+      outcome: 'SUCCEEDED',
+      alreadyAbsent: true,
+      unsharedAccounts: [],
+      failedAccounts: [],
+      shareToken: null,
+      stillVisibleTo: [],
+    });
     expect(run.output).toEqual(detail);
   });
 
@@ -121,7 +130,10 @@ describe('unshare-portfolio state machine', () => {
     shares('ORGANIZATIONAL_UNIT', [OU]);
     serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({
       Status: 'COMPLETED_WITH_ERRORS',
-      ShareDetails: { SuccessfulShares: [DIRECT], ShareErrors: [{ Accounts: [DEEP], Error: 'AccessDeniedException', Message: 'account is suspended' }] },
+      ShareDetails: {
+        SuccessfulShares: [DIRECT],
+        ShareErrors: [{ Accounts: [DEEP], Error: 'AccessDeniedException', Message: 'account is suspended' }],
+      },
     });
 
     await runWorkflow(FILE, request());
@@ -137,8 +149,13 @@ describe('unshare-portfolio state machine', () => {
 
   it('retries InvalidStateException while another share action runs on the portfolio', async () => {
     shares('ORGANIZATIONAL_UNIT', [OU]);
-    const busy = () => new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} });
-    serviceCatalog.on(DeletePortfolioShareCommand).rejectsOnce(busy()).rejectsOnce(busy()).resolves({ PortfolioShareToken: 'delete-token-2' });
+    const busy = () =>
+      new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} });
+    serviceCatalog
+      .on(DeletePortfolioShareCommand)
+      .rejectsOnce(busy())
+      .rejectsOnce(busy())
+      .resolves({ PortfolioShareToken: 'delete-token-2' });
     serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [DIRECT] } });
 
     const run = await runWorkflow(FILE, request());
@@ -151,12 +168,20 @@ describe('unshare-portfolio state machine', () => {
   it('deletes an account share by AccountId, without polling', async () => {
     shares('ACCOUNT', [EXTERNAL], false);
     serviceCatalog.on(DeletePortfolioShareCommand).resolves({});
-    organizations.on(ListParentsCommand, { ChildId: EXTERNAL }).rejects(Object.assign(new Error('not in the organization'), { name: 'ChildNotFoundException' }));
+    organizations
+      .on(ListParentsCommand, { ChildId: EXTERNAL })
+      .rejects(Object.assign(new Error('not in the organization'), { name: 'ChildNotFoundException' }));
 
     const run = await runWorkflow(FILE, request({ target: { type: 'EXTERNAL_ACCOUNT', id: EXTERNAL } }));
 
-    expect(serviceCatalog.commandCalls(DescribePortfolioSharesCommand)[0]?.args[0].input).toMatchObject({ PortfolioId: PORTFOLIO, Type: 'ACCOUNT' });
-    expect(serviceCatalog.commandCalls(DeletePortfolioShareCommand)[0]?.args[0].input).toEqual({ PortfolioId: PORTFOLIO, AccountId: EXTERNAL });
+    expect(serviceCatalog.commandCalls(DescribePortfolioSharesCommand)[0]?.args[0].input).toMatchObject({
+      PortfolioId: PORTFOLIO,
+      Type: 'ACCOUNT',
+    });
+    expect(serviceCatalog.commandCalls(DeletePortfolioShareCommand)[0]?.args[0].input).toEqual({
+      PortfolioId: PORTFOLIO,
+      AccountId: EXTERNAL,
+    });
     expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(0);
     expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', unsharedAccounts: [EXTERNAL], shareToken: null, alreadyAbsent: false });
     expect(onlyResult().detailType).toBe('Portfolio Unshare Succeeded');
@@ -166,7 +191,9 @@ describe('unshare-portfolio state machine', () => {
     shares('ORGANIZATIONAL_UNIT', [OU]);
     shares('ORGANIZATION', [ORG]);
     shares('ORGANIZATION_MEMBER_ACCOUNT', [DEEP]);
-    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [DIRECT, DEEP] } });
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [DIRECT, DEEP] } });
 
     await runWorkflow(FILE, request());
 
@@ -212,7 +239,9 @@ describe('unshare-portfolio state machine', () => {
     shares('ORGANIZATIONAL_UNIT', [OU]);
     shares('ORGANIZATION', [ORG]);
     serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [DIRECT] } });
-    organizations.on(ListAccountsForParentCommand, { ParentId: OU }).rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException' }));
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: OU })
+      .rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException' }));
 
     await runWorkflow(FILE, request());
 

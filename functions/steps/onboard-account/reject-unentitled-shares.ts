@@ -7,7 +7,9 @@ import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitle
 /** Onboard-account step: in the member account, rejects the imported shares the policy does not entitle it to. */
 export const handler = lambdaHandler(
   async (event) => {
-    const result = await rejectUnentitledShares(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName) });
+    const result = await rejectUnentitledShares(event, {
+      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
+    });
     logger.info('Unentitled shares rejected', { accountId: event.accountId, rejected: result.rejectedShares.length });
     return result;
   },

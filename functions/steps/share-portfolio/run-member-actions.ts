@@ -10,8 +10,15 @@ import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-
  */
 export const handler = lambdaHandler(
   async (event) => {
-    const result = await runMemberActions(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName), sleep });
-    logger.info('Member actions done', { portfolioId: event.portfolioId, succeeded: result.succeeded.length, failed: result.failed.length });
+    const result = await runMemberActions(event, {
+      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
+      sleep,
+    });
+    logger.info('Member actions done', {
+      portfolioId: event.portfolioId,
+      succeeded: result.succeeded.length,
+      failed: result.failed.length,
+    });
     return result;
   },
   { schema: MemberActionsBatch, name: 'member actions batch' },

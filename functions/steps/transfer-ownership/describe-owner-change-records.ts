@@ -1,10 +1,11 @@
 import { stsClient } from '../../../src/aws/clients.js';
 import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
 import { lambdaHandler } from '../../../src/lambda/handler.js';
-import { OwnerChangeBatch, describeOwnerChangeRecords } from '../../../src/ownership/owner-changes.js';
+import { describeOwnerChangeRecords, OwnerChangeBatch } from '../../../src/ownership/owner-changes.js';
 
 /** Transfer-ownership step: DescribeRecord for the batch's records that have not reached a final status. */
 export const handler = lambdaHandler(
-  async (event) => describeOwnerChangeRecords(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
+  async (event) =>
+    describeOwnerChangeRecords(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
   { schema: OwnerChangeBatch, name: 'owner change batch' },
 );

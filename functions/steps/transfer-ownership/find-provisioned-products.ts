@@ -6,7 +6,9 @@ import { FindProductsInput, findProvisionedProducts } from '../../../src/ownersh
 /** Transfer-ownership step: the products to move, in batches, seen in the member account through its member role. */
 export const handler = lambdaHandler(
   async (event) => {
-    const found = await findProvisionedProducts(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) });
+    const found = await findProvisionedProducts(event, {
+      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName),
+    });
     logger.info('Provisioned products found', { requestId: event.request.requestId, count: found.count, remaining: found.remaining });
     return found;
   },

@@ -5,6 +5,7 @@ import { OwnerChangeBatch, requestOwnerChanges } from '../../../src/ownership/ow
 
 /** Transfer-ownership step: UpdateProvisionedProductProperties OWNER for a batch of products in the member account. */
 export const handler = lambdaHandler(
-  async (event) => requestOwnerChanges(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
+  async (event) =>
+    requestOwnerChanges(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
   { schema: OwnerChangeBatch, name: 'owner change batch' },
 );

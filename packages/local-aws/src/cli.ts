@@ -37,15 +37,21 @@ const org = aws.organization;
 console.log(`Local AWS endpoint listening on ${aws.url}`);
 console.log(`  services: Organizations, STS, EventBridge, Service Catalog (region ${aws.region})`);
 console.log(`  fixture:  ${values.fixture} (seed ${aws.seed}, time scale ×${aws.clock.scale})`);
-console.log(`  organization ${org.organizationId}, root ${org.rootId}, management account ${org.managementAccountId}, ${org.accounts().length} accounts`);
+console.log(
+  `  organization ${org.organizationId}, root ${org.rootId}, management account ${org.managementAccountId}, ${org.accounts().length} accounts`,
+);
 console.log('');
 console.log('Use it with the AWS CLI (access key "test" is the management account):');
 console.log(`  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${aws.region}`);
 console.log(`  aws --endpoint-url ${aws.url} organizations list-accounts`);
 console.log(`  aws --endpoint-url ${aws.url} sts get-caller-identity`);
 console.log(`  aws --endpoint-url ${aws.url} servicecatalog list-portfolios`);
-console.log(`  aws --endpoint-url ${aws.url} sts assume-role --role-arn arn:aws:iam::333333333333:role/PortfolioShareMemberRole --role-session-name demo`);
-console.log('or an SDK v3 client: new OrganizationsClient({ endpoint, region, credentials: { accessKeyId: "test", secretAccessKey: "test" } })');
+console.log(
+  `  aws --endpoint-url ${aws.url} sts assume-role --role-arn arn:aws:iam::333333333333:role/PortfolioShareMemberRole --role-session-name demo`,
+);
+console.log(
+  'or an SDK v3 client: new OrganizationsClient({ endpoint, region, credentials: { accessKeyId: "test", secretAccessKey: "test" } })',
+);
 console.log('Ctrl-C stops it.');
 
 if (!values.quiet) {
@@ -56,7 +62,9 @@ if (!values.quiet) {
   });
   aws.events.subscribe((event) => {
     const name = typeof event.detail.eventName === 'string' ? ` ${event.detail.eventName}` : '';
-    console.log(`${new Date().toISOString()} event on ${event.eventBusName ?? 'default'}: ${event.source} "${event['detail-type']}"${name}`);
+    console.log(
+      `${new Date().toISOString()} event on ${event.eventBusName ?? 'default'}: ${event.source} "${event['detail-type']}"${name}`,
+    );
   });
 }
 

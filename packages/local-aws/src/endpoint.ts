@@ -6,17 +6,17 @@ import { SimulatedClock } from './clock.js';
 import type { Random } from './contract.js';
 import { EventLog } from './event-log.js';
 import { EventBridge } from './eventbridge.js';
-import { DEMO_FIXTURE_PATH, fixtureAccounts, loadFixture, parseFixture, type Fixture } from './fixture.js';
+import { DEMO_FIXTURE_PATH, type Fixture, fixtureAccounts, loadFixture, parseFixture } from './fixture.js';
 import { IdentityStore, MANAGEMENT_TEST_ACCESS_KEY } from './identity.js';
-import { SimulationKnobs, type KnobSettings } from './knobs.js';
-import { ControlTowerSimulation } from './organizations/control-tower.js';
+import { type KnobSettings, SimulationKnobs } from './knobs.js';
 import { GLOBAL_EVENTS_REGION } from './organizations/cloudtrail.js';
+import { ControlTowerSimulation } from './organizations/control-tower.js';
 import { Organization } from './organizations/organization.js';
 import { organizationsRegistration } from './organizations/service.js';
 import { deriveRandom } from './random.js';
-import { LocalAwsServer, type ApiCallListener, type ServiceRegistration } from './server.js';
+import { type ApiCallListener, LocalAwsServer, type ServiceRegistration } from './server.js';
 import { createServiceCatalogModule, type ServiceCatalogModule } from './service-catalog/index.js';
-import { ApiCallStats, formatApiStats, type ApiStats } from './stats.js';
+import { ApiCallStats, type ApiStats, formatApiStats } from './stats.js';
 import { stsRegistration } from './sts.js';
 
 export const DEFAULT_PORT = 4566;
@@ -92,7 +92,10 @@ export interface LocalAws {
 }
 
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
-  const fixture = options.fixture !== undefined ? parseFixture(options.fixture, 'fixture option') : await loadFixture(options.fixturePath ?? DEMO_FIXTURE_PATH);
+  const fixture =
+    options.fixture !== undefined
+      ? parseFixture(options.fixture, 'fixture option')
+      : await loadFixture(options.fixturePath ?? DEMO_FIXTURE_PATH);
   const seed = options.seed ?? fixture.simulation.seed;
   const internalErrors: unknown[] = [];
   const report = (error: unknown, where: { service: string; operation: string }) => {
@@ -127,14 +130,25 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   for (const account of fixtureAccounts(fixture)) {
     for (const role of account.roles) identity.createRole(account.id, role);
     for (const key of account.accessKeys) {
-      identity.addAccessKey({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, accountId: account.id, ...(key.user ? { userName: key.user } : {}) });
+      identity.addAccessKey({
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        accountId: account.id,
+        ...(key.user ? { userName: key.user } : {}),
+      });
     }
   }
 
   const organization = new Organization({ fixture, clock, random: deriveRandom(seed, 'organizations'), sink: events, identity });
   const eventBridge = new EventBridge({ clock, random: deriveRandom(seed, 'events'), sink: events });
   for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
-  const controlTower = new ControlTowerSimulation({ organization, clock, random: deriveRandom(seed, 'controltower'), sink: events, identity });
+  const controlTower = new ControlTowerSimulation({
+    organization,
+    clock,
+    random: deriveRandom(seed, 'controltower'),
+    sink: events,
+    identity,
+  });
   const serviceCatalog = createServiceCatalogModule({
     organization,
     clock,

@@ -49,7 +49,14 @@ export class EventBridge {
     const existing = this.bus(accountId, region, name);
     if (existing) return existing;
     const now = this.#options.clock.now();
-    const record: EventBusRecord = { accountId, region, name, arn: busArn(accountId, region, name), creationTime: now, lastModifiedTime: now };
+    const record: EventBusRecord = {
+      accountId,
+      region,
+      name,
+      arn: busArn(accountId, region, name),
+      creationTime: now,
+      lastModifiedTime: now,
+    };
     if (description !== undefined) record.description = description;
     this.#buses.set(busKey(accountId, region, name), record);
     return record;
@@ -57,7 +64,14 @@ export class EventBridge {
 
   bus(accountId: string, region: string, name: string): EventBusRecord | undefined {
     if (name === DEFAULT_EVENT_BUS) {
-      return { accountId, region, name, arn: busArn(accountId, region, name), creationTime: this.#defaultBusCreated, lastModifiedTime: this.#defaultBusCreated };
+      return {
+        accountId,
+        region,
+        name,
+        arn: busArn(accountId, region, name),
+        creationTime: this.#defaultBusCreated,
+        lastModifiedTime: this.#defaultBusCreated,
+      };
     }
     return this.#buses.get(busKey(accountId, region, name));
   }
@@ -95,12 +109,20 @@ export class EventBridge {
 
   #putEvents(input: Record<string, unknown>, context: RequestContext): unknown {
     const entries = input.Entries;
-    if (!Array.isArray(entries)) throw validation(`1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null`);
-    if (entries.length < 1) throw validation(`1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+    if (!Array.isArray(entries))
+      throw validation(`1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null`);
+    if (entries.length < 1)
+      throw validation(
+        `1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+      );
     if (entries.length > MAX_ENTRIES) {
-      throw validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+      throw validation(
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`,
+      );
     }
-    const records = entries.map((entry: unknown) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {}));
+    const records = entries.map((entry: unknown) =>
+      typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {},
+    );
     if (records.reduce((total, entry) => total + entrySize(entry), 0) > MAX_REQUEST_BYTES) {
       throw validation('Total size of the entries in the request is over the limit.');
     }
@@ -111,7 +133,10 @@ export class EventBridge {
   #putEntry(entry: Record<string, unknown>, context: RequestContext): Record<string, string> {
     for (const member of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof entry[member] !== 'string' || entry[member] === '') {
-        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${member} is not valid. Reason: ${member} is a required argument.` };
+        return {
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: `Parameter ${member} is not valid. Reason: ${member} is a required argument.`,
+        };
       }
     }
     const detail = parseDetail(entry.Detail as string);
@@ -146,11 +171,14 @@ export class EventBridge {
   #createEventBus(input: Record<string, unknown>, context: RequestContext): unknown {
     const name = input.Name;
     if (typeof name !== 'string' || !BUS_NAME.test(name)) {
-      throw validation(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`);
+      throw validation(
+        `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+`,
+      );
     }
     if (input.EventSourceName !== undefined) throw validation('Partner event buses are not supported by the local endpoint.');
     const accountId = context.caller.accountId;
-    if (this.bus(accountId, context.region, name)) throw new AwsServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+    if (this.bus(accountId, context.region, name))
+      throw new AwsServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
     const description = typeof input.Description === 'string' ? input.Description : undefined;
     const bus = this.ensureBus(accountId, context.region, name, description);
     return { EventBusArn: bus.arn, ...(description !== undefined ? { Description: description } : {}) };
@@ -170,17 +198,24 @@ export class EventBridge {
     const all = [this.bus(accountId, context.region, DEFAULT_EVENT_BUS) as EventBusRecord, ...custom]
       .filter((bus) => bus.name.startsWith(prefix))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const page = paginate(all, { nextToken: input.NextToken, pageSize: input.Limit }, {
-      scope: `events:ListEventBuses:${accountId}:${context.region}:${prefix}`,
-      limits: { defaultPageSize: 100, maxPageSize: 100 },
-      invalid: (_problem, message) => validation(message),
-    });
+    const page = paginate(
+      all,
+      { nextToken: input.NextToken, pageSize: input.Limit },
+      {
+        scope: `events:ListEventBuses:${accountId}:${context.region}:${prefix}`,
+        limits: { defaultPageSize: 100, maxPageSize: 100 },
+        invalid: (_problem, message) => validation(message),
+      },
+    );
     return { EventBuses: page.items.map(describe), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   }
 
   #deleteEventBus(input: Record<string, unknown>, context: RequestContext): unknown {
     const name = input.Name;
-    if (typeof name !== 'string' || !BUS_NAME.test(name)) throw validation(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must not be null`);
+    if (typeof name !== 'string' || !BUS_NAME.test(name))
+      throw validation(
+        `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must not be null`,
+      );
     if (name === DEFAULT_EVENT_BUS) throw validation('Cannot delete event bus default.');
     this.#buses.delete(busKey(context.caller.accountId, context.region, name));
     return {};
@@ -198,7 +233,8 @@ function describe(bus: EventBusRecord): Record<string, unknown> {
 }
 
 function resolveBus(nameOrArn: unknown, context: RequestContext): { accountId: string; region: string; name: string } | undefined {
-  if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '') return { accountId: context.caller.accountId, region: context.region, name: DEFAULT_EVENT_BUS };
+  if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '')
+    return { accountId: context.caller.accountId, region: context.region, name: DEFAULT_EVENT_BUS };
   if (typeof nameOrArn !== 'string') return undefined;
   const arn = BUS_ARN.exec(nameOrArn);
   if (arn) return { region: arn[1] ?? context.region, accountId: arn[2] ?? context.caller.accountId, name: arn[3] ?? DEFAULT_EVENT_BUS };

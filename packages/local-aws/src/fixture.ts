@@ -36,7 +36,11 @@ const accountSchema = z
   .object({
     id: accountId,
     name: z.string().regex(/^[\u0020-\u007E]{1,50}$/, 'must be 1–50 printable ASCII characters'),
-    email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address').min(6).max(64),
+    email: z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address')
+      .min(6)
+      .max(64),
     /** IAM roles that exist in the account (e.g. PortfolioShareMemberRole). */
     roles: z.array(roleName).default([]),
     accessKeys: z.array(accessKeySchema).default([]),
@@ -67,7 +71,10 @@ const organizationalUnitSchema: z.ZodType<FixtureOrganizationalUnit, unknown> = 
     .strict(),
 );
 
-const latencySchema = z.union([z.number().nonnegative(), z.object({ minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).strict()]);
+const latencySchema = z.union([
+  z.number().nonnegative(),
+  z.object({ minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).strict(),
+]);
 const throttleSchema = z.object({ ratePerSecond: z.number().nonnegative(), burst: z.number().min(1) }).strict();
 const faultSchema = z.object({ rate: z.number().min(0).max(1) }).strict();
 const selector = z.string().regex(SELECTOR, 'must be "*", "<service>:*" or "<service>:<Operation>"');
@@ -152,7 +159,9 @@ export async function loadFixture(path: string): Promise<Fixture> {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new FixtureError(`Fixture ${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new FixtureError(`Fixture ${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return parseFixture(value, `fixture ${path}`);
 }
@@ -179,14 +188,17 @@ function checkConsistency(fixture: Fixture, source: string): void {
     if (seenAccounts.has(account.id)) problems.push(`account ${account.id} appears more than once`);
     seenAccounts.add(account.id);
     for (const key of account.accessKeys) {
-      if (seenKeys.has(key.accessKeyId)) problems.push(`access key ${key.accessKeyId} is used more than once (the key "test" is reserved for the management account)`);
+      if (seenKeys.has(key.accessKeyId))
+        problems.push(`access key ${key.accessKeyId} is used more than once (the key "test" is reserved for the management account)`);
       seenKeys.add(key.accessKeyId);
     }
   }
   const standalone = new Set(fixture.standaloneAccounts.map((account) => account.id));
   for (const admin of fixture.organization.delegatedAdministrators) {
-    if (!seenAccounts.has(admin.accountId) || standalone.has(admin.accountId)) problems.push(`delegated administrator ${admin.accountId} is not a member account`);
-    if (admin.accountId === fixture.organization.managementAccount.id) problems.push('the management account cannot be a delegated administrator');
+    if (!seenAccounts.has(admin.accountId) || standalone.has(admin.accountId))
+      problems.push(`delegated administrator ${admin.accountId} is not a member account`);
+    if (admin.accountId === fixture.organization.managementAccount.id)
+      problems.push('the management account cannot be a delegated administrator');
   }
   const ouIds = new Set<string>();
   const visit = (units: FixtureOrganizationalUnit[], depth: number) => {
@@ -195,7 +207,8 @@ function checkConsistency(fixture: Fixture, source: string): void {
       if (unit.id && ouIds.has(unit.id)) problems.push(`organizational unit id ${unit.id} appears more than once`);
       if (unit.id) ouIds.add(unit.id);
       const rootSuffix = fixture.organization.rootId?.slice(2);
-      if (unit.id && rootSuffix && unit.id.split('-')[1] !== rootSuffix) problems.push(`organizational unit id ${unit.id} must carry the root's suffix (ou-${rootSuffix}-…)`);
+      if (unit.id && rootSuffix && unit.id.split('-')[1] !== rootSuffix)
+        problems.push(`organizational unit id ${unit.id} must carry the root's suffix (ou-${rootSuffix}-…)`);
       visit(unit.organizationalUnits, depth + 1);
     }
   };

@@ -1,7 +1,7 @@
 // Who is calling: access keys (long-term and STS session keys) and the IAM roles that exist in each
 // account. Signatures are not verified; the access key alone decides the caller, as the design says.
 import type { Caller, Random } from './contract.js';
-import { BASE32, UPPER_ALPHANUMERIC, randomString } from './random.js';
+import { BASE32, randomString, UPPER_ALPHANUMERIC } from './random.js';
 
 export const MANAGEMENT_TEST_ACCESS_KEY = 'test';
 
@@ -31,9 +31,7 @@ export interface SessionCredentials {
   expiration: number;
 }
 
-export type ResolvedCaller =
-  | { ok: true; caller: Caller }
-  | { ok: false; reason: 'unknown-key' | 'invalid-session-token' | 'expired' };
+export type ResolvedCaller = { ok: true; caller: Caller } | { ok: false; reason: 'unknown-key' | 'invalid-session-token' | 'expired' };
 
 interface KeyRecord {
   secretAccessKey: string;
@@ -68,7 +66,12 @@ export class IdentityStore {
           userId: this.#userId(`${grant.accountId}/${grant.userName}`, 'AIDA'),
           accessKeyId: grant.accessKeyId,
         }
-      : { accountId: grant.accountId, arn: `arn:aws:iam::${grant.accountId}:root`, userId: grant.accountId, accessKeyId: grant.accessKeyId };
+      : {
+          accountId: grant.accountId,
+          arn: `arn:aws:iam::${grant.accountId}:root`,
+          userId: grant.accountId,
+          accessKeyId: grant.accessKeyId,
+        };
     this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller });
     return caller;
   }

@@ -4,8 +4,8 @@
 // most specific selector that matches an API decides.
 import { performance } from 'node:perf_hooks';
 import type { SimulatedClock } from './clock.js';
-import { deriveRandom } from './random.js';
 import type { Random } from './contract.js';
+import { deriveRandom } from './random.js';
 
 /** Milliseconds of real time added before a call is handled: fixed, or uniform in [minMs, maxMs]. */
 export type LatencySpec = number | { minMs: number; maxMs: number };
@@ -101,7 +101,8 @@ export class SimulationKnobs {
       delete this.#settings.throttling[selector];
       return;
     }
-    if (!(spec.ratePerSecond >= 0) || !(spec.burst >= 1)) throw new InvalidKnobError(`Throttling for ${selector} needs ratePerSecond >= 0 and burst >= 1`);
+    if (!(spec.ratePerSecond >= 0) || !(spec.burst >= 1))
+      throw new InvalidKnobError(`Throttling for ${selector} needs ratePerSecond >= 0 and burst >= 1`);
     this.#settings.throttling[selector] = { ratePerSecond: spec.ratePerSecond, burst: spec.burst };
   }
 
@@ -171,7 +172,8 @@ function emptySettings(): KnobSettings {
 const SELECTOR = /^(\*|[a-z0-9-]+:(\*|[A-Za-z0-9]+))$/;
 
 function checkSelector(selector: string): void {
-  if (!SELECTOR.test(selector)) throw new InvalidKnobError(`Knob selector ${JSON.stringify(selector)} must be "*", "<service>:*" or "<service>:<Operation>"`);
+  if (!SELECTOR.test(selector))
+    throw new InvalidKnobError(`Knob selector ${JSON.stringify(selector)} must be "*", "<service>:*" or "<service>:<Operation>"`);
 }
 
 function pick<T>(table: Record<string, T>, service: string, operation: string): T | undefined {

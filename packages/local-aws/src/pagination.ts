@@ -51,7 +51,8 @@ export function paginate<T>(items: readonly T[], request: PageRequest, options: 
 
 function readPageSize(value: unknown, { limits, invalid }: PaginateOptions): number {
   if (value === undefined || value === null) return limits.defaultPageSize;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid('PAGE_SIZE_NOT_INTEGER', `Page size must be an integer, got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalid('PAGE_SIZE_NOT_INTEGER', `Page size must be an integer, got ${String(value)}.`);
   const min = limits.minPageSize ?? 1;
   if (value < min) throw invalid('PAGE_SIZE_TOO_SMALL', `Page size must be greater than or equal to ${min}.`);
   if (value > limits.maxPageSize) throw invalid('PAGE_SIZE_TOO_LARGE', `Page size must be less than or equal to ${limits.maxPageSize}.`);
@@ -74,7 +75,13 @@ function readToken(token: unknown, { scope, invalid }: PaginateOptions): number 
 function isTokenBody(value: unknown): value is TokenBody {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
-  return candidate.v === 1 && typeof candidate.s === 'string' && typeof candidate.o === 'number' && Number.isInteger(candidate.o) && candidate.o >= 0;
+  return (
+    candidate.v === 1 &&
+    typeof candidate.s === 'string' &&
+    typeof candidate.o === 'number' &&
+    Number.isInteger(candidate.o) &&
+    candidate.o >= 0
+  );
 }
 
 function encodeToken(body: TokenBody): string {

@@ -7,15 +7,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
-import { AwsServiceError, type Caller, type ServiceModule } from './contract.js';
 import type { SimulatedClock } from './clock.js';
+import { AwsServiceError, type Caller, type ServiceModule } from './contract.js';
 import type { IdentityStore } from './identity.js';
 import type { SimulationKnobs } from './knobs.js';
-import type { ApiCallStats } from './stats.js';
-import { decodeJsonInput, encodeJsonError, encodeJsonOutput, readJsonTarget, type AwsJsonVersion, type ErrorMessageMember } from './protocols/aws-json.js';
+import {
+  type AwsJsonVersion,
+  decodeJsonInput,
+  type ErrorMessageMember,
+  encodeJsonError,
+  encodeJsonOutput,
+  readJsonTarget,
+} from './protocols/aws-json.js';
 import { decodeQueryRequest, encodeQueryError, encodeQueryOutput } from './protocols/aws-query.js';
 import type { EncodedResponse } from './protocols/http-response.js';
 import { firstHeader, readCredentialScope } from './protocols/sigv4.js';
+import type { ApiCallStats } from './stats.js';
 
 export type WireProtocol = 'awsJson1_0' | 'awsJson1_1' | 'awsQuery';
 
@@ -105,12 +112,15 @@ export class LocalAwsServer {
   /** Plugs a service module in. awsJson modules are found by their target prefix, awsQuery ones by `Version`. */
   register(registration: ServiceRegistration): void {
     if (registration.protocol === 'awsQuery') {
-      if (!registration.query) throw new DuplicateServiceError(`awsQuery service ${registration.name} needs query.version and query.xmlNamespace`);
-      if (this.#queryServices.has(registration.query.version)) throw new DuplicateServiceError(`A query service with version ${registration.query.version} is already registered`);
+      if (!registration.query)
+        throw new DuplicateServiceError(`awsQuery service ${registration.name} needs query.version and query.xmlNamespace`);
+      if (this.#queryServices.has(registration.query.version))
+        throw new DuplicateServiceError(`A query service with version ${registration.query.version} is already registered`);
       this.#queryServices.set(registration.query.version, registration);
       return;
     }
-    if (this.#jsonServices.has(registration.module.target)) throw new DuplicateServiceError(`Target prefix ${registration.module.target} is already registered`);
+    if (this.#jsonServices.has(registration.module.target))
+      throw new DuplicateServiceError(`Target prefix ${registration.module.target} is already registered`);
     this.#jsonServices.set(registration.module.target, registration);
   }
 
@@ -150,7 +160,11 @@ export class LocalAwsServer {
     const body = await readBody(request);
 
     if (request.method === 'GET' && url.pathname === '/_local/health') {
-      send(response, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'running', services: this.services() }) });
+      send(response, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'running', services: this.services() }),
+      });
       return;
     }
 
@@ -194,10 +208,15 @@ export class LocalAwsServer {
       record.caller = resolved.caller;
       record.region = scope.region;
 
-      if (!knobs.admit(registration.name, operation, resolved.caller.accountId)) return fail(fromTemplate(registration.throttlingError ?? DEFAULT_THROTTLING_ERROR));
+      if (!knobs.admit(registration.name, operation, resolved.caller.accountId))
+        return fail(fromTemplate(registration.throttlingError ?? DEFAULT_THROTTLING_ERROR));
       if (knobs.injectFault(registration.name, operation)) return fail(fromTemplate(registration.internalError ?? DEFAULT_INTERNAL_ERROR));
 
-      const output = await registration.module.handle(operation, input, { caller: resolved.caller, region: scope.region, requestId: record.requestId });
+      const output = await registration.module.handle(operation, input, {
+        caller: resolved.caller,
+        region: scope.region,
+        requestId: record.requestId,
+      });
       record.output = output ?? {};
       return encodeOutput(registration, operation, record.requestId, record.output);
     } catch (error) {
@@ -215,34 +234,56 @@ export class LocalAwsServer {
       const parsed = readJsonTarget(target);
       const registration = parsed && this.#jsonServices.get(parsed.prefix);
       if (!parsed || !registration) {
-        return { response: encodeJsonError('1.1', requestId, new AwsServiceError('UnknownOperationException', `No service of the local endpoint handles target ${target}.`)) };
+        return {
+          response: encodeJsonError(
+            '1.1',
+            requestId,
+            new AwsServiceError('UnknownOperationException', `No service of the local endpoint handles target ${target}.`),
+          ),
+        };
       }
       try {
         return { registration, operation: parsed.operation, input: decodeJsonInput(body) };
       } catch (error) {
-        if (error instanceof AwsServiceError) return { response: encodeJsonError(jsonVersion(registration.protocol), requestId, error, registration.errorMessageMember) };
+        if (error instanceof AwsServiceError)
+          return { response: encodeJsonError(jsonVersion(registration.protocol), requestId, error, registration.errorMessageMember) };
         throw error;
       }
     }
-    const query = request.method === 'POST' || request.method === 'GET' ? decodeQueryRequest(request.method === 'POST' ? body : '', url.searchParams) : undefined;
+    const query =
+      request.method === 'POST' || request.method === 'GET'
+        ? decodeQueryRequest(request.method === 'POST' ? body : '', url.searchParams)
+        : undefined;
     const registration = query && this.#queryServices.get(query.version);
     if (query && registration?.query) return { registration, operation: query.action, input: query.input };
     if (query) {
       return {
-        response: encodeQueryError(undefined, requestId, new AwsServiceError('InvalidAction', `Could not find operation ${query.action} for version ${query.version}`)),
+        response: encodeQueryError(
+          undefined,
+          requestId,
+          new AwsServiceError('InvalidAction', `Could not find operation ${query.action} for version ${query.version}`),
+        ),
       };
     }
-    return { response: encodeJsonError('1.1', requestId, new AwsServiceError('UnknownOperationException', 'The request has neither an X-Amz-Target header nor an Action parameter.')) };
+    return {
+      response: encodeJsonError(
+        '1.1',
+        requestId,
+        new AwsServiceError('UnknownOperationException', 'The request has neither an X-Amz-Target header nor an Action parameter.'),
+      ),
+    };
   }
 }
 
 function encodeOutput(registration: ServiceRegistration, operation: string, requestId: string, output: unknown): EncodedResponse {
-  if (registration.protocol === 'awsQuery' && registration.query) return encodeQueryOutput(operation, registration.query.xmlNamespace, requestId, output);
+  if (registration.protocol === 'awsQuery' && registration.query)
+    return encodeQueryOutput(operation, registration.query.xmlNamespace, requestId, output);
   return encodeJsonOutput(jsonVersion(registration.protocol), requestId, output);
 }
 
 function encodeError(registration: ServiceRegistration, requestId: string, error: AwsServiceError): EncodedResponse {
-  if (registration.protocol === 'awsQuery' && registration.query) return encodeQueryError(registration.query.xmlNamespace, requestId, error);
+  if (registration.protocol === 'awsQuery' && registration.query)
+    return encodeQueryError(registration.query.xmlNamespace, requestId, error);
   return encodeJsonError(jsonVersion(registration.protocol), requestId, error, registration.errorMessageMember);
 }
 
@@ -255,7 +296,10 @@ function fromTemplate(template: ServiceErrorTemplate): AwsServiceError {
 }
 
 /** The errors AWS answers before any service logic runs; query services spell them without the suffix. */
-function authenticationError(protocol: WireProtocol, reason: 'missing' | 'unknown-key' | 'invalid-session-token' | 'expired'): AwsServiceError {
+function authenticationError(
+  protocol: WireProtocol,
+  reason: 'missing' | 'unknown-key' | 'invalid-session-token' | 'expired',
+): AwsServiceError {
   const query = protocol === 'awsQuery';
   switch (reason) {
     case 'missing':

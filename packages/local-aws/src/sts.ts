@@ -51,7 +51,11 @@ function assumeRole(identity: IdentityStore, input: Record<string, unknown>, con
     throw validationError('durationSeconds', String(input.DurationSeconds), 'Member must have value greater than or equal to 900');
   }
   const denied = () =>
-    new AwsServiceError('AccessDenied', `User: ${context.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+    new AwsServiceError(
+      'AccessDenied',
+      `User: ${context.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      403,
+    );
   const match = ROLE_ARN.exec(roleArn);
   if (!match) throw denied();
   const [, accountId = '', path = '/', roleName = ''] = match;
@@ -73,5 +77,8 @@ function assumeRole(identity: IdentityStore, input: Record<string, unknown>, con
 }
 
 function validationError(member: string, value: string, constraint: string): AwsServiceError {
-  return new AwsServiceError('ValidationError', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  return new AwsServiceError(
+    'ValidationError',
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
 }

@@ -43,7 +43,9 @@ describe('aslStates', () => {
       ['Old', { state: 'Legacy map', kind: 'Map', branch: 0 }],
       ['Done', undefined],
     ]);
-    expect(aslStates(DEFINITION).find(({ name }) => name === 'Act')?.state).toBe(DEFINITION.States['Each account']?.ItemProcessor?.States.Act);
+    expect(aslStates(DEFINITION).find(({ name }) => name === 'Act')?.state).toBe(
+      DEFINITION.States['Each account']?.ItemProcessor?.States.Act,
+    );
   });
 
   it('hands each state the definition that holds it and the entry of its Map or Parallel state', () => {
@@ -68,7 +70,9 @@ describe('mapStates', () => {
   it('changes every state, nested ones included, and leaves the original as it was', () => {
     const before = structuredClone(DEFINITION);
     const changed = mapStates(DEFINITION, (state, name) => ({ ...state, Comment: name }));
-    expect(aslStates(changed).map(({ name, state }) => [name, state.Comment])).toEqual(aslStates(DEFINITION).map(({ name }) => [name, name]));
+    expect(aslStates(changed).map(({ name, state }) => [name, state.Comment])).toEqual(
+      aslStates(DEFINITION).map(({ name }) => [name, name]),
+    );
     expect(DEFINITION).toEqual(before);
   });
 

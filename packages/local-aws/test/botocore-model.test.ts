@@ -1,8 +1,22 @@
 // The conformance helper itself: it must catch what it promises to catch.
 import { expect, it } from 'vitest';
-import { ConformanceError, describeWithBotocore, expectConformsToOutput, expectModelledError, loadServiceModel, outputProblems } from './botocore-model.js';
+import {
+  ConformanceError,
+  describeWithBotocore,
+  expectConformsToOutput,
+  expectModelledError,
+  loadServiceModel,
+  outputProblems,
+} from './botocore-model.js';
 
-const account = { Id: '123456789012', Arn: 'arn:aws:organizations::123456789012:account/o-testorg0001/123456789012', Name: 'a', Email: 'a@example.com', Status: 'ACTIVE', JoinedTimestamp: 1714557600.5 };
+const account = {
+  Id: '123456789012',
+  Arn: 'arn:aws:organizations::123456789012:account/o-testorg0001/123456789012',
+  Name: 'a',
+  Email: 'a@example.com',
+  Status: 'ACTIVE',
+  JoinedTimestamp: 1714557600.5,
+};
 
 describeWithBotocore('botocore conformance helper', () => {
   it('loads the latest model of a service, compressed or not', () => {
@@ -18,15 +32,27 @@ describeWithBotocore('botocore conformance helper', () => {
   });
 
   it('reports unknown members, wrong types, enum values, patterns, missing required members and timestamp forms', () => {
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Extra: 1 }] })).toEqual([expect.stringContaining('member Extra is not in the shape')]);
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: {} })).toEqual([expect.stringContaining('expected a list')]);
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Status: 'HAPPY' }] })).toEqual([expect.stringContaining('not one of the enum values')]);
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Id: '12' }] })).toEqual([expect.stringContaining('does not match the pattern')]);
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, JoinedTimestamp: 1714557600500 }] })).toEqual([expect.stringContaining('milliseconds')]);
-    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, JoinedTimestamp: '2024-05-01' }] })).toEqual([expect.stringContaining('epoch seconds')]);
-    expect(outputProblems('sts', 'AssumeRole', { Credentials: { AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA', SecretAccessKey: 's', SessionToken: 't' } })).toEqual([
-      expect.stringContaining('required member Expiration is missing'),
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Extra: 1 }] })).toEqual([
+      expect.stringContaining('member Extra is not in the shape'),
     ]);
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: {} })).toEqual([expect.stringContaining('expected a list')]);
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Status: 'HAPPY' }] })).toEqual([
+      expect.stringContaining('not one of the enum values'),
+    ]);
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, Id: '12' }] })).toEqual([
+      expect.stringContaining('does not match the pattern'),
+    ]);
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, JoinedTimestamp: 1714557600500 }] })).toEqual([
+      expect.stringContaining('milliseconds'),
+    ]);
+    expect(outputProblems('organizations', 'ListAccounts', { Accounts: [{ ...account, JoinedTimestamp: '2024-05-01' }] })).toEqual([
+      expect.stringContaining('epoch seconds'),
+    ]);
+    expect(
+      outputProblems('sts', 'AssumeRole', {
+        Credentials: { AccessKeyId: 'ASIAAAAAAAAAAAAAAAAA', SecretAccessKey: 's', SessionToken: 't' },
+      }),
+    ).toEqual([expect.stringContaining('required member Expiration is missing')]);
     expect(() => expectConformsToOutput('organizations', 'MoveAccount', { Moved: true })).toThrow(ConformanceError);
   });
 

@@ -133,11 +133,17 @@ function locateData(): { path: string } | { reason: string } {
   if (dataDirectory) return dataDirectory;
   const fromEnvironment = process.env.BOTOCORE_DATA_DIR;
   if (fromEnvironment) {
-    dataDirectory = existsSync(fromEnvironment) ? { path: fromEnvironment } : { reason: `BOTOCORE_DATA_DIR=${fromEnvironment} does not exist` };
+    dataDirectory = existsSync(fromEnvironment)
+      ? { path: fromEnvironment }
+      : { reason: `BOTOCORE_DATA_DIR=${fromEnvironment} does not exist` };
     return dataDirectory;
   }
   try {
-    const packageDir = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+    const packageDir = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    }).trim();
     const path = join(packageDir, 'data');
     dataDirectory = existsSync(path) ? { path } : { reason: `botocore has no data directory at ${path}` };
   } catch {
@@ -169,7 +175,9 @@ export function loadServiceModel(service: string): ServiceModel {
   if ('reason' in located) throw new BotocoreUnavailableError(located.reason);
   const serviceDir = join(located.path, service);
   if (!existsSync(serviceDir)) throw new BotocoreUnavailableError(`botocore has no model for ${service}`);
-  const versions = readdirSync(serviceDir).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry)).sort();
+  const versions = readdirSync(serviceDir)
+    .filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry))
+    .sort();
   const latest = versions.at(-1);
   if (!latest) throw new BotocoreUnavailableError(`botocore has no versions of ${service}`);
   const plain = join(serviceDir, latest, 'service-2.json');
@@ -205,7 +213,8 @@ export function outputProblems(service: string, operation: string, response: unk
 
 export function expectConformsToOutput(service: string, operation: string, response: unknown): void {
   const problems = outputProblems(service, operation, response);
-  if (problems.length > 0) throw new ConformanceError(`${service}:${operation} output does not conform to the botocore model:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ConformanceError(`${service}:${operation} output does not conform to the botocore model:\n  ${problems.join('\n  ')}`);
 }
 
 /**
@@ -213,7 +222,12 @@ export function expectConformsToOutput(service: string, operation: string, respo
  * of AWS's common errors, and that the error's extra members (e.g. Organizations' `Reason`) conform
  * to the error shape. Returns where the name was found.
  */
-export function expectModelledError(service: string, operation: string, errorName: string, members: Record<string, unknown> = {}): ErrorSource {
+export function expectModelledError(
+  service: string,
+  operation: string,
+  errorName: string,
+  members: Record<string, unknown> = {},
+): ErrorSource {
   const model = loadServiceModel(service);
   const op = operationOf(model, service, operation);
   counters.operations.add(`${service}:${operation}`);
@@ -224,7 +238,9 @@ export function expectModelledError(service: string, operation: string, errorNam
   const shapeName = operationError?.shape ?? serviceError?.[0];
   const common = COMMON_ERRORS[model.metadata.protocol === 'query' ? 'query' : 'json'].has(errorName);
   if (!shapeName && !common) {
-    throw new ConformanceError(`${errorName} is not an error of ${service}:${operation} (${(op.errors ?? []).map((ref) => ref.shape).join(', ')}) nor a common AWS error`);
+    throw new ConformanceError(
+      `${errorName} is not an error of ${service}:${operation} (${(op.errors ?? []).map((ref) => ref.shape).join(', ')}) nor a common AWS error`,
+    );
   }
   if (shapeName) {
     const problems: string[] = [];
@@ -235,7 +251,8 @@ export function expectModelledError(service: string, operation: string, errorNam
       if (!ref) problems.push(`${errorName}.${member} is not a member of the error shape`);
       else checkValue(model, ref.shape, value, `${errorName}.${member}`, problems, 'epoch');
     }
-    if (problems.length > 0) throw new ConformanceError(`${service}:${operation} error ${errorName} does not conform:\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0)
+      throw new ConformanceError(`${service}:${operation} error ${errorName} does not conform:\n  ${problems.join('\n  ')}`);
   }
   if (operationError) return 'operation';
   return shapeName ? 'service' : 'common';
@@ -254,7 +271,14 @@ function withoutMetadata(response: Record<string, unknown>): Record<string, unkn
   return rest;
 }
 
-function checkValue(model: ServiceModel, shapeName: string, value: unknown, path: string, problems: string[], timestamps: TimestampForm): void {
+function checkValue(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  path: string,
+  problems: string[],
+  timestamps: TimestampForm,
+): void {
   const shape = model.shapes[shapeName];
   if (!shape) {
     problems.push(`${path}: the model has no shape ${shapeName}`);
@@ -264,7 +288,8 @@ function checkValue(model: ServiceModel, shapeName: string, value: unknown, path
   const fail = (message: string) => problems.push(`${path}: ${message} (shape ${shapeName})`);
   switch (shape.type) {
     case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) return void fail(`expected a structure, got ${describeValue(value)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date)
+        return void fail(`expected a structure, got ${describeValue(value)}`);
       const record = value as Record<string, unknown>;
       for (const [member, memberValue] of Object.entries(record)) {
         if (memberValue === undefined) continue;
@@ -278,11 +303,14 @@ function checkValue(model: ServiceModel, shapeName: string, value: unknown, path
     case 'list': {
       if (!Array.isArray(value)) return void fail(`expected a list, got ${describeValue(value)}`);
       checkLength(shape, value.length, fail, 'items');
-      value.forEach((item, index) => checkValue(model, (shape.member as ShapeRef).shape, item, `${path}[${index}]`, problems, timestamps));
+      value.forEach((item, index) => {
+        checkValue(model, (shape.member as ShapeRef).shape, item, `${path}[${index}]`, problems, timestamps);
+      });
       return;
     }
     case 'map': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return void fail(`expected a map, got ${describeValue(value)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return void fail(`expected a map, got ${describeValue(value)}`);
       for (const [key, item] of Object.entries(value)) {
         checkValue(model, (shape.key as ShapeRef).shape, key, `${path}{key}`, problems, timestamps);
         checkValue(model, (shape.value as ShapeRef).shape, item, `${path}.${key}`, problems, timestamps);
@@ -291,7 +319,8 @@ function checkValue(model: ServiceModel, shapeName: string, value: unknown, path
     }
     case 'string': {
       if (typeof value !== 'string') return void fail(`expected a string, got ${describeValue(value)}`);
-      if (shape.enum && !shape.enum.includes(value)) fail(`${JSON.stringify(value)} is not one of the enum values ${shape.enum.join(', ')}`);
+      if (shape.enum && !shape.enum.includes(value))
+        fail(`${JSON.stringify(value)} is not one of the enum values ${shape.enum.join(', ')}`);
       checkLength(shape, [...value].length, fail, 'characters');
       const pattern = compilePattern(shape.pattern);
       if (pattern && !pattern.test(value)) fail(`${JSON.stringify(value)} does not match the pattern ${shape.pattern}`);

@@ -31,9 +31,16 @@ afterEach(async () => {
 
 describe('EventBridge PutEvents', () => {
   it('accepts entries, returns their EventIds and publishes them on the named bus', async () => {
-    const output = await endpoint.events().send(new PutEventsCommand({ Entries: [request, { ...request, EventBusName: undefined, Resources: ['arn:aws:catalog:us-east-1:123456789012:portfolio/p'] }] }));
+    const output = await endpoint.events().send(
+      new PutEventsCommand({
+        Entries: [request, { ...request, EventBusName: undefined, Resources: ['arn:aws:catalog:us-east-1:123456789012:portfolio/p'] }],
+      }),
+    );
     expect(output.FailedEntryCount).toBe(0);
-    expect(output.Entries?.map((entry) => entry.EventId)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(output.Entries?.map((entry) => entry.EventId)).toEqual([
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+    ]);
     expectConforms(endpoint, 'events', 'PutEvents', output);
 
     const [onProjectBus, onDefault] = endpoint.aws.events.list({ source: 'portfolio-share-orchestrator' });
@@ -91,7 +98,11 @@ describe('EventBridge PutEvents', () => {
 
   it('refuses requests with no entries, more than 10 entries or more than 256 KiB', async () => {
     const client = endpoint.events();
-    await expectAwsError(client.send(new PutEventsCommand({ Entries: [] })), { ...events('PutEvents'), name: 'ValidationException', status: 400 });
+    await expectAwsError(client.send(new PutEventsCommand({ Entries: [] })), {
+      ...events('PutEvents'),
+      name: 'ValidationException',
+      status: 400,
+    });
     await expectAwsError(client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => request) })), {
       ...events('PutEvents'),
       name: 'ValidationException',
@@ -129,7 +140,11 @@ describe('EventBridge buses', () => {
     expectConforms(endpoint, 'events', 'ListEventBuses', listed);
     const firstPage = await client.send(new ListEventBusesCommand({ Limit: 2 }));
     const secondPage = await client.send(new ListEventBusesCommand({ Limit: 2, NextToken: firstPage.NextToken }));
-    expect([...(firstPage.EventBuses ?? []), ...(secondPage.EventBuses ?? [])].map((bus) => bus.Name)).toEqual(['audit', 'default', PROJECT_BUS]);
+    expect([...(firstPage.EventBuses ?? []), ...(secondPage.EventBuses ?? [])].map((bus) => bus.Name)).toEqual([
+      'audit',
+      'default',
+      PROJECT_BUS,
+    ]);
     expect(secondPage.NextToken).toBeUndefined();
     const prefixed = await client.send(new ListEventBusesCommand({ NamePrefix: 'port' }));
     expect(prefixed.EventBuses?.map((bus) => bus.Name)).toEqual([PROJECT_BUS]);
@@ -155,25 +170,45 @@ describe('EventBridge buses', () => {
       status: 400,
       message: `Event bus ${PROJECT_BUS} already exists.`,
     });
-    await expectAwsError(client.send(new CreateEventBusCommand({ Name: 'bad name!' })), { ...events('CreateEventBus'), name: 'ValidationException', status: 400 });
+    await expectAwsError(client.send(new CreateEventBusCommand({ Name: 'bad name!' })), {
+      ...events('CreateEventBus'),
+      name: 'ValidationException',
+      status: 400,
+    });
     await expectAwsError(client.send(new DeleteEventBusCommand({ Name: 'default' })), {
       ...events('DeleteEventBus'),
       name: 'ValidationException',
       status: 400,
       message: 'Cannot delete event bus default.',
     });
-    await expectAwsError(client.send(new ListEventBusesCommand({ NextToken: 'garbage' })), { ...events('ListEventBuses'), name: 'ValidationException', status: 400 });
+    await expectAwsError(client.send(new ListEventBusesCommand({ NextToken: 'garbage' })), {
+      ...events('ListEventBuses'),
+      name: 'ValidationException',
+      status: 400,
+    });
   });
 });
 
 describeWithBotocore('EventBridge conformance', () => {
   it('has checked every emulated EventBridge operation against the model', ({ annotate }) => {
-    expect(conformance.operations.filter((name) => name.startsWith('events:'))).toEqual(['events:CreateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:ListEventBuses', 'events:PutEvents']);
+    expect(conformance.operations.filter((name) => name.startsWith('events:'))).toEqual([
+      'events:CreateEventBus',
+      'events:DeleteEventBus',
+      'events:DescribeEventBus',
+      'events:ListEventBuses',
+      'events:PutEvents',
+    ]);
     return annotate(conformance.report());
   });
 });
 
 async function memberCredentials() {
-  const output = await endpoint.sts().send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_A}:role/PortfolioShareMemberRole`, RoleSessionName: 'buses' }));
-  return { accessKeyId: output.Credentials?.AccessKeyId ?? '', secretAccessKey: output.Credentials?.SecretAccessKey ?? '', sessionToken: output.Credentials?.SessionToken ?? '' };
+  const output = await endpoint
+    .sts()
+    .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_A}:role/PortfolioShareMemberRole`, RoleSessionName: 'buses' }));
+  return {
+    accessKeyId: output.Credentials?.AccessKeyId ?? '',
+    secretAccessKey: output.Credentials?.SecretAccessKey ?? '',
+    sessionToken: output.Credentials?.SessionToken ?? '',
+  };
 }

@@ -1,7 +1,14 @@
 // The fixture file format and the demo organization shipped for `npm start` / `npm run local:aws`.
 import { describe, expect, it } from 'vitest';
-import { DEMO_FIXTURE_PATH, FixtureError, fixtureAccounts, loadFixture, parseFixture, type FixtureOrganizationalUnit } from '../src/fixture.js';
 import { startLocalAws } from '../src/endpoint.js';
+import {
+  DEMO_FIXTURE_PATH,
+  FixtureError,
+  type FixtureOrganizationalUnit,
+  fixtureAccounts,
+  loadFixture,
+  parseFixture,
+} from '../src/fixture.js';
 import { testFixture } from './local-aws-harness.js';
 
 describe('demo organization fixture', () => {
@@ -17,9 +24,13 @@ describe('demo organization fixture', () => {
     visit(fixture.organization.organizationalUnits, 1);
     expect(units.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...units.map(({ depth }) => depth))).toBeGreaterThanOrEqual(2);
-    const members = fixtureAccounts(fixture).filter((account) => account.id !== fixture.organization.managementAccount.id && !fixture.standaloneAccounts.includes(account));
+    const members = fixtureAccounts(fixture).filter(
+      (account) => account.id !== fixture.organization.managementAccount.id && !fixture.standaloneAccounts.includes(account),
+    );
     expect(members.length).toBeGreaterThanOrEqual(8);
-    expect(members.filter((account) => !account.roles.includes('PortfolioShareMemberRole')).map((account) => account.name)).toEqual(['sandbox-alice']);
+    expect(members.filter((account) => !account.roles.includes('PortfolioShareMemberRole')).map((account) => account.name)).toEqual([
+      'sandbox-alice',
+    ]);
     expect(fixture.organization.managementAccount.id).toBe('123456789012');
     const portfolios = fixture.serviceCatalog as Array<{ products: unknown[]; principals: unknown[] }>;
     expect(portfolios).toHaveLength(3);
@@ -45,9 +56,12 @@ describe('fixture validation', () => {
   it('names the offending path', () => {
     const fixture = testFixture();
     const organization = fixture.organization as Record<string, unknown>;
-    expect(() => parseFixture({ ...fixture, organization: { ...organization, managementAccount: { id: 123456789012, name: 'm', email: 'm@example.com' } } })).toThrow(
-      /organization\.managementAccount\.id/,
-    );
+    expect(() =>
+      parseFixture({
+        ...fixture,
+        organization: { ...organization, managementAccount: { id: 123456789012, name: 'm', email: 'm@example.com' } },
+      }),
+    ).toThrow(/organization\.managementAccount\.id/);
     expect(() => parseFixture({ ...fixture, simulation: { faults: { 'not a selector': { rate: 1 } } } })).toThrow(FixtureError);
     expect(() => parseFixture({ ...fixture, unknownSection: true })).toThrow(/unknownSection/);
   });
@@ -57,10 +71,21 @@ describe('fixture validation', () => {
     const organization = fixture.organization as Record<string, unknown>;
     const duplicate = { id: '123456789012', name: 'again', email: 'again@example.com' };
     expect(() => parseFixture({ ...fixture, standaloneAccounts: [duplicate] })).toThrow(/123456789012 appears more than once/);
-    const reusedKey = { id: '121212121212', name: 'k', email: 'k@example.com', accessKeys: [{ accessKeyId: 'test', secretAccessKey: 'x' }] };
+    const reusedKey = {
+      id: '121212121212',
+      name: 'k',
+      email: 'k@example.com',
+      accessKeys: [{ accessKeyId: 'test', secretAccessKey: 'x' }],
+    };
     expect(() => parseFixture({ ...fixture, standaloneAccounts: [reusedKey] })).toThrow(/access key test/);
-    expect(() => parseFixture({ ...fixture, organization: { ...organization, delegatedAdministrators: [{ accountId: '999988887777', servicePrincipal: 'servicecatalog.amazonaws.com' }] } })).toThrow(
-      /not a member account/,
-    );
+    expect(() =>
+      parseFixture({
+        ...fixture,
+        organization: {
+          ...organization,
+          delegatedAdministrators: [{ accountId: '999988887777', servicePrincipal: 'servicecatalog.amazonaws.com' }],
+        },
+      }),
+    ).toThrow(/not a member account/);
   });
 });

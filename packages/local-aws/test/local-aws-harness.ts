@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'vitest';
-import { startLocalAws, type AwsCredentials, type LocalAws, type StartLocalAwsOptions } from '../src/endpoint.js';
+import { type AwsCredentials, type LocalAws, type StartLocalAwsOptions, startLocalAws } from '../src/endpoint.js';
 import type { ApiCallRecord } from '../src/server.js';
 import { botocoreUnavailableReason, expectConformsToOutput, expectModelledError } from './botocore-model.js';
 
@@ -29,7 +29,13 @@ export const ENGINEER_KEY: AwsCredentials = { accessKeyId: 'AKIAENGINEER000001',
 
 /** 28 member accounts: management, a delegated administrator, two in Production (under Workloads), one sandbox without the member role, 23 in Bulk. */
 export function testFixture(): Record<string, unknown> {
-  const account = (id: string, name: string, extra: Record<string, unknown> = {}) => ({ id, name, email: `${name}@example.com`, roles: [MEMBER_ROLE], ...extra });
+  const account = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name,
+    email: `${name}@example.com`,
+    roles: [MEMBER_ROLE],
+    ...extra,
+  });
   return {
     organization: {
       id: 'o-testorg0001',
@@ -42,9 +48,15 @@ export function testFixture(): Record<string, unknown> {
         {
           name: 'Workloads',
           id: WORKLOADS_OU,
-          organizationalUnits: [{ name: 'Production', id: PRODUCTION_OU, accounts: [account(PROD_A, 'prod-a'), account(PROD_B, 'prod-b')] }],
+          organizationalUnits: [
+            { name: 'Production', id: PRODUCTION_OU, accounts: [account(PROD_A, 'prod-a'), account(PROD_B, 'prod-b')] },
+          ],
         },
-        { name: 'Sandbox', id: SANDBOX_OU, accounts: [account(SANDBOX, 'sandbox', { roles: [], joinedMethod: 'INVITED', accessKeys: [keyOf(SANDBOX_KEY)] })] },
+        {
+          name: 'Sandbox',
+          id: SANDBOX_OU,
+          accounts: [account(SANDBOX, 'sandbox', { roles: [], joinedMethod: 'INVITED', accessKeys: [keyOf(SANDBOX_KEY)] })],
+        },
         {
           name: 'Bulk',
           id: BULK_OU,
@@ -92,7 +104,9 @@ export async function startTestEndpoint(options: Partial<StartLocalAwsOptions> =
     sts: (credentials) => track(new STSClient(config(credentials))),
     events: (credentials) => track(new EventBridgeClient(config(credentials))),
     lastOutput: (service, operation) => {
-      const call = calls.findLast((candidate) => candidate.service === service && candidate.operation === operation && !candidate.errorCode);
+      const call = calls.findLast(
+        (candidate) => candidate.service === service && candidate.operation === operation && !candidate.errorCode,
+      );
       if (!call) throw new Error(`No successful ${service}:${operation} call was recorded`);
       return call.output;
     },

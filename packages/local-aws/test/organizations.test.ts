@@ -1,6 +1,7 @@
 // Organizations on the local endpoint through the real SDK v3 client: every operation's happy path,
 // its errors, pagination, who may call what, and the events AWS publishes for changes.
 import {
+  type Account,
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   DeregisterDelegatedAdministratorCommand,
@@ -23,7 +24,6 @@ import {
   paginateListAccounts,
   RegisterDelegatedAdministratorCommand,
   RemoveAccountFromOrganizationCommand,
-  type Account,
 } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conformance, describeWithBotocore } from './botocore-model.js';
@@ -44,8 +44,8 @@ import {
   SANDBOX_KEY,
   SANDBOX_OU,
   startTestEndpoint,
-  WORKLOADS_OU,
   type TestEndpoint,
+  WORKLOADS_OU,
 } from './local-aws-harness.js';
 
 const TOTAL_ACCOUNTS = 5 + BULK_ACCOUNTS;
@@ -103,7 +103,14 @@ describe('Organizations reads', () => {
   it('lists the root, children, parents and OUs', async () => {
     const client = endpoint.organizations();
     const roots = await client.send(new ListRootsCommand({}));
-    expect(roots.Roots).toEqual([{ Id: ROOT_ID, Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-testorg0001/${ROOT_ID}`, Name: 'Root', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }]);
+    expect(roots.Roots).toEqual([
+      {
+        Id: ROOT_ID,
+        Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-testorg0001/${ROOT_ID}`,
+        Name: 'Root',
+        PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+      },
+    ]);
     expectConforms(endpoint, 'organizations', 'ListRoots', roots);
 
     const units = await client.send(new ListChildrenCommand({ ParentId: ROOT_ID, ChildType: 'ORGANIZATIONAL_UNIT' }));
@@ -120,7 +127,12 @@ describe('Organizations reads', () => {
 
     const nested = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: WORKLOADS_OU }));
     expect(nested.OrganizationalUnits).toEqual([
-      { Id: PRODUCTION_OU, Arn: `arn:aws:organizations::${MANAGEMENT}:ou/o-testorg0001/${PRODUCTION_OU}`, Name: 'Production', Path: `o-testorg0001/${ROOT_ID}/${WORKLOADS_OU}/${PRODUCTION_OU}/` },
+      {
+        Id: PRODUCTION_OU,
+        Arn: `arn:aws:organizations::${MANAGEMENT}:ou/o-testorg0001/${PRODUCTION_OU}`,
+        Name: 'Production',
+        Path: `o-testorg0001/${ROOT_ID}/${WORKLOADS_OU}/${PRODUCTION_OU}/`,
+      },
     ]);
     expectConforms(endpoint, 'organizations', 'ListOrganizationalUnitsForParent', nested);
 
@@ -132,7 +144,14 @@ describe('Organizations reads', () => {
   it('describes accounts and lists them by parent', async () => {
     const client = endpoint.organizations();
     const described = await client.send(new DescribeAccountCommand({ AccountId: SANDBOX }));
-    expect(described.Account).toMatchObject({ Id: SANDBOX, Name: 'sandbox', Email: 'sandbox@example.com', Status: 'ACTIVE', State: 'ACTIVE', JoinedMethod: 'INVITED' });
+    expect(described.Account).toMatchObject({
+      Id: SANDBOX,
+      Name: 'sandbox',
+      Email: 'sandbox@example.com',
+      Status: 'ACTIVE',
+      State: 'ACTIVE',
+      JoinedMethod: 'INVITED',
+    });
     expect(described.Account?.JoinedTimestamp).toBeInstanceOf(Date);
     expectConforms(endpoint, 'organizations', 'DescribeAccount', described);
 
@@ -143,23 +162,43 @@ describe('Organizations reads', () => {
 
   it('reports missing and malformed ids with the errors of the model', async () => {
     const client = endpoint.organizations();
-    await expectAwsError(client.send(new DescribeAccountCommand({ AccountId: '000000000001' })), { ...org('DescribeAccount'), name: 'AccountNotFoundException', status: 400 });
+    await expectAwsError(client.send(new DescribeAccountCommand({ AccountId: '000000000001' })), {
+      ...org('DescribeAccount'),
+      name: 'AccountNotFoundException',
+      status: 400,
+    });
     await expectAwsError(client.send(new DescribeAccountCommand({ AccountId: 'not-an-id' })), {
       ...org('DescribeAccount'),
       name: 'InvalidInputException',
       status: 400,
       members: { Reason: 'INVALID_PATTERN' },
     });
-    await expectAwsError(client.send(new ListChildrenCommand({ ParentId: 'ou-tst1-missing1', ChildType: 'ACCOUNT' })), { ...org('ListChildren'), name: 'ParentNotFoundException', status: 400 });
+    await expectAwsError(client.send(new ListChildrenCommand({ ParentId: 'ou-tst1-missing1', ChildType: 'ACCOUNT' })), {
+      ...org('ListChildren'),
+      name: 'ParentNotFoundException',
+      status: 400,
+    });
     await expectAwsError(client.send(new ListChildrenCommand({ ParentId: ROOT_ID, ChildType: 'POLICY' as 'ACCOUNT' })), {
       ...org('ListChildren'),
       name: 'InvalidInputException',
       status: 400,
       members: { Reason: 'INVALID_ENUM' },
     });
-    await expectAwsError(client.send(new ListParentsCommand({ ChildId: '000000000001' })), { ...org('ListParents'), name: 'ChildNotFoundException', status: 400 });
-    await expectAwsError(client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-none' })), { ...org('ListOrganizationalUnitsForParent'), name: 'ParentNotFoundException', status: 400 });
-    await expectAwsError(client.send(new ListAccountsForParentCommand({ ParentId: 'ou-tst1-missing1' })), { ...org('ListAccountsForParent'), name: 'ParentNotFoundException', status: 400 });
+    await expectAwsError(client.send(new ListParentsCommand({ ChildId: '000000000001' })), {
+      ...org('ListParents'),
+      name: 'ChildNotFoundException',
+      status: 400,
+    });
+    await expectAwsError(client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-none' })), {
+      ...org('ListOrganizationalUnitsForParent'),
+      name: 'ParentNotFoundException',
+      status: 400,
+    });
+    await expectAwsError(client.send(new ListAccountsForParentCommand({ ParentId: 'ou-tst1-missing1' })), {
+      ...org('ListAccountsForParent'),
+      name: 'ParentNotFoundException',
+      status: 400,
+    });
     await expectAwsError(client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: 'ou-tst1-missing1' })), {
       ...org('DescribeOrganizationalUnit'),
       name: 'OrganizationalUnitNotFoundException',
@@ -200,8 +239,18 @@ describe('Organizations pagination', () => {
       status: 400,
       members: { Reason: 'INVALID_NEXT_TOKEN' },
     });
-    await expectAwsError(client.send(new ListAccountsCommand({ MaxResults: 21 })), { ...org('ListAccounts'), name: 'InvalidInputException', status: 400, members: { Reason: 'MAX_VALUE_EXCEEDED' } });
-    await expectAwsError(client.send(new ListAccountsCommand({ MaxResults: 0 })), { ...org('ListAccounts'), name: 'InvalidInputException', status: 400, members: { Reason: 'MIN_VALUE_EXCEEDED' } });
+    await expectAwsError(client.send(new ListAccountsCommand({ MaxResults: 21 })), {
+      ...org('ListAccounts'),
+      name: 'InvalidInputException',
+      status: 400,
+      members: { Reason: 'MAX_VALUE_EXCEEDED' },
+    });
+    await expectAwsError(client.send(new ListAccountsCommand({ MaxResults: 0 })), {
+      ...org('ListAccounts'),
+      name: 'InvalidInputException',
+      status: 400,
+      members: { Reason: 'MIN_VALUE_EXCEEDED' },
+    });
   });
 });
 
@@ -219,7 +268,11 @@ describe('Organizations changes', () => {
       name: 'DuplicateOrganizationalUnitException',
       status: 400,
     });
-    await expectAwsError(client.send(new CreateOrganizationalUnitCommand({ ParentId: 'ou-tst1-missing1', Name: 'X' })), { ...org('CreateOrganizationalUnit'), name: 'ParentNotFoundException', status: 400 });
+    await expectAwsError(client.send(new CreateOrganizationalUnitCommand({ ParentId: 'ou-tst1-missing1', Name: 'X' })), {
+      ...org('CreateOrganizationalUnit'),
+      name: 'ParentNotFoundException',
+      status: 400,
+    });
 
     let parent = created.OrganizationalUnit?.Id as string;
     for (const level of [3, 4, 5]) {
@@ -272,9 +325,9 @@ describe('Organizations changes', () => {
         serviceEventDetails: { createAccountStatus: { id: status?.Id, state: 'SUCCEEDED', accountId, accountName: '****' } },
       },
     });
-    const details = (event?.detail.serviceEventDetails as { createAccountStatus: Record<string, string> }).createAccountStatus;
-    expect(details.requestedTimestamp).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/);
-    expect(details.completedTimestamp).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/);
+    const details = (event?.detail.serviceEventDetails as { createAccountStatus: Record<string, string> } | undefined)?.createAccountStatus;
+    expect(details?.requestedTimestamp).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/);
+    expect(details?.completedTimestamp).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/);
     expect(endpoint.aws.identity.role(accountId, 'OrganizationAccountAccessRole')).toBeDefined();
   });
 
@@ -285,11 +338,14 @@ describe('Organizations changes', () => {
     const done = await client.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: created.CreateAccountStatus?.Id }));
     expect(done.CreateAccountStatus).toMatchObject({ State: 'FAILED', FailureReason: 'EMAIL_ALREADY_EXISTS' });
     expectConforms(endpoint, 'organizations', 'DescribeCreateAccountStatus', done);
-    await expectAwsError(client.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: 'car-00000000000000000000000000000000' })), {
-      ...org('DescribeCreateAccountStatus'),
-      name: 'CreateAccountStatusNotFoundException',
-      status: 400,
-    });
+    await expectAwsError(
+      client.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: 'car-00000000000000000000000000000000' })),
+      {
+        ...org('DescribeCreateAccountStatus'),
+        name: 'CreateAccountStatusNotFoundException',
+        status: 400,
+      },
+    );
     await expectAwsError(client.send(new CreateAccountCommand({ AccountName: 'x', Email: 'not-an-email' })), {
       ...org('CreateAccount'),
       name: 'InvalidInputException',
@@ -300,7 +356,9 @@ describe('Organizations changes', () => {
 
   it('moves an account, publishes the MoveAccount call and reports each move error', async () => {
     const client = endpoint.organizations();
-    const output = await client.send(new MoveAccountCommand({ AccountId: PROD_A, SourceParentId: PRODUCTION_OU, DestinationParentId: SANDBOX_OU }));
+    const output = await client.send(
+      new MoveAccountCommand({ AccountId: PROD_A, SourceParentId: PRODUCTION_OU, DestinationParentId: SANDBOX_OU }),
+    );
     expectConforms(endpoint, 'organizations', 'MoveAccount', output);
     expect(endpoint.aws.organization.pathOf(PROD_A)).toEqual([ROOT_ID, SANDBOX_OU]);
     const [event] = endpoint.aws.events.list({ eventName: 'MoveAccount' });
@@ -318,11 +376,24 @@ describe('Organizations changes', () => {
       },
     });
 
-    const move = (AccountId: string, SourceParentId: string, DestinationParentId: string) => client.send(new MoveAccountCommand({ AccountId, SourceParentId, DestinationParentId }));
+    const move = (AccountId: string, SourceParentId: string, DestinationParentId: string) =>
+      client.send(new MoveAccountCommand({ AccountId, SourceParentId, DestinationParentId }));
     await expectAwsError(move(PROD_A, SANDBOX_OU, SANDBOX_OU), { ...org('MoveAccount'), name: 'DuplicateAccountException', status: 400 });
-    await expectAwsError(move(PROD_A, 'ou-tst1-missing1', ROOT_ID), { ...org('MoveAccount'), name: 'SourceParentNotFoundException', status: 400 });
-    await expectAwsError(move(PROD_A, SANDBOX_OU, 'ou-tst1-missing1'), { ...org('MoveAccount'), name: 'DestinationParentNotFoundException', status: 400 });
-    await expectAwsError(move('000000000001', ROOT_ID, SANDBOX_OU), { ...org('MoveAccount'), name: 'AccountNotFoundException', status: 400 });
+    await expectAwsError(move(PROD_A, 'ou-tst1-missing1', ROOT_ID), {
+      ...org('MoveAccount'),
+      name: 'SourceParentNotFoundException',
+      status: 400,
+    });
+    await expectAwsError(move(PROD_A, SANDBOX_OU, 'ou-tst1-missing1'), {
+      ...org('MoveAccount'),
+      name: 'DestinationParentNotFoundException',
+      status: 400,
+    });
+    await expectAwsError(move('000000000001', ROOT_ID, SANDBOX_OU), {
+      ...org('MoveAccount'),
+      name: 'AccountNotFoundException',
+      status: 400,
+    });
   });
 
   it('removes an account, which then is outside the organization', async () => {
@@ -347,7 +418,11 @@ describe('Organizations changes', () => {
       status: 400,
       members: { Reason: 'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG' },
     });
-    await expectAwsError(client.send(new RemoveAccountFromOrganizationCommand({ AccountId: SANDBOX })), { ...org('RemoveAccountFromOrganization'), name: 'AccountNotFoundException', status: 400 });
+    await expectAwsError(client.send(new RemoveAccountFromOrganizationCommand({ AccountId: SANDBOX })), {
+      ...org('RemoveAccountFromOrganization'),
+      name: 'AccountNotFoundException',
+      status: 400,
+    });
     // The management account made the call: the event is its own.
     expect(endpoint.aws.events.list({ eventName: 'RemoveAccountFromOrganization' })[0]).toMatchObject({
       account: MANAGEMENT,
@@ -366,14 +441,24 @@ describe('Organizations changes', () => {
       'detail-type': 'AWS API Call via CloudTrail',
       account: SANDBOX,
       eventBusName: 'default',
-      detail: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null, userIdentity: { accountId: SANDBOX }, recipientAccountId: SANDBOX },
+      detail: {
+        eventSource: 'organizations.amazonaws.com',
+        eventName: 'LeaveOrganization',
+        requestParameters: null,
+        userIdentity: { accountId: SANDBOX },
+        recipientAccountId: SANDBOX,
+      },
     });
     await expectAwsError(endpoint.organizations(SANDBOX_KEY).send(new LeaveOrganizationCommand({})), {
       ...org('LeaveOrganization'),
       name: 'AWSOrganizationsNotInUseException',
       status: 400,
     });
-    await expectAwsError(endpoint.organizations().send(new LeaveOrganizationCommand({})), { ...org('LeaveOrganization'), name: 'MasterCannotLeaveOrganizationException', status: 400 });
+    await expectAwsError(endpoint.organizations().send(new LeaveOrganizationCommand({})), {
+      ...org('LeaveOrganization'),
+      name: 'MasterCannotLeaveOrganizationException',
+      status: 400,
+    });
     await expectAwsError(endpoint.organizations(DELEGATED_ADMIN_KEY).send(new LeaveOrganizationCommand({})), {
       ...org('LeaveOrganization'),
       name: 'ConstraintViolationException',
@@ -387,7 +472,10 @@ describe('Organizations changes', () => {
     await client.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
     expectConforms(endpoint, 'organizations', 'EnableAWSServiceAccess', {});
     const listed = await client.send(new ListAWSServiceAccessForOrganizationCommand({}));
-    expect(listed.EnabledServicePrincipals?.map((entry) => entry.ServicePrincipal)).toEqual(['servicecatalog.amazonaws.com', 'member.org.stacksets.cloudformation.amazonaws.com']);
+    expect(listed.EnabledServicePrincipals?.map((entry) => entry.ServicePrincipal)).toEqual([
+      'servicecatalog.amazonaws.com',
+      'member.org.stacksets.cloudformation.amazonaws.com',
+    ]);
     expect(listed.EnabledServicePrincipals?.[0]?.DateEnabled).toBeInstanceOf(Date);
     expectConforms(endpoint, 'organizations', 'ListAWSServiceAccessForOrganization', listed);
     await client.send(new DisableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
@@ -412,8 +500,13 @@ describe('Organizations changes', () => {
     expectConforms(endpoint, 'organizations', 'ListDelegatedAdministrators', listed);
     expect(endpoint.aws.organization.isDelegatedAdministrator(PROD_B, principal)).toBe(true);
 
-    const register = (AccountId: string, ServicePrincipal = principal) => client.send(new RegisterDelegatedAdministratorCommand({ AccountId, ServicePrincipal }));
-    await expectAwsError(register(PROD_B), { ...org('RegisterDelegatedAdministrator'), name: 'AccountAlreadyRegisteredException', status: 400 });
+    const register = (AccountId: string, ServicePrincipal = principal) =>
+      client.send(new RegisterDelegatedAdministratorCommand({ AccountId, ServicePrincipal }));
+    await expectAwsError(register(PROD_B), {
+      ...org('RegisterDelegatedAdministrator'),
+      name: 'AccountAlreadyRegisteredException',
+      status: 400,
+    });
     await expectAwsError(register(MANAGEMENT), {
       ...org('RegisterDelegatedAdministrator'),
       name: 'ConstraintViolationException',
@@ -426,7 +519,11 @@ describe('Organizations changes', () => {
       status: 400,
       members: { Reason: 'SERVICE_ACCESS_NOT_ENABLED' },
     });
-    await expectAwsError(register('000000000001'), { ...org('RegisterDelegatedAdministrator'), name: 'AccountNotFoundException', status: 400 });
+    await expectAwsError(register('000000000001'), {
+      ...org('RegisterDelegatedAdministrator'),
+      name: 'AccountNotFoundException',
+      status: 400,
+    });
 
     await client.send(new DeregisterDelegatedAdministratorCommand({ AccountId: PROD_B, ServicePrincipal: principal }));
     expectConforms(endpoint, 'organizations', 'DeregisterDelegatedAdministrator', {});
@@ -435,7 +532,10 @@ describe('Organizations changes', () => {
       name: 'AccountNotRegisteredException',
       status: 400,
     });
-    expect(endpoint.aws.events.list({ source: 'aws.organizations' }).map((event) => event.detail.eventName)).toEqual(['RegisterDelegatedAdministrator', 'DeregisterDelegatedAdministrator']);
+    expect(endpoint.aws.events.list({ source: 'aws.organizations' }).map((event) => event.detail.eventName)).toEqual([
+      'RegisterDelegatedAdministrator',
+      'DeregisterDelegatedAdministrator',
+    ]);
   });
 });
 
@@ -445,12 +545,19 @@ describe('Organizations access', () => {
     const accounts = await client.send(new ListAccountsCommand({}));
     expect(accounts.Accounts).toHaveLength(20);
     await client.send(new DescribeAccountCommand({ AccountId: PROD_A }));
-    await expectAwsError(client.send(new MoveAccountCommand({ AccountId: PROD_A, SourceParentId: PRODUCTION_OU, DestinationParentId: ROOT_ID })), {
-      ...org('MoveAccount'),
+    await expectAwsError(
+      client.send(new MoveAccountCommand({ AccountId: PROD_A, SourceParentId: PRODUCTION_OU, DestinationParentId: ROOT_ID })),
+      {
+        ...org('MoveAccount'),
+        name: 'AccessDeniedException',
+        status: 400,
+      },
+    );
+    await expectAwsError(client.send(new CreateAccountCommand({ AccountName: 'x', Email: 'x@example.com' })), {
+      ...org('CreateAccount'),
       name: 'AccessDeniedException',
       status: 400,
     });
-    await expectAwsError(client.send(new CreateAccountCommand({ AccountName: 'x', Email: 'x@example.com' })), { ...org('CreateAccount'), name: 'AccessDeniedException', status: 400 });
   });
 
   it('refuses reads to a plain member account and everything to an account outside the organization', async () => {
@@ -497,10 +604,19 @@ describe('Organizations simulation helpers', () => {
 
   it('creates a Control Tower managed account: CreateAccountResult, MoveAccount, then CreateManagedAccount', async () => {
     endpoint.aws.knobs.setTimeScale(100_000);
-    const managed = await endpoint.aws.controlTower.createManagedAccount({ accountName: 'ct-team', email: 'ct-team@example.com', organizationalUnitId: PRODUCTION_OU });
+    const managed = await endpoint.aws.controlTower.createManagedAccount({
+      accountName: 'ct-team',
+      email: 'ct-team@example.com',
+      organizationalUnitId: PRODUCTION_OU,
+    });
     expect(endpoint.aws.organization.pathOf(managed.accountId)).toEqual([ROOT_ID, WORKLOADS_OU, PRODUCTION_OU]);
     const names = endpoint.aws.events.list().map((event) => `${event.source}:${String(event.detail.eventName)}`);
-    expect(names).toEqual(['aws.organizations:CreateAccount', 'aws.organizations:CreateAccountResult', 'aws.organizations:MoveAccount', 'aws.controltower:CreateManagedAccount']);
+    expect(names).toEqual([
+      'aws.organizations:CreateAccount',
+      'aws.organizations:CreateAccountResult',
+      'aws.organizations:MoveAccount',
+      'aws.controltower:CreateManagedAccount',
+    ]);
     const created = endpoint.aws.events.list({ source: 'aws.controltower' })[0];
     expect(created).toMatchObject({
       'detail-type': 'AWS Service Event via CloudTrail',
@@ -522,7 +638,11 @@ describe('Organizations simulation helpers', () => {
     endpoint.aws.controlTower.updateManagedAccount({ accountId: managed.accountId, organizationalUnitId: SANDBOX_OU });
     const updated = endpoint.aws.events.list({ eventName: 'UpdateManagedAccount' })[0];
     expect(updated?.detail.serviceEventDetails).toMatchObject({
-      updateManagedAccountStatus: { organizationalUnit: { organizationalUnitId: SANDBOX_OU }, account: { accountId: managed.accountId }, state: 'SUCCEEDED' },
+      updateManagedAccountStatus: {
+        organizationalUnit: { organizationalUnitId: SANDBOX_OU },
+        account: { accountId: managed.accountId },
+        state: 'SUCCEEDED',
+      },
     });
     expect(endpoint.aws.organization.pathOf(managed.accountId)).toEqual([ROOT_ID, SANDBOX_OU]);
   });
@@ -534,7 +654,9 @@ describe('Organizations simulation helpers', () => {
     expect(view.nodeExists('ORGANIZATIONAL_UNIT', PRODUCTION_OU)).toBe(true);
     expect(view.nodeExists('ORGANIZATION', 'o-testorg0001')).toBe(true);
     expect(view.nodeExists('ACCOUNT', SANDBOX)).toBe(true);
-    await endpoint.organizations().send(new MoveAccountCommand({ AccountId: PROD_B, SourceParentId: PRODUCTION_OU, DestinationParentId: SANDBOX_OU }));
+    await endpoint
+      .organizations()
+      .send(new MoveAccountCommand({ AccountId: PROD_B, SourceParentId: PRODUCTION_OU, DestinationParentId: SANDBOX_OU }));
     expect(view.accountsUnder(WORKLOADS_OU)).toEqual([PROD_A]);
     expect(view.accountsUnder(SANDBOX_OU)).toEqual([PROD_B, SANDBOX]);
     expect(view.isDelegatedAdministrator(DELEGATED_ADMIN, 'servicecatalog.amazonaws.com')).toBe(true);
@@ -543,7 +665,9 @@ describe('Organizations simulation helpers', () => {
 
 describeWithBotocore('Organizations conformance', () => {
   it('has checked every emulated Organizations operation against the model', ({ annotate }) => {
-    const checked = conformance.operations.filter((name) => name.startsWith('organizations:')).map((name) => name.slice('organizations:'.length));
+    const checked = conformance.operations
+      .filter((name) => name.startsWith('organizations:'))
+      .map((name) => name.slice('organizations:'.length));
     expect(checked).toEqual([...ORGANIZATIONS_OPERATIONS].sort());
     return annotate(conformance.report());
   });

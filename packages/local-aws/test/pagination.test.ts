@@ -1,7 +1,7 @@
 // The pagination helper every list operation of the local endpoint uses.
 import { describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../src/contract.js';
-import { paginate, type PaginateOptions } from '../src/pagination.js';
+import { type PaginateOptions, paginate } from '../src/pagination.js';
 
 const items = Array.from({ length: 7 }, (_, index) => index);
 const options = (scope = 'test:List'): PaginateOptions => ({

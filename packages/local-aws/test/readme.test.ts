@@ -1,17 +1,18 @@
 // The README's table of emulated operations stays true: every operation it lists is served (called
 // through the real SDK client, it may fail on its empty input but not as an unknown operation), and
 // the Service Catalog row is exactly the operations of the module's model.
+
+import { readFileSync } from 'node:fs';
 import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as organizations from '@aws-sdk/client-organizations';
 import * as serviceCatalog from '@aws-sdk/client-service-catalog';
 import * as sfn from '@aws-sdk/client-sfn';
 import * as sts from '@aws-sdk/client-sts';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type LocalAws } from '../src/endpoint.js';
+import { type LocalAws, startLocalAws } from '../src/endpoint.js';
+import type { ApiCallRecord } from '../src/server.js';
 import { operationModels } from '../src/service-catalog/model.js';
 import { createStepFunctionsModule } from '../src/stepfunctions/index.js';
-import type { ApiCallRecord } from '../src/server.js';
 import { testFixture } from './local-aws-harness.js';
 
 type Sdk = Record<string, unknown>;
@@ -25,7 +26,10 @@ function documentedOperations(): Map<string, string[]> {
   const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Service |') && !line.startsWith('| ---'));
   return new Map(
     rows.map((row) => {
-      const [service = '', , operations = ''] = row.split('|').slice(1).map((cell) => cell.trim());
+      const [service = '', , operations = ''] = row
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim());
       return [service, operations.split(',').map((operation) => operation.trim())];
     }),
   );
@@ -47,7 +51,14 @@ const clients: Client[] = [];
 beforeAll(async () => {
   aws = await startLocalAws({ port: 0, fixture: testFixture() });
   aws.onCall((call) => calls.push(call));
-  aws.registerService(createStepFunctionsModule({ region: aws.region, accountId: aws.organization.managementAccountId, clock: aws.clock, bindTasks: () => ({}) }).registration);
+  aws.registerService(
+    createStepFunctionsModule({
+      region: aws.region,
+      accountId: aws.organization.managementAccountId,
+      clock: aws.clock,
+      bindTasks: () => ({}),
+    }).registration,
+  );
 });
 
 afterAll(async () => {

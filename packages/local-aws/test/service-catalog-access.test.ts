@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DELEGATED_ADMIN,
-  MEMBER_A,
-  MEMBER_B,
-  OU_PROD,
-  OU_SANDBOX,
-  createHarness,
-  createPortfolio,
-} from './service-catalog/fakes.js';
+import { createHarness, createPortfolio, DELEGATED_ADMIN, MEMBER_A, MEMBER_B, OU_PROD, OU_SANDBOX } from './service-catalog/fakes.js';
 
 const SERVICE_PRINCIPAL = 'servicecatalog.amazonaws.com';
 
@@ -37,7 +29,10 @@ describe('AWS Organizations access', () => {
     const h = createHarness();
     h.org.registerDelegatedAdministrator(DELEGATED_ADMIN);
     expect(await h.as(DELEGATED_ADMIN)('GetAWSOrganizationsAccessStatus')).toEqual({ AccessStatus: 'ENABLED' });
-    await expect(h.as(MEMBER_A)('GetAWSOrganizationsAccessStatus')).rejects.toMatchObject({ code: 'AccessDeniedException', statusCode: 400 });
+    await expect(h.as(MEMBER_A)('GetAWSOrganizationsAccessStatus')).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+      statusCode: 400,
+    });
     for (const accountId of [DELEGATED_ADMIN, MEMBER_A]) {
       for (const operation of ['EnableAWSOrganizationsAccess', 'DisableAWSOrganizationsAccess']) {
         await expect(h.as(accountId)(operation)).rejects.toMatchObject({ code: 'AccessDeniedException', statusCode: 400 });

@@ -1,12 +1,15 @@
 // Keeps src/service-catalog/model.ts true to the published Service Catalog model (botocore's
 // service-2.json, when botocore is installed) and checks that the module serves every operation in it.
 import { describe, expect, it } from 'vitest';
-import { operationModels, shapes, type OperationModel, type ShapeModel } from '../src/service-catalog/model.js';
+import { type OperationModel, operationModels, type ShapeModel, shapes } from '../src/service-catalog/model.js';
 import { botocoreUnavailableReason, loadServiceModel, type ServiceModel } from './botocore-model.js';
-import { MANAGEMENT, createHarness } from './service-catalog/fakes.js';
+import { createHarness, MANAGEMENT } from './service-catalog/fakes.js';
 
 /** The same extraction that produced model.ts: input shapes reachable from each operation, constraints only. */
-function extract(model: ServiceModel, operations: string[]): { operations: Record<string, OperationModel>; shapes: Record<string, ShapeModel> } {
+function extract(
+  model: ServiceModel,
+  operations: string[],
+): { operations: Record<string, OperationModel>; shapes: Record<string, ShapeModel> } {
   const extracted: Record<string, ShapeModel> = {};
   const walk = (name: string): void => {
     if (extracted[name]) return;
@@ -19,7 +22,7 @@ function extract(model: ServiceModel, operations: string[]): { operations: Recor
     extracted[name] = shape;
     if (source.members) {
       shape.members = Object.fromEntries(Object.entries(source.members).map(([member, ref]) => [member, ref.shape]));
-      Object.values(source.members).forEach((ref) => walk(ref.shape));
+      for (const ref of Object.values(source.members)) walk(ref.shape);
     }
     if (source.member) {
       shape.member = source.member.shape;
@@ -53,7 +56,15 @@ describe('Service Catalog model', () => {
     const h = createHarness();
     for (const operation of Object.keys(operationModels)) {
       const outcome = await h.sc
-        .handle(operation, {}, { caller: { accountId: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:root`, userId: MANAGEMENT, accessKeyId: 'k' }, region: 'us-east-1', requestId: 'r' })
+        .handle(
+          operation,
+          {},
+          {
+            caller: { accountId: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:root`, userId: MANAGEMENT, accessKeyId: 'k' },
+            region: 'us-east-1',
+            requestId: 'r',
+          },
+        )
         .then(
           () => 'ok',
           (error: { code?: string }) => error.code,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../src/contract.js';
-import { MEMBER_A, MEMBER_B, createHarness, roleCaller } from './service-catalog/fakes.js';
+import { createHarness, MEMBER_A, MEMBER_B, roleCaller } from './service-catalog/fakes.js';
 
 const PORTFOLIO = 'port-fixture000001';
 const PRODUCT = 'prod-fixture000001';
@@ -17,11 +17,22 @@ const userCaller = (accountId: string, name: string): Caller => ({
 /** A catalog whose fixture gives jordan `count` products in MEMBER_A and one to a role. */
 function catalog(count: number, knobs: Record<string, unknown> = {}) {
   const provisionedProducts = [
-    ...Array.from({ length: count }, (_, index) => ({ accountId: MEMBER_A, name: `jordan-${String(index).padStart(3, '0')}`, ownerArn: JORDAN })),
+    ...Array.from({ length: count }, (_, index) => ({
+      accountId: MEMBER_A,
+      name: `jordan-${String(index).padStart(3, '0')}`,
+      ownerArn: JORDAN,
+    })),
     { id: 'pp-webteamvpc001', accountId: MEMBER_A, name: 'web-vpc', ownerArn: `arn:aws:iam::${MEMBER_A}:role/WebTeam` },
   ];
   const h = createHarness({
-    fixture: [{ id: PORTFOLIO, name: 'Networking', providerName: 'Platform', products: [{ id: PRODUCT, name: 'Standard VPC', owner: 'Platform', provisionedProducts }] }],
+    fixture: [
+      {
+        id: PORTFOLIO,
+        name: 'Networking',
+        providerName: 'Platform',
+        products: [{ id: PRODUCT, name: 'Standard VPC', owner: 'Platform', provisionedProducts }],
+      },
+    ],
     knobs: { accountLevelRoles: ['PortfolioShareMemberRole'], ...knobs },
   });
   return {
@@ -40,20 +51,42 @@ describe('provisioned products in the fixture', () => {
 
     const mine = await jordan('SearchProvisionedProducts', { SortBy: 'name' });
     expect(names(mine)).toEqual(['jordan-000', 'jordan-001']);
-    expect((mine.ProvisionedProducts as Record<string, unknown>[])[0]).toMatchObject({ UserArn: JORDAN, Status: 'AVAILABLE', ProductId: PRODUCT, ProductName: 'Standard VPC' });
+    expect((mine.ProvisionedProducts as Record<string, unknown>[])[0]).toMatchObject({
+      UserArn: JORDAN,
+      Status: 'AVAILABLE',
+      ProductId: PRODUCT,
+      ProductName: 'Standard VPC',
+    });
     const id = (mine.ProvisionedProducts as { Id: string }[])[0]?.Id as string;
     const described = await jordan('DescribeProvisionedProduct', { Id: id });
     const recordId = (described.ProvisionedProductDetail as { LastRecordId: string }).LastRecordId;
     expect(described.ProvisionedProductDetail).toMatchObject({ LastSuccessfulProvisioningRecordId: recordId });
-    expect(await jordan('DescribeRecord', { Id: recordId })).toMatchObject({ RecordDetail: { RecordType: 'PROVISION_PRODUCT', Status: 'SUCCEEDED', PathId: PORTFOLIO } });
+    expect(await jordan('DescribeRecord', { Id: recordId })).toMatchObject({
+      RecordDetail: { RecordType: 'PROVISION_PRODUCT', Status: 'SUCCEEDED', PathId: PORTFOLIO },
+    });
   });
 
   it.each([
-    ['an owner in another account', { accountId: MEMBER_A, name: 'x', ownerArn: `arn:aws:iam::${MEMBER_B}:user/jordan` }, /OWNER must be an IAM user/],
+    [
+      'an owner in another account',
+      { accountId: MEMBER_A, name: 'x', ownerArn: `arn:aws:iam::${MEMBER_B}:user/jordan` },
+      /OWNER must be an IAM user/,
+    ],
     ['a group owner', { accountId: MEMBER_A, name: 'x', ownerArn: `arn:aws:iam::${MEMBER_A}:group/devs` }, /OWNER must be an IAM user/],
-    ['a name used twice in an account', { accountId: MEMBER_A, name: 'dup', ownerArn: JORDAN }, /already has a provisioned product named dup/],
+    [
+      'a name used twice in an account',
+      { accountId: MEMBER_A, name: 'dup', ownerArn: JORDAN },
+      /already has a provisioned product named dup/,
+    ],
   ])('refuses %s', (_case, entry, message) => {
-    const products = [{ id: PRODUCT, name: 'Standard VPC', owner: 'Platform', provisionedProducts: [{ accountId: MEMBER_A, name: 'dup', ownerArn: JORDAN }, entry] }];
+    const products = [
+      {
+        id: PRODUCT,
+        name: 'Standard VPC',
+        owner: 'Platform',
+        provisionedProducts: [{ accountId: MEMBER_A, name: 'dup', ownerArn: JORDAN }, entry],
+      },
+    ];
     expect(() => createHarness({ fixture: [{ id: PORTFOLIO, name: 'Networking', providerName: 'Platform', products }] })).toThrow(message);
   });
 });
@@ -83,29 +116,47 @@ describe('ownership transfer as an account-level role', () => {
     const updated = await memberRole('UpdateProvisionedProductProperties', change);
     expect(updated).toMatchObject({ ProvisionedProductId: id, Status: 'CREATED', RecordId: expect.stringMatching(/^rec-/) });
     h.clock.advance(50);
-    expect(await memberRole('DescribeRecord', { Id: updated.RecordId })).toMatchObject({ RecordDetail: { Status: 'IN_PROGRESS', RecordType: 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES' } });
+    expect(await memberRole('DescribeRecord', { Id: updated.RecordId })).toMatchObject({
+      RecordDetail: { Status: 'IN_PROGRESS', RecordType: 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES' },
+    });
     expect(await memberRole('UpdateProvisionedProductProperties', change)).toMatchObject({ RecordId: updated.RecordId });
     h.clock.advance(200);
     expect(await memberRole('DescribeRecord', { Id: updated.RecordId })).toMatchObject({ RecordDetail: { Status: 'SUCCEEDED' } });
-    const history = await memberRole('ListRecordHistory', { AccessLevelFilter: { Key: 'Account', Value: 'self' }, SearchFilter: { Key: 'provisionedproduct', Value: id } });
+    const history = await memberRole('ListRecordHistory', {
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      SearchFilter: { Key: 'provisionedproduct', Value: id },
+    });
     expect(history.RecordDetails).toHaveLength(2);
 
     expect(names(await sam('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'User', Value: 'self' } }))).toEqual(['jordan-000']);
-    expect(await sam('DescribeProvisionedProduct', { Id: id })).toMatchObject({ ProvisionedProductDetail: { Id: id, Status: 'AVAILABLE' } });
+    expect(await sam('DescribeProvisionedProduct', { Id: id })).toMatchObject({
+      ProvisionedProductDetail: { Id: id, Status: 'AVAILABLE' },
+    });
     expect(names(await jordan('SearchProvisionedProducts', {}))).toEqual([]);
-    const bySam = await memberRole('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: [`userArn:${SAM}`] } });
+    const bySam = await memberRole('SearchProvisionedProducts', {
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      Filters: { SearchQuery: [`userArn:${SAM}`] },
+    });
     expect(names(bySam)).toEqual(['jordan-000']);
   });
 
   it('keeps other role sessions to their own products', async () => {
     const { h } = catalog(1, { accountLevelRoles: [] });
     const memberRole = h.as(roleCaller(MEMBER_A, 'PortfolioShareMemberRole'));
-    await expect(memberRole('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(memberRole('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
     await expect(
-      memberRole('UpdateProvisionedProductProperties', { ProvisionedProductId: 'pp-webteamvpc001', ProvisionedProductProperties: { OWNER: SAM }, IdempotencyToken: 't' }),
+      memberRole('UpdateProvisionedProductProperties', {
+        ProvisionedProductId: 'pp-webteamvpc001',
+        ProvisionedProductProperties: { OWNER: SAM },
+        IdempotencyToken: 't',
+      }),
     ).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     const webTeam = h.as(roleCaller(MEMBER_A, 'WebTeam', 'lead'));
-    expect(await webTeam('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).toMatchObject({ ProvisionedProductDetail: { Name: 'web-vpc' } });
+    expect(await webTeam('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).toMatchObject({
+      ProvisionedProductDetail: { Name: 'web-vpc' },
+    });
   });
 
   it.each([
@@ -117,18 +168,28 @@ describe('ownership transfer as an account-level role', () => {
   ])('refuses an OWNER that is %s', async (_case, owner) => {
     const { memberRole } = catalog(0);
     await expect(
-      memberRole('UpdateProvisionedProductProperties', { ProvisionedProductId: 'pp-webteamvpc001', ProvisionedProductProperties: { OWNER: owner }, IdempotencyToken: 'bad' }),
+      memberRole('UpdateProvisionedProductProperties', {
+        ProvisionedProductId: 'pp-webteamvpc001',
+        ProvisionedProductProperties: { OWNER: owner },
+        IdempotencyToken: 'bad',
+      }),
     ).rejects.toMatchObject({ code: 'InvalidParametersException' });
   });
 
   it('accepts an IAM role with a path and an STS assumed-role session as OWNER', async () => {
     const { h, memberRole } = catalog(0);
     const update = (owner: string, token: string) =>
-      memberRole('UpdateProvisionedProductProperties', { ProvisionedProductId: 'pp-webteamvpc001', ProvisionedProductProperties: { OWNER: owner }, IdempotencyToken: token });
+      memberRole('UpdateProvisionedProductProperties', {
+        ProvisionedProductId: 'pp-webteamvpc001',
+        ProvisionedProductProperties: { OWNER: owner },
+        IdempotencyToken: token,
+      });
     await update(`arn:aws:iam::${MEMBER_A}:role/teams/web/WebLead`, 'one');
     h.clock.advance(1000);
     await update(`arn:aws:sts::${MEMBER_A}:assumed-role/WebLead/lead-session`, 'two');
     const lead = h.as(roleCaller(MEMBER_A, 'WebLead', 'other-session'));
-    expect(await lead('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).toMatchObject({ ProvisionedProductDetail: { Name: 'web-vpc' } });
+    expect(await lead('DescribeProvisionedProduct', { Id: 'pp-webteamvpc001' })).toMatchObject({
+      ProvisionedProductDetail: { Name: 'web-vpc' },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceCatalogConfigError } from '../src/service-catalog/index.js';
-import { EXTERNAL, MANAGEMENT, MEMBER_A, createHarness, createPortfolio, token } from './service-catalog/fakes.js';
+import { createHarness, createPortfolio, EXTERNAL, MANAGEMENT, MEMBER_A, token } from './service-catalog/fakes.js';
 
 describe('portfolios', () => {
   it('creates, describes, lists and deletes a portfolio with AWS-shaped ids and epoch-second timestamps', async () => {
@@ -91,9 +91,13 @@ describe('portfolios', () => {
       code: 'ValidationException',
       message: "1 validation error detected: Value null at 'displayName' failed to satisfy constraint: Member must not be null",
     });
-    await expect(h.mgmt('CreatePortfolio', { DisplayName: 'x'.repeat(101), ProviderName: '', IdempotencyToken: token() })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('CreatePortfolio', { DisplayName: 'x'.repeat(101), ProviderName: '', IdempotencyToken: token() }),
+    ).rejects.toMatchObject({
       code: 'ValidationException',
-      message: expect.stringMatching(/^2 validation errors detected: .*displayName.*less than or equal to 100; .*providerName.*greater than or equal to 1$/),
+      message: expect.stringMatching(
+        /^2 validation errors detected: .*displayName.*less than or equal to 100; .*providerName.*greater than or equal to 1$/,
+      ),
     });
     await expect(h.mgmt('CreatePortfolio', { DisplayName: 42, ProviderName: 'p', IdempotencyToken: token() })).rejects.toMatchObject({
       code: 'SerializationException',
@@ -127,18 +131,26 @@ describe('products', () => {
     const productId = view.ProductViewSummary.ProductId;
     expect(await h.mgmt('AssociateProductWithPortfolio', { PortfolioId: portfolioId, ProductId: productId })).toEqual({});
     await h.mgmt('AssociateProductWithPortfolio', { PortfolioId: portfolioId, ProductId: productId });
-    await expect(h.mgmt('AssociateProductWithPortfolio', { PortfolioId: portfolioId, ProductId: 'prod-aaaaaaaaaaaaa' })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('AssociateProductWithPortfolio', { PortfolioId: portfolioId, ProductId: 'prod-aaaaaaaaaaaaa' }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
     await expect(h.mgmt('DeletePortfolio', { Id: portfolioId })).rejects.toMatchObject({ code: 'ResourceInUseException' });
-    await expect(
-      h.mgmt('CreateProduct', { Name: 'x', Owner: 'y', ProductType: 'HELM', IdempotencyToken: token() }),
-    ).rejects.toMatchObject({ code: 'ValidationException', message: expect.stringContaining('Member must satisfy enum value set') });
+    await expect(h.mgmt('CreateProduct', { Name: 'x', Owner: 'y', ProductType: 'HELM', IdempotencyToken: token() })).rejects.toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining('Member must satisfy enum value set'),
+    });
   });
 
   it("adds another account's product only from a portfolio that shared it", async () => {
     const h = createHarness();
-    const product = await h.mgmt('CreateProduct', { Name: 'VPC', Owner: 'Platform', ProductType: 'CLOUD_FORMATION_TEMPLATE', IdempotencyToken: token() });
+    const product = await h.mgmt('CreateProduct', {
+      Name: 'VPC',
+      Owner: 'Platform',
+      ProductType: 'CLOUD_FORMATION_TEMPLATE',
+      IdempotencyToken: token(),
+    });
     const productId = (product.ProductViewDetail as { ProductViewSummary: { ProductId: string } }).ProductViewSummary.ProductId;
     const hub = await createPortfolio(h.mgmt);
     await h.mgmt('AssociateProductWithPortfolio', { PortfolioId: hub, ProductId: productId });
@@ -185,9 +197,11 @@ describe('fixture and stats', () => {
 
   it('refuses a fixture that does not match the format, naming the problem', () => {
     expect(() => createHarness({ fixture: [{ name: 'No provider' }] })).toThrow(ServiceCatalogConfigError);
-    expect(() => createHarness({ fixture: [{ name: 'n', providerName: 'p', principals: [{ type: 'IAM', arn: 'arn:aws:iam::999999999999:role/X' }] }] })).toThrow(
-      /must belong to account 111111111111/,
-    );
+    expect(() =>
+      createHarness({
+        fixture: [{ name: 'n', providerName: 'p', principals: [{ type: 'IAM', arn: 'arn:aws:iam::999999999999:role/X' }] }],
+      }),
+    ).toThrow(/must belong to account 111111111111/);
     expect(() => createHarness({ knobs: { sharePropagationBaseMs: -1 } })).toThrow(/sharePropagationBaseMs/);
     expect(() => createHarness({ knobs: { unknownKnob: 1 } })).toThrow(ServiceCatalogConfigError);
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL, MANAGEMENT, MEMBER_A, MEMBER_B, OU_WORKLOADS, createHarness, createPortfolio, type Harness } from './service-catalog/fakes.js';
+import {
+  createHarness,
+  createPortfolio,
+  EXTERNAL,
+  type Harness,
+  MANAGEMENT,
+  MEMBER_A,
+  MEMBER_B,
+  OU_WORKLOADS,
+} from './service-catalog/fakes.js';
 
 const PATTERN = 'arn:aws:iam:::role/Developer*';
 
@@ -74,7 +83,9 @@ describe('principal associations', () => {
       h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role, PrincipalType: 'IAM_PATTERN' }),
     ).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     await h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role });
-    await expect(h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role })).rejects.toMatchObject({
+    await expect(
+      h.as(MEMBER_A)('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: role }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
   });

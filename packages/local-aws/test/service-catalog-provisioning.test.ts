@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MEMBER_A, OU_WORKLOADS, createHarness, roleCaller, type Call, type Harness } from './service-catalog/fakes.js';
+import { type Call, createHarness, type Harness, MEMBER_A, OU_WORKLOADS, roleCaller } from './service-catalog/fakes.js';
 
 const PORTFOLIO = 'port-fixture000001';
 const PRODUCT = 'prod-fixture000001';
@@ -63,12 +63,22 @@ describe('provisioning', () => {
       PathId: PORTFOLIO,
       RecordTags: [{ Key: 'team', Value: 'a' }],
     });
-    expect(await alice('ProvisionProduct', { ProductId: PRODUCT, ProvisioningArtifactId: artifactId, ProvisionedProductName: 'team-vpc', ProvisionToken: 'alice-1' })).toEqual(output);
+    expect(
+      await alice('ProvisionProduct', {
+        ProductId: PRODUCT,
+        ProvisioningArtifactId: artifactId,
+        ProvisionedProductName: 'team-vpc',
+        ProvisionToken: 'alice-1',
+      }),
+    ).toEqual(output);
 
     h.clock.advance(10);
     const inProgress = await alice('DescribeProvisionedProduct', { Id: record.ProvisionedProductId });
     expect(inProgress.ProvisionedProductDetail).toMatchObject({ Status: 'UNDER_CHANGE', LastRecordId: record.RecordId, Type: 'CFN_STACK' });
-    expect(await alice('DescribeRecord', { Id: record.RecordId })).toMatchObject({ RecordDetail: { Status: 'IN_PROGRESS' }, RecordOutputs: [] });
+    expect(await alice('DescribeRecord', { Id: record.RecordId })).toMatchObject({
+      RecordDetail: { Status: 'IN_PROGRESS' },
+      RecordOutputs: [],
+    });
     await expect(
       alice('UpdateProvisionedProductProperties', {
         ProvisionedProductId: record.ProvisionedProductId,
@@ -83,7 +93,12 @@ describe('provisioning', () => {
     expect(await alice('DescribeRecord', { Id: record.RecordId })).toMatchObject({ RecordDetail: { Status: 'SUCCEEDED' } });
 
     await expect(
-      alice('ProvisionProduct', { ProductId: PRODUCT, ProvisioningArtifactId: artifactId, ProvisionedProductName: 'team-vpc', ProvisionToken: 'alice-2' }),
+      alice('ProvisionProduct', {
+        ProductId: PRODUCT,
+        ProvisioningArtifactId: artifactId,
+        ProvisionedProductName: 'team-vpc',
+        ProvisionToken: 'alice-2',
+      }),
     ).rejects.toMatchObject({ code: 'DuplicateResourceException' });
     await expect(alice('DescribeProvisionedProduct', { Id: record.ProvisionedProductId, Name: 'team-vpc' })).rejects.toMatchObject({
       code: 'InvalidParametersException',
@@ -99,12 +114,18 @@ describe('provisioning', () => {
       message: `No launch paths found for resource: ${PRODUCT}`,
     });
     const alice = h.as(roleCaller(MEMBER_A, 'DeveloperAlice'));
-    await expect(alice('ProvisionProduct', { ...base, ProductId: 'prod-aaaaaaaaaaaaa' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(alice('ProvisionProduct', { ...base, ProductId: 'prod-aaaaaaaaaaaaa' })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
     await expect(alice('ProvisionProduct', { ...base, ProvisioningArtifactId: 'pa-aaaaaaaaaaaaa' })).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
-    await expect(alice('ProvisionProduct', { ...base, ProvisioningArtifactId: undefined })).rejects.toMatchObject({ code: 'InvalidParametersException' });
-    await expect(alice('ProvisionProduct', { ...base, PathId: 'port-aaaaaaaaaaaaa' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(alice('ProvisionProduct', { ...base, ProvisioningArtifactId: undefined })).rejects.toMatchObject({
+      code: 'InvalidParametersException',
+    });
+    await expect(alice('ProvisionProduct', { ...base, PathId: 'port-aaaaaaaaaaaaa' })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
     await alice('ProvisionProduct', { ...base, ProductId: undefined, ProductName: 'Standard VPC', PathId: PORTFOLIO });
   });
 
@@ -116,7 +137,10 @@ describe('provisioning', () => {
       ProvisionedProductName: 'handover',
       ProvisionToken: 'alice-handover',
     });
-    const { RecordId: provisionRecord, ProvisionedProductId: ppId } = provisioned.RecordDetail as { RecordId: string; ProvisionedProductId: string };
+    const { RecordId: provisionRecord, ProvisionedProductId: ppId } = provisioned.RecordDetail as {
+      RecordId: string;
+      ProvisionedProductId: string;
+    };
     h.clock.advance(1000);
     await expect(bob('DescribeProvisionedProduct', { Id: ppId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
 
@@ -136,7 +160,9 @@ describe('provisioning', () => {
     ).toMatchObject({ RecordId: updateRecord });
     h.clock.advance(200);
 
-    expect(await bob('DescribeProvisionedProduct', { Id: ppId })).toMatchObject({ ProvisionedProductDetail: { Id: ppId, Status: 'AVAILABLE' } });
+    expect(await bob('DescribeProvisionedProduct', { Id: ppId })).toMatchObject({
+      ProvisionedProductDetail: { Id: ppId, Status: 'AVAILABLE' },
+    });
     expect(await bob('DescribeRecord', { Id: provisionRecord })).toMatchObject({ RecordDetail: { RecordId: provisionRecord } });
     expect(await bob('DescribeRecord', { Id: updateRecord })).toMatchObject({
       RecordDetail: { RecordType: 'UPDATE_PROVISIONED_PRODUCT_PROPERTIES', Status: 'SUCCEEDED' },
@@ -145,7 +171,10 @@ describe('provisioning', () => {
 
     await expect(alice('DescribeProvisionedProduct', { Id: ppId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     await expect(alice('DescribeRecord', { Id: provisionRecord })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
-    expect(recordIds(await alice('ListRecordHistory', { AccessLevelFilter: { Key: 'User', Value: 'self' } }))).toEqual([updateRecord, provisionRecord]);
+    expect(recordIds(await alice('ListRecordHistory', { AccessLevelFilter: { Key: 'User', Value: 'self' } }))).toEqual([
+      updateRecord,
+      provisionRecord,
+    ]);
     await expect(
       alice('UpdateProvisionedProductProperties', {
         ProvisionedProductId: ppId,
@@ -161,9 +190,16 @@ describe('provisioning', () => {
     });
     expect(recordIds(await alice('ListRecordHistory', {}))).toEqual([updateRecord, provisionRecord]);
     expect(recordIds(await bob('ListRecordHistory', {}))).toEqual([second.RecordId, updateRecord]);
-    const all = await admin('ListRecordHistory', { AccessLevelFilter: { Key: 'Account', Value: 'self' }, SearchFilter: { Key: 'provisionedproduct', Value: ppId } });
+    const all = await admin('ListRecordHistory', {
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      SearchFilter: { Key: 'provisionedproduct', Value: ppId },
+    });
     expect(recordIds(all)).toEqual([second.RecordId, updateRecord, provisionRecord]);
-    const byProduct = await admin('ListRecordHistory', { AccessLevelFilter: { Key: 'Account', Value: MEMBER_A }, SearchFilter: { Key: 'product', Value: PRODUCT }, PageSize: 2 });
+    const byProduct = await admin('ListRecordHistory', {
+      AccessLevelFilter: { Key: 'Account', Value: MEMBER_A },
+      SearchFilter: { Key: 'product', Value: PRODUCT },
+      PageSize: 2,
+    });
     expect(byProduct.RecordDetails).toHaveLength(2);
     expect(byProduct.NextPageToken).toBeDefined();
     await expect(admin('ListRecordHistory', { SearchFilter: { Key: 'portfolio', Value: PORTFOLIO } })).rejects.toMatchObject({
@@ -173,13 +209,26 @@ describe('provisioning', () => {
 
   it('validates OWNER and LAUNCH_ROLE values', async () => {
     const { h, alice, artifactId } = await sharedCatalog();
-    const provisioned = await alice('ProvisionProduct', { ProductId: PRODUCT, ProvisioningArtifactId: artifactId, ProvisionedProductName: 'v', ProvisionToken: 'v' });
+    const provisioned = await alice('ProvisionProduct', {
+      ProductId: PRODUCT,
+      ProvisioningArtifactId: artifactId,
+      ProvisionedProductName: 'v',
+      ProvisionToken: 'v',
+    });
     const ppId = (provisioned.RecordDetail as { ProvisionedProductId: string }).ProvisionedProductId;
     h.clock.advance(1000);
     const update = (properties: Record<string, string>, idempotencyToken: string) =>
-      alice('UpdateProvisionedProductProperties', { ProvisionedProductId: ppId, ProvisionedProductProperties: properties, IdempotencyToken: idempotencyToken });
-    await expect(update({ OWNER: 'arn:aws:iam::999999999999:role/Elsewhere' }, 'a')).rejects.toMatchObject({ code: 'InvalidParametersException' });
-    await expect(update({ LAUNCH_ROLE: `arn:aws:iam::${MEMBER_A}:user/bob` }, 'b')).rejects.toMatchObject({ code: 'InvalidParametersException' });
+      alice('UpdateProvisionedProductProperties', {
+        ProvisionedProductId: ppId,
+        ProvisionedProductProperties: properties,
+        IdempotencyToken: idempotencyToken,
+      });
+    await expect(update({ OWNER: 'arn:aws:iam::999999999999:role/Elsewhere' }, 'a')).rejects.toMatchObject({
+      code: 'InvalidParametersException',
+    });
+    await expect(update({ LAUNCH_ROLE: `arn:aws:iam::${MEMBER_A}:user/bob` }, 'b')).rejects.toMatchObject({
+      code: 'InvalidParametersException',
+    });
     await expect(update({ COLOUR: 'blue' }, 'c')).rejects.toMatchObject({ code: 'ValidationException' });
     await update({ LAUNCH_ROLE: `arn:aws:iam::${MEMBER_A}:role/Launch` }, 'd');
     expect(await alice('DescribeProvisionedProduct', { Id: ppId })).toMatchObject({
@@ -190,9 +239,19 @@ describe('provisioning', () => {
   it('searches provisioned products by access level, query, sort order and page', async () => {
     const { h, alice, bob, admin, artifactId } = await sharedCatalog();
     for (const name of ['charlie', 'alpha', 'bravo']) {
-      await alice('ProvisionProduct', { ProductId: PRODUCT, ProvisioningArtifactId: artifactId, ProvisionedProductName: name, ProvisionToken: name });
+      await alice('ProvisionProduct', {
+        ProductId: PRODUCT,
+        ProvisioningArtifactId: artifactId,
+        ProvisionedProductName: name,
+        ProvisionToken: name,
+      });
     }
-    await bob('ProvisionProduct', { ProductId: PRODUCT, ProvisioningArtifactId: artifactId, ProvisionedProductName: 'bobs', ProvisionToken: 'bobs' });
+    await bob('ProvisionProduct', {
+      ProductId: PRODUCT,
+      ProvisioningArtifactId: artifactId,
+      ProvisionedProductName: 'bobs',
+      ProvisionToken: 'bobs',
+    });
     h.clock.advance(1000);
 
     const mine = await alice('SearchProvisionedProducts', { SortBy: 'name' });
@@ -205,7 +264,12 @@ describe('provisioning', () => {
       ProvisioningArtifactName: 'v1',
       Status: 'AVAILABLE',
     });
-    const everyone = await admin('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'Account', Value: 'self' }, SortBy: 'name', SortOrder: 'DESCENDING', PageSize: 2 });
+    const everyone = await admin('SearchProvisionedProducts', {
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      SortBy: 'name',
+      SortOrder: 'DESCENDING',
+      PageSize: 2,
+    });
     expect((everyone.ProvisionedProducts as { Name: string }[]).map((product) => product.Name)).toEqual(['probe', 'charlie']);
     expect(everyone.TotalResultsCount).toBe(5);
     const next = await admin('SearchProvisionedProducts', {
@@ -216,12 +280,17 @@ describe('provisioning', () => {
       PageToken: everyone.NextPageToken,
     });
     expect((next.ProvisionedProducts as { Name: string }[]).map((product) => product.Name)).toEqual(['bravo', 'bobs']);
-    const queried = await admin('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'Account', Value: 'self' }, Filters: { SearchQuery: ['name:bobs'] } });
+    const queried = await admin('SearchProvisionedProducts', {
+      AccessLevelFilter: { Key: 'Account', Value: 'self' },
+      Filters: { SearchQuery: ['name:bobs'] },
+    });
     expect(queried.TotalResultsCount).toBe(1);
     const freeText = await alice('SearchProvisionedProducts', { Filters: { SearchQuery: ['ALP'] } });
     expect(freeText.TotalResultsCount).toBe(1);
     await expect(alice('SearchProvisionedProducts', { SortBy: 'colour' })).rejects.toMatchObject({ code: 'InvalidParametersException' });
-    await expect(alice('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'Account', Value: '999999999999' } })).rejects.toMatchObject({
+    await expect(
+      alice('SearchProvisionedProducts', { AccessLevelFilter: { Key: 'Account', Value: '999999999999' } }),
+    ).rejects.toMatchObject({
       code: 'InvalidParametersException',
     });
   });

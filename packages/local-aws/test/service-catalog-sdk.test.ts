@@ -10,18 +10,16 @@ import {
   CreatePortfolioCommand,
   CreatePortfolioShareCommand,
   CreateProductCommand,
+  DeletePortfolioCommand,
+  DeletePortfolioShareCommand,
   DescribePortfolioCommand,
   DescribePortfolioShareStatusCommand,
   DescribePortfolioSharesCommand,
   DescribeProvisionedProductCommand,
   DescribeRecordCommand,
-  DeletePortfolioCommand,
-  DeletePortfolioShareCommand,
   DisableAWSOrganizationsAccessCommand,
   DisassociatePrincipalFromPortfolioCommand,
   EnableAWSOrganizationsAccessCommand,
-  RejectPortfolioShareCommand,
-  UpdatePortfolioShareCommand,
   GetAWSOrganizationsAccessStatusCommand,
   ListAcceptedPortfolioSharesCommand,
   ListOrganizationPortfolioAccessCommand,
@@ -29,10 +27,12 @@ import {
   ListPrincipalsForPortfolioCommand,
   ListRecordHistoryCommand,
   ProvisionProductCommand,
+  paginateListPortfolios,
+  RejectPortfolioShareCommand,
   SearchProvisionedProductsCommand,
   ServiceCatalogClient,
+  UpdatePortfolioShareCommand,
   UpdateProvisionedProductPropertiesCommand,
-  paginateListPortfolios,
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ import type { AwsCredentials } from '../src/endpoint.js';
 import { conformance, describeWithBotocore } from './botocore-model.js';
 import {
   DELEGATED_ADMIN_KEY,
+  expectAwsError,
+  expectConforms,
   MANAGEMENT,
   MEMBER_ROLE,
   PARTNER,
@@ -49,10 +51,8 @@ import {
   PRODUCTION_OU,
   SANDBOX_KEY,
   startTestEndpoint,
-  testFixture,
-  expectAwsError,
-  expectConforms,
   type TestEndpoint,
+  testFixture,
 } from './local-aws-harness.js';
 
 const run = promisify(execFile);
@@ -94,17 +94,26 @@ beforeAll(async () => {
       ],
       simulation: {
         ...(fixture.simulation as Record<string, unknown>),
-        serviceCatalog: { tokenVisibilityDelayMs: 100, shareStartDelayMs: 100, sharePropagationBaseMs: 1000, sharePropagationPerAccountMs: 100 },
+        serviceCatalog: {
+          tokenVisibilityDelayMs: 100,
+          shareStartDelayMs: 100,
+          sharePropagationBaseMs: 1000,
+          sharePropagationPerAccountMs: 100,
+        },
       },
     },
   });
   management = serviceCatalog();
-  const assumed = await endpoint.sts().send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_A}:role/${MEMBER_ROLE}`, RoleSessionName: 'portfolio-share' }),
-  );
+  const assumed = await endpoint
+    .sts()
+    .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD_A}:role/${MEMBER_ROLE}`, RoleSessionName: 'portfolio-share' }));
   const credentials = assumed.Credentials;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-  memberCredentials = { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken };
+  memberCredentials = {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+  };
 });
 
 afterAll(async () => {
@@ -116,7 +125,12 @@ afterAll(async () => {
 describeWithBotocore('Service Catalog through the AWS SDK', () => {
   it('creates portfolios and products whose outputs conform to the model, timestamps as Dates', async () => {
     const created = await management.send(
-      new CreatePortfolioCommand({ DisplayName: 'Pipelines', ProviderName: 'DevEx', IdempotencyToken: 'sdk-portfolio', Tags: [{ Key: 'a', Value: 'b' }] }),
+      new CreatePortfolioCommand({
+        DisplayName: 'Pipelines',
+        ProviderName: 'DevEx',
+        IdempotencyToken: 'sdk-portfolio',
+        Tags: [{ Key: 'a', Value: 'b' }],
+      }),
     );
     conforms('CreatePortfolio', created);
     expect(created.PortfolioDetail?.CreatedTime).toBeInstanceOf(Date);
@@ -131,7 +145,10 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     );
     conforms('CreateProduct', product);
     const associated = await management.send(
-      new AssociateProductWithPortfolioCommand({ PortfolioId: created.PortfolioDetail?.Id, ProductId: product.ProductViewDetail?.ProductViewSummary?.ProductId }),
+      new AssociateProductWithPortfolioCommand({
+        PortfolioId: created.PortfolioDetail?.Id,
+        ProductId: product.ProductViewDetail?.ProductViewSummary?.ProductId,
+      }),
     );
     conforms('AssociateProductWithPortfolio', associated);
     conforms('DescribePortfolio', await management.send(new DescribePortfolioCommand({ Id: created.PortfolioDetail?.Id })));
@@ -150,14 +167,25 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     expect(status.AccessStatus).toBe('ENABLED');
 
     const share = await management.send(
-      new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU }, SharePrincipals: true }),
+      new CreatePortfolioShareCommand({
+        PortfolioId: PORTFOLIO,
+        OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU },
+        SharePrincipals: true,
+      }),
     );
     conforms('CreatePortfolioShare', share);
     const token = share.PortfolioShareToken;
-    await expectAwsError(management.send(new DescribePortfolioShareStatusCommand({ PortfolioShareToken: token })), scError('DescribePortfolioShareStatus', 'ResourceNotFoundException'));
+    await expectAwsError(
+      management.send(new DescribePortfolioShareStatusCommand({ PortfolioShareToken: token })),
+      scError('DescribePortfolioShareStatus', 'ResourceNotFoundException'),
+    );
     await expectAwsError(
       management.send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, AccountId: '999988887777' })),
-      scError('CreatePortfolioShare', 'InvalidStateException', 'Cannot process more than one portfolio share action at the same time. Try again later.'),
+      scError(
+        'CreatePortfolioShare',
+        'InvalidStateException',
+        'Cannot process more than one portfolio share action at the same time. Try again later.',
+      ),
     );
     endpoint.aws.clock.advance(150);
     const inProgress = await management.send(new DescribePortfolioShareStatusCommand({ PortfolioShareToken: token }));
@@ -168,21 +196,36 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     conforms('DescribePortfolioShareStatus', done);
     expect(done).toMatchObject({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [PROD_A, PROD_B], ShareErrors: [] } });
 
-    conforms('DescribePortfolioShares', await management.send(new DescribePortfolioSharesCommand({ PortfolioId: PORTFOLIO, Type: 'ORGANIZATIONAL_UNIT' })));
-    conforms('ListPortfolioAccess', await management.send(new ListPortfolioAccessCommand({ PortfolioId: PORTFOLIO, OrganizationParentId: PRODUCTION_OU })));
+    conforms(
+      'DescribePortfolioShares',
+      await management.send(new DescribePortfolioSharesCommand({ PortfolioId: PORTFOLIO, Type: 'ORGANIZATIONAL_UNIT' })),
+    );
+    conforms(
+      'ListPortfolioAccess',
+      await management.send(new ListPortfolioAccessCommand({ PortfolioId: PORTFOLIO, OrganizationParentId: PRODUCTION_OU })),
+    );
     conforms(
       'ListOrganizationPortfolioAccess',
-      await management.send(new ListOrganizationPortfolioAccessCommand({ PortfolioId: PORTFOLIO, OrganizationNodeType: 'ORGANIZATIONAL_UNIT' })),
+      await management.send(
+        new ListOrganizationPortfolioAccessCommand({ PortfolioId: PORTFOLIO, OrganizationNodeType: 'ORGANIZATIONAL_UNIT' }),
+      ),
     );
 
     const member = serviceCatalog(memberCredentials);
     const imported = await member.send(new ListAcceptedPortfolioSharesCommand({ PortfolioShareType: 'AWS_ORGANIZATIONS' }));
     conforms('ListAcceptedPortfolioShares', imported);
     expect(imported.PortfolioDetails?.map((detail) => detail.Id)).toEqual([PORTFOLIO]);
-    await expectAwsError(member.send(new AcceptPortfolioShareCommand({ PortfolioId: PORTFOLIO })), scError('AcceptPortfolioShare', 'ResourceNotFoundException'));
+    await expectAwsError(
+      member.send(new AcceptPortfolioShareCommand({ PortfolioId: PORTFOLIO })),
+      scError('AcceptPortfolioShare', 'ResourceNotFoundException'),
+    );
     await member.send(new AcceptPortfolioShareCommand({ PortfolioId: PORTFOLIO, PortfolioShareType: 'AWS_ORGANIZATIONS' }));
     await member.send(
-      new AssociatePrincipalWithPortfolioCommand({ PortfolioId: PORTFOLIO, PrincipalARN: `arn:aws:iam::${PROD_A}:role/${MEMBER_ROLE}`, PrincipalType: 'IAM' }),
+      new AssociatePrincipalWithPortfolioCommand({
+        PortfolioId: PORTFOLIO,
+        PrincipalARN: `arn:aws:iam::${PROD_A}:role/${MEMBER_ROLE}`,
+        PrincipalType: 'IAM',
+      }),
     );
     const principals = await member.send(new ListPrincipalsForPortfolioCommand({ PortfolioId: PORTFOLIO }));
     conforms('ListPrincipalsForPortfolio', principals);
@@ -195,7 +238,12 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
   it('provisions as the assumed role and hands ownership over with a record', async () => {
     const member = serviceCatalog(memberCredentials);
     const provisioned = await member.send(
-      new ProvisionProductCommand({ ProductId: PRODUCT, ProvisioningArtifactName: 'v1', ProvisionedProductName: 'sdk-vpc', ProvisionToken: 'sdk-vpc' }),
+      new ProvisionProductCommand({
+        ProductId: PRODUCT,
+        ProvisioningArtifactName: 'v1',
+        ProvisionedProductName: 'sdk-vpc',
+        ProvisionToken: 'sdk-vpc',
+      }),
     );
     conforms('ProvisionProduct', provisioned);
     const ppId = provisioned.RecordDetail?.ProvisionedProductId;
@@ -213,10 +261,16 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       }),
     );
     conforms('UpdateProvisionedProductProperties', update);
-    await expectAwsError(member.send(new DescribeRecordCommand({ Id: provisioned.RecordDetail?.RecordId })), scError('DescribeRecord', 'ResourceNotFoundException'));
+    await expectAwsError(
+      member.send(new DescribeRecordCommand({ Id: provisioned.RecordDetail?.RecordId })),
+      scError('DescribeRecord', 'ResourceNotFoundException'),
+    );
     const history = await member.send(new ListRecordHistoryCommand({}));
     conforms('ListRecordHistory', history);
-    expect(history.RecordDetails?.map((record) => record.RecordType)).toEqual(['UPDATE_PROVISIONED_PRODUCT_PROPERTIES', 'PROVISION_PRODUCT']);
+    expect(history.RecordDetails?.map((record) => record.RecordType)).toEqual([
+      'UPDATE_PROVISIONED_PRODUCT_PROPERTIES',
+      'PROVISION_PRODUCT',
+    ]);
   });
 
   it('answers modelled errors the SDK maps to its exception classes', async () => {
@@ -224,7 +278,10 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       management.send(new CreatePortfolioShareCommand({ PortfolioId: PORTFOLIO, AccountId: 'abc' })),
       scError('CreatePortfolioShare', 'ValidationException', /Member must satisfy regular expression pattern: \^\[0-9\]\{12\}\$/),
     );
-    conforms('GetAWSOrganizationsAccessStatus', await serviceCatalog(DELEGATED_ADMIN_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})));
+    conforms(
+      'GetAWSOrganizationsAccessStatus',
+      await serviceCatalog(DELEGATED_ADMIN_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})),
+    );
     await expectAwsError(
       serviceCatalog(SANDBOX_KEY).send(new GetAWSOrganizationsAccessStatusCommand({})),
       scError('GetAWSOrganizationsAccessStatus', 'AccessDeniedException'),
@@ -233,24 +290,40 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       serviceCatalog(DELEGATED_ADMIN_KEY).send(new EnableAWSOrganizationsAccessCommand({})),
       scError('EnableAWSOrganizationsAccess', 'AccessDeniedException'),
     );
-    await expectAwsError(management.send(new DescribePortfolioCommand({ Id: 'port-doesnotexist1' })), scError('DescribePortfolio', 'ResourceNotFoundException'));
-    await expectAwsError(management.send(new DisableAWSOrganizationsAccessCommand({})), scError('DisableAWSOrganizationsAccess', 'InvalidStateException'));
+    await expectAwsError(
+      management.send(new DescribePortfolioCommand({ Id: 'port-doesnotexist1' })),
+      scError('DescribePortfolio', 'ResourceNotFoundException'),
+    );
+    await expectAwsError(
+      management.send(new DisableAWSOrganizationsAccessCommand({})),
+      scError('DisableAWSOrganizationsAccess', 'InvalidStateException'),
+    );
     conforms('EnableAWSOrganizationsAccess', await management.send(new EnableAWSOrganizationsAccessCommand({})));
   });
 
   it('runs the account-share life cycle and cleans up to a deletable portfolio', async () => {
-    const created = await management.send(new CreatePortfolioCommand({ DisplayName: 'Temporary', ProviderName: 'Platform', IdempotencyToken: 'sdk-temporary' }));
+    const created = await management.send(
+      new CreatePortfolioCommand({ DisplayName: 'Temporary', ProviderName: 'Platform', IdempotencyToken: 'sdk-temporary' }),
+    );
     const portfolioId = created.PortfolioDetail?.Id;
-    conforms('CreatePortfolioShare', await management.send(new CreatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER })));
+    conforms(
+      'CreatePortfolioShare',
+      await management.send(new CreatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER })),
+    );
     const partner = serviceCatalog(PARTNER_KEY);
     conforms('AcceptPortfolioShare', await partner.send(new AcceptPortfolioShareCommand({ PortfolioId: portfolioId })));
-    conforms('UpdatePortfolioShare', await management.send(new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER, ShareTagOptions: true })));
+    conforms(
+      'UpdatePortfolioShare',
+      await management.send(new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER, ShareTagOptions: true })),
+    );
     conforms('RejectPortfolioShare', await partner.send(new RejectPortfolioShareCommand({ PortfolioId: portfolioId })));
 
     const ouNode = { Type: 'ORGANIZATIONAL_UNIT' as const, Value: PRODUCTION_OU };
     await management.send(new CreatePortfolioShareCommand({ PortfolioId: portfolioId, OrganizationNode: ouNode }));
     endpoint.aws.clock.advance(2000);
-    const updated = await management.send(new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, OrganizationNode: ouNode, SharePrincipals: true }));
+    const updated = await management.send(
+      new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, OrganizationNode: ouNode, SharePrincipals: true }),
+    );
     conforms('UpdatePortfolioShare', updated);
     expect(updated.Status).toBe('NOT_STARTED');
     endpoint.aws.clock.advance(2000);
@@ -259,8 +332,14 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     endpoint.aws.clock.advance(2000);
 
     const principal = { PortfolioId: portfolioId, PrincipalARN: `arn:aws:iam::${MANAGEMENT}:role/Admin` };
-    conforms('AssociatePrincipalWithPortfolio', await management.send(new AssociatePrincipalWithPortfolioCommand({ ...principal, PrincipalType: 'IAM' })));
-    await expectAwsError(management.send(new DeletePortfolioCommand({ Id: portfolioId })), scError('DeletePortfolio', 'ResourceInUseException'));
+    conforms(
+      'AssociatePrincipalWithPortfolio',
+      await management.send(new AssociatePrincipalWithPortfolioCommand({ ...principal, PrincipalType: 'IAM' })),
+    );
+    await expectAwsError(
+      management.send(new DeletePortfolioCommand({ Id: portfolioId })),
+      scError('DeletePortfolio', 'ResourceInUseException'),
+    );
     conforms('DisassociatePrincipalFromPortfolio', await management.send(new DisassociatePrincipalFromPortfolioCommand(principal)));
     conforms('DeletePortfolio', await management.send(new DeletePortfolioCommand({ Id: portfolioId })));
     const serviceCatalogOperations = conformance.operations.filter((operation) => operation.startsWith('servicecatalog:'));
@@ -276,7 +355,8 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
       AWS_MAX_ATTEMPTS: '1',
       AWS_PAGER: '',
     };
-    const cli = (...args: string[]) => run('aws', ['--endpoint-url', endpoint.aws.url, '--output', 'json', 'servicecatalog', ...args], { env });
+    const cli = (...args: string[]) =>
+      run('aws', ['--endpoint-url', endpoint.aws.url, '--output', 'json', 'servicecatalog', ...args], { env });
     let output: string;
     try {
       output = (await cli('describe-portfolio', '--id', PORTFOLIO)).stdout;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Call,
+  createHarness,
+  createPortfolio,
   DELEGATED_ADMIN,
   EXTERNAL,
+  type Harness,
   MANAGEMENT,
   MEMBER_A,
   MEMBER_B,
@@ -10,10 +14,6 @@ import {
   OU_PROD,
   OU_SANDBOX,
   OU_WORKLOADS,
-  createHarness,
-  createPortfolio,
-  type Call,
-  type Harness,
 } from './service-catalog/fakes.js';
 
 const ouNode = (id: string) => ({ Type: 'ORGANIZATIONAL_UNIT', Value: id });
@@ -79,7 +79,10 @@ describe('organization-node shares', () => {
     expect(await acceptedIds(h.as(MEMBER_A), 'IMPORTED')).toEqual([]);
     expect(await acceptedIds(h.as(MEMBER_C), 'AWS_ORGANIZATIONS')).toEqual([]);
     const described = await h.as(MEMBER_A)('DescribePortfolio', { Id: portfolioId });
-    expect(described.PortfolioDetail).toMatchObject({ Id: portfolioId, ARN: `arn:aws:catalog:us-east-1:${MANAGEMENT}:portfolio/${portfolioId}` });
+    expect(described.PortfolioDetail).toMatchObject({
+      Id: portfolioId,
+      ARN: `arn:aws:catalog:us-east-1:${MANAGEMENT}:portfolio/${portfolioId}`,
+    });
     await expect(h.as(MEMBER_C)('DescribePortfolio', { Id: portfolioId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
   });
 
@@ -133,12 +136,21 @@ describe('organization-node shares', () => {
     const h = createHarness();
     const portfolioId = await createPortfolio(h.mgmt);
     await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_PROD) });
-    const busy = { code: 'InvalidStateException', message: 'Cannot process more than one portfolio share action at the same time. Try again later.' };
+    const busy = {
+      code: 'InvalidStateException',
+      message: 'Cannot process more than one portfolio share action at the same time. Try again later.',
+    };
 
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_SANDBOX) })).rejects.toMatchObject(busy);
+    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_SANDBOX) })).rejects.toMatchObject(
+      busy,
+    );
     await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL })).rejects.toMatchObject(busy);
-    await expect(h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_PROD), ShareTagOptions: true })).rejects.toMatchObject(busy);
-    await expect(h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_PROD) })).rejects.toMatchObject(busy);
+    await expect(
+      h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_PROD), ShareTagOptions: true }),
+    ).rejects.toMatchObject(busy);
+    await expect(h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_PROD) })).rejects.toMatchObject(
+      busy,
+    );
 
     const other = await createPortfolio(h.mgmt, 'Other');
     await shareToken(h.mgmt, { PortfolioId: other, OrganizationNode: ouNode(OU_SANDBOX) });
@@ -174,11 +186,18 @@ describe('organization-node shares', () => {
     expect((await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' })).PortfolioShareDetails).toEqual([]);
     const accountNodes = await h.mgmt('ListOrganizationPortfolioAccess', { PortfolioId: portfolioId, OrganizationNodeType: 'ACCOUNT' });
     expect(accountNodes.OrganizationNodes).toEqual([{ Type: 'ACCOUNT', Value: MEMBER_C }]);
-    const ouNodes = await h.mgmt('ListOrganizationPortfolioAccess', { PortfolioId: portfolioId, OrganizationNodeType: 'ORGANIZATIONAL_UNIT' });
+    const ouNodes = await h.mgmt('ListOrganizationPortfolioAccess', {
+      PortfolioId: portfolioId,
+      OrganizationNodeType: 'ORGANIZATIONAL_UNIT',
+    });
     expect(ouNodes.OrganizationNodes).toEqual([{ Type: 'ORGANIZATIONAL_UNIT', Value: OU_PROD }]);
     expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId })).AccountIds).toEqual([MEMBER_A, MEMBER_C]);
-    expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId, OrganizationParentId: OU_PROD })).AccountIds).toEqual([MEMBER_A]);
-    await expect(h.as(MEMBER_A)('ListOrganizationPortfolioAccess', { PortfolioId: portfolioId, OrganizationNodeType: 'ACCOUNT' })).rejects.toMatchObject({
+    expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId, OrganizationParentId: OU_PROD })).AccountIds).toEqual([
+      MEMBER_A,
+    ]);
+    await expect(
+      h.as(MEMBER_A)('ListOrganizationPortfolioAccess', { PortfolioId: portfolioId, OrganizationNodeType: 'ACCOUNT' }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
   });
@@ -194,8 +213,12 @@ describe('organization-node shares', () => {
     h.clock.advance(1100);
     expect(await status(h.mgmt, token)).toMatchObject({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [MEMBER_A, MEMBER_B] } });
     expect(await acceptedIds(h.as(MEMBER_A), 'AWS_ORGANIZATIONS')).toEqual([]);
-    expect((await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ORGANIZATIONAL_UNIT' })).PortfolioShareDetails).toEqual([]);
-    await expect(h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) })).rejects.toMatchObject({
+    expect(
+      (await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ORGANIZATIONAL_UNIT' })).PortfolioShareDetails,
+    ).toEqual([]);
+    await expect(
+      h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
   });
@@ -203,17 +226,25 @@ describe('organization-node shares', () => {
   it('updates share options asynchronously with a token and a status', async () => {
     const h = createHarness();
     const { portfolioId } = await sharedWithWorkloads(h);
-    const output = await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS), SharePrincipals: true });
+    const output = await h.mgmt('UpdatePortfolioShare', {
+      PortfolioId: portfolioId,
+      OrganizationNode: ouNode(OU_WORKLOADS),
+      SharePrincipals: true,
+    });
     expect(output).toMatchObject({ Status: 'NOT_STARTED', PortfolioShareToken: expect.stringMatching(/^share-/) });
     const before = await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ORGANIZATIONAL_UNIT' });
     expect(before.PortfolioShareDetails).toMatchObject([{ SharePrincipals: false }]);
     h.clock.advance(1300);
     const after = await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ORGANIZATIONAL_UNIT' });
     expect(after.PortfolioShareDetails).toMatchObject([{ SharePrincipals: true }]);
-    await expect(h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_SANDBOX), ShareTagOptions: true })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_SANDBOX), ShareTagOptions: true }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
-    await expect(h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) }),
+    ).rejects.toMatchObject({
       code: 'InvalidParametersException',
     });
   });
@@ -222,9 +253,15 @@ describe('organization-node shares', () => {
     const h = createHarness();
     const portfolioId = await createPortfolio(h.mgmt);
     await expect(
-      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: MEMBER_A }, SharePrincipals: true }),
+      h.mgmt('CreatePortfolioShare', {
+        PortfolioId: portfolioId,
+        OrganizationNode: { Type: 'ACCOUNT', Value: MEMBER_A },
+        SharePrincipals: true,
+      }),
     ).rejects.toMatchObject({ code: 'InvalidParametersException' });
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true }),
+    ).rejects.toMatchObject({
       code: 'InvalidParametersException',
     });
   });
@@ -237,19 +274,22 @@ describe('organization-node shares', () => {
     await expect(
       h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, OrganizationNode: ouNode(OU_PROD) }),
     ).rejects.toMatchObject(invalid);
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ORGANIZATION', Value: OU_PROD } })).rejects.toMatchObject(
-      invalid,
-    );
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode('ou-zz99-missing1') })).rejects.toMatchObject(invalid);
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: EXTERNAL } })).rejects.toMatchObject(
-      invalid,
-    );
-    await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: MANAGEMENT } })).rejects.toMatchObject(
-      invalid,
-    );
+    await expect(
+      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ORGANIZATION', Value: OU_PROD } }),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: ouNode('ou-zz99-missing1') }),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: EXTERNAL } }),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: MANAGEMENT } }),
+    ).rejects.toMatchObject(invalid);
     await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: 'abc' })).rejects.toMatchObject({
       code: 'ValidationException',
-      message: "1 validation error detected: Value 'abc' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9]{12}$",
+      message:
+        "1 validation error detected: Value 'abc' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9]{12}$",
     });
     await expect(h.mgmt('CreatePortfolioShare', { PortfolioId: 'port-doesnotexist1', AccountId: EXTERNAL })).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
@@ -259,19 +299,26 @@ describe('organization-node shares', () => {
   it('lets only the management account or a delegated administrator share with organization nodes', async () => {
     const h = createHarness();
     const memberPortfolio = await createPortfolio(h.as(MEMBER_A));
-    await expect(h.as(MEMBER_A)('CreatePortfolioShare', { PortfolioId: memberPortfolio, OrganizationNode: ouNode(OU_SANDBOX) })).rejects.toMatchObject({
+    await expect(
+      h.as(MEMBER_A)('CreatePortfolioShare', { PortfolioId: memberPortfolio, OrganizationNode: ouNode(OU_SANDBOX) }),
+    ).rejects.toMatchObject({
       code: 'OperationNotSupportedException',
     });
     await h.as(MEMBER_A)('CreatePortfolioShare', { PortfolioId: memberPortfolio, AccountId: MEMBER_C });
 
     const adminPortfolio = await createPortfolio(h.as(DELEGATED_ADMIN));
-    await expect(h.as(DELEGATED_ADMIN)('CreatePortfolioShare', { PortfolioId: adminPortfolio, OrganizationNode: ouNode(OU_PROD) })).rejects.toMatchObject({
+    await expect(
+      h.as(DELEGATED_ADMIN)('CreatePortfolioShare', { PortfolioId: adminPortfolio, OrganizationNode: ouNode(OU_PROD) }),
+    ).rejects.toMatchObject({
       code: 'OperationNotSupportedException',
     });
     h.org.registerDelegatedAdministrator(DELEGATED_ADMIN);
     const token = await shareToken(h.as(DELEGATED_ADMIN), { PortfolioId: adminPortfolio, OrganizationNode: ouNode(OU_PROD) });
     h.clock.advance(1200);
-    expect(await status(h.as(DELEGATED_ADMIN), token)).toMatchObject({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [MEMBER_A] } });
+    expect(await status(h.as(DELEGATED_ADMIN), token)).toMatchObject({
+      Status: 'COMPLETED',
+      ShareDetails: { SuccessfulShares: [MEMBER_A] },
+    });
     await expect(status(h.mgmt, token)).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     expect(await acceptedIds(h.as(MEMBER_A), 'AWS_ORGANIZATIONS')).toEqual([adminPortfolio]);
 
@@ -303,7 +350,10 @@ describe('share errors', () => {
 
     expect(await status(h.mgmt, token)).toMatchObject({
       Status: 'COMPLETED_WITH_ERRORS',
-      ShareDetails: { SuccessfulShares: [MEMBER_A], ShareErrors: [{ Accounts: [MEMBER_B], Error: 'ThrottlingException', Message: 'Rate exceeded' }] },
+      ShareDetails: {
+        SuccessfulShares: [MEMBER_A],
+        ShareErrors: [{ Accounts: [MEMBER_B], Error: 'ThrottlingException', Message: 'Rate exceeded' }],
+      },
     });
     expect(await acceptedIds(h.as(MEMBER_B), 'AWS_ORGANIZATIONS')).toEqual([]);
     h.org.moveAccount(MEMBER_B, OU_PROD);
@@ -336,7 +386,9 @@ describe('share errors', () => {
   });
 
   it('ends in ERROR when every account fails, and reveals errors progressively while IN_PROGRESS', async () => {
-    const h = createHarness({ knobs: { sharePropagationBaseMs: 0, sharePropagationPerAccountMs: 1000, shareErrors: { throttleFraction: 1 } } });
+    const h = createHarness({
+      knobs: { sharePropagationBaseMs: 0, sharePropagationPerAccountMs: 1000, shareErrors: { throttleFraction: 1 } },
+    });
     const portfolioId = await createPortfolio(h.mgmt);
     const token = await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: ouNode(OU_WORKLOADS) });
     h.clock.advance(1100);
@@ -391,7 +443,9 @@ describe('account shares', () => {
       { PrincipalId: EXTERNAL, Type: 'ACCOUNT', Accepted: false, ShareTagOptions: true, SharePrincipals: false },
     ]);
     expect(await acceptedIds(h.as(EXTERNAL), 'IMPORTED')).toEqual([]);
-    await expect(h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'AWS_SERVICECATALOG' })).rejects.toMatchObject({
+    await expect(
+      h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'AWS_SERVICECATALOG' }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
 
@@ -403,7 +457,9 @@ describe('account shares', () => {
     expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId })).AccountIds).toEqual([EXTERNAL]);
 
     await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, ShareTagOptions: false });
-    await expect(h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true })).rejects.toMatchObject({
+    await expect(
+      h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true }),
+    ).rejects.toMatchObject({
       code: 'InvalidParametersException',
     });
     expect(await h.mgmt('DeletePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL })).toEqual({});
@@ -422,8 +478,12 @@ describe('account shares', () => {
     await h.mgmt('CreatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL });
     await h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: portfolioId });
     expect((await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' })).PortfolioShareDetails).toEqual([]);
-    await expect(h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: portfolioId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
-    await expect(h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: portfolioId })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
+    await expect(h.as(EXTERNAL)('AcceptPortfolioShare', { PortfolioId: portfolioId })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
   });
 
   it('lets the recipient reject an account share it already accepted: the imported portfolio goes, and the share with it', async () => {
@@ -439,7 +499,9 @@ describe('account shares', () => {
 
     expect(await acceptedIds(h.as(EXTERNAL), 'IMPORTED')).toEqual([]);
     expect((await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' })).PortfolioShareDetails).toEqual([]);
-    await expect(h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: 'port-unknown000001' })).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect(h.as(EXTERNAL)('RejectPortfolioShare', { PortfolioId: 'port-unknown000001' })).rejects.toMatchObject({
+      code: 'ResourceNotFoundException',
+    });
   });
 
   it('fails to accept an organization share with the default type, succeeds with AWS_ORGANIZATIONS', async () => {
@@ -450,7 +512,9 @@ describe('account shares', () => {
       message: `Portfolio not found: ${portfolioId}`,
     });
     await h.as(MEMBER_A)('AcceptPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'AWS_ORGANIZATIONS' });
-    await expect(h.as(MEMBER_C)('AcceptPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'AWS_ORGANIZATIONS' })).rejects.toMatchObject({
+    await expect(
+      h.as(MEMBER_C)('AcceptPortfolioShare', { PortfolioId: portfolioId, PortfolioShareType: 'AWS_ORGANIZATIONS' }),
+    ).rejects.toMatchObject({
       code: 'ResourceNotFoundException',
     });
   });
@@ -521,7 +585,11 @@ describe('share listings', () => {
       await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: { Type: 'ACCOUNT', Value: accountId } });
       h.clock.advance(1200);
     }
-    const first = await h.mgmt('ListOrganizationPortfolioAccess', { PortfolioId: portfolioId, OrganizationNodeType: 'ACCOUNT', PageSize: 1 });
+    const first = await h.mgmt('ListOrganizationPortfolioAccess', {
+      PortfolioId: portfolioId,
+      OrganizationNodeType: 'ACCOUNT',
+      PageSize: 1,
+    });
     expect(first.OrganizationNodes).toEqual([{ Type: 'ACCOUNT', Value: MEMBER_A }]);
     const second = await h.mgmt('ListOrganizationPortfolioAccess', {
       PortfolioId: portfolioId,

@@ -1,5 +1,7 @@
 // Simulation controls of the local endpoint: latency, throttling, faults, time scale, duplicate
 // events, API call stats, plugging in a service module, raw protocol edges and shutting down.
+
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
@@ -10,10 +12,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsServiceError, type ServiceModule } from '../src/contract.js';
-import { DELEGATED_ADMIN_KEY, expectAwsError, startTestEndpoint, testFixture, type TestEndpoint } from './local-aws-harness.js';
+import { DELEGATED_ADMIN_KEY, expectAwsError, startTestEndpoint, type TestEndpoint, testFixture } from './local-aws-harness.js';
 
 let endpoint: TestEndpoint;
 beforeEach(async () => {
@@ -23,7 +24,8 @@ afterEach(async () => {
   await endpoint.close();
 });
 
-const describeOrganization = (credentials?: typeof DELEGATED_ADMIN_KEY) => endpoint.organizations(credentials).send(new DescribeOrganizationCommand({}));
+const describeOrganization = (credentials?: typeof DELEGATED_ADMIN_KEY) =>
+  endpoint.organizations(credentials).send(new DescribeOrganizationCommand({}));
 
 describe('latency, throttling and faults', () => {
   it('adds the configured latency to the selected operation only', async () => {
@@ -40,14 +42,25 @@ describe('latency, throttling and faults', () => {
     endpoint.aws.knobs.setThrottling('organizations:*', { ratePerSecond: 0, burst: 2 });
     await describeOrganization();
     await describeOrganization();
-    await expectAwsError(describeOrganization(), { service: 'organizations', operation: 'DescribeOrganization', name: 'TooManyRequestsException', status: 400 });
+    await expectAwsError(describeOrganization(), {
+      service: 'organizations',
+      operation: 'DescribeOrganization',
+      name: 'TooManyRequestsException',
+      status: 400,
+    });
     await describeOrganization(DELEGATED_ADMIN_KEY);
     await endpoint.organizations().send(new ListRootsCommand({}));
 
     endpoint.aws.knobs.setThrottling('*', { ratePerSecond: 0, burst: 1 });
     const sts = endpoint.sts();
     await sts.send(new GetCallerIdentityCommand({}));
-    await expectAwsError(sts.send(new GetCallerIdentityCommand({})), { service: 'sts', operation: 'GetCallerIdentity', name: 'Throttling', status: 400, message: 'Rate exceeded' });
+    await expectAwsError(sts.send(new GetCallerIdentityCommand({})), {
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+      name: 'Throttling',
+      status: 400,
+      message: 'Rate exceeded',
+    });
     const put = () => endpoint.events().send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }));
     await put();
     await expectAwsError(put(), { service: 'events', operation: 'PutEvents', name: 'ThrottlingException', status: 400 });
@@ -60,21 +73,36 @@ describe('latency, throttling and faults', () => {
   it('refills buckets at the configured rate', async () => {
     endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', { ratePerSecond: 50, burst: 1 });
     await describeOrganization();
-    await expectAwsError(describeOrganization(), { service: 'organizations', operation: 'DescribeOrganization', name: 'TooManyRequestsException', status: 400 });
+    await expectAwsError(describeOrganization(), {
+      service: 'organizations',
+      operation: 'DescribeOrganization',
+      name: 'TooManyRequestsException',
+      status: 400,
+    });
     await new Promise((resolve) => setTimeout(resolve, 40));
     await describeOrganization();
   });
 
   it('injects internal errors with the error each model names', async () => {
     endpoint.aws.knobs.setFault('*', { rate: 1 });
-    await expectAwsError(describeOrganization(), { service: 'organizations', operation: 'DescribeOrganization', name: 'ServiceException', status: 500 });
+    await expectAwsError(describeOrganization(), {
+      service: 'organizations',
+      operation: 'DescribeOrganization',
+      name: 'ServiceException',
+      status: 500,
+    });
     await expectAwsError(endpoint.events().send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })), {
       service: 'events',
       operation: 'PutEvents',
       name: 'InternalException',
       status: 500,
     });
-    await expectAwsError(endpoint.sts().send(new GetCallerIdentityCommand({})), { service: 'sts', operation: 'GetCallerIdentity', name: 'InternalFailure', status: 500 });
+    await expectAwsError(endpoint.sts().send(new GetCallerIdentityCommand({})), {
+      service: 'sts',
+      operation: 'GetCallerIdentity',
+      name: 'InternalFailure',
+      status: 500,
+    });
   });
 
   it('draws faults from the seed, so a seed replays the same failures', async () => {
@@ -111,12 +139,17 @@ describe('time, events and stats', () => {
     endpoint.aws.knobs.setTimeScale(60_000);
     expect(endpoint.aws.clock.scale).toBe(60_000);
     endpoint.aws.organization.configure({ createAccountSeconds: 120 });
-    const request = endpoint.aws.organization.createAccount({ accountName: 'fast', email: 'fast@example.com' }, { caller: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: '123456789012', accessKeyId: 'test' } });
+    const request = endpoint.aws.organization.createAccount(
+      { accountName: 'fast', email: 'fast@example.com' },
+      { caller: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: '123456789012', accessKeyId: 'test' } },
+    );
     const started = performance.now();
     const done = await endpoint.aws.organization.waitForCreateAccount(request.id);
     expect(done.state).toBe('SUCCEEDED');
     expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(endpoint.aws.events.waitFor({ eventName: 'CreateAccountResult' }, 1_000)).resolves.toMatchObject({ source: 'aws.organizations' });
+    await expect(endpoint.aws.events.waitFor({ eventName: 'CreateAccountResult' }, 1_000)).resolves.toMatchObject({
+      source: 'aws.organizations',
+    });
   });
 
   it('replays generated ids and simulated start time from the fixture', async () => {
@@ -124,9 +157,13 @@ describe('time, events and stats', () => {
     const options = { fixture: { ...fixture, simulation: { ...(fixture.simulation as object), startTime: '2024-05-01T09:00:00Z' } } };
     const ids = async (target: TestEndpoint) => {
       const unit = await target.organizations().send(new CreateOrganizationalUnitCommand({ ParentId: 'r-tst1', Name: 'Replayed' }));
-      const request = await target.organizations().send(new CreateAccountCommand({ AccountName: 'replayed', Email: 'replayed@example.com' }));
+      const request = await target
+        .organizations()
+        .send(new CreateAccountCommand({ AccountName: 'replayed', Email: 'replayed@example.com' }));
       target.aws.clock.advance(60_000);
-      const status = await target.organizations().send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus?.Id }));
+      const status = await target
+        .organizations()
+        .send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus?.Id }));
       return [unit.OrganizationalUnit?.Id, request.CreateAccountStatus?.Id, status.CreateAccountStatus?.AccountId];
     };
     const first = await startTestEndpoint(options);
@@ -151,7 +188,10 @@ describe('time, events and stats', () => {
     endpoint.aws.resetStats();
     await describeOrganization();
     await describeOrganization();
-    await endpoint.organizations({ accessKeyId: 'AKIAUNKNOWN0000001', secretAccessKey: 'x' }).send(new ListAccountsCommand({})).catch(() => undefined);
+    await endpoint
+      .organizations({ accessKeyId: 'AKIAUNKNOWN0000001', secretAccessKey: 'x' })
+      .send(new ListAccountsCommand({}))
+      .catch(() => undefined);
     const stats = endpoint.aws.stats();
     expect(stats.total).toBe(3);
     expect(stats.failed).toBe(1);
@@ -164,9 +204,16 @@ describe('time, events and stats', () => {
 
   it('applies knobs from the fixture', async () => {
     const fixture = testFixture();
-    const seeded = await startTestEndpoint({ fixture: { ...fixture, simulation: { ...(fixture.simulation as object), faults: { 'organizations:ListRoots': { rate: 1 } } } } });
+    const seeded = await startTestEndpoint({
+      fixture: { ...fixture, simulation: { ...(fixture.simulation as object), faults: { 'organizations:ListRoots': { rate: 1 } } } },
+    });
     try {
-      await expectAwsError(seeded.organizations().send(new ListRootsCommand({})), { service: 'organizations', operation: 'ListRoots', name: 'ServiceException', status: 500 });
+      await expectAwsError(seeded.organizations().send(new ListRootsCommand({})), {
+        service: 'organizations',
+        operation: 'ListRoots',
+        name: 'ServiceException',
+        status: 500,
+      });
       expect(seeded.aws.knobs.settings().faults).toEqual({ 'organizations:ListRoots': { rate: 1 } });
     } finally {
       await seeded.close();
@@ -180,7 +227,16 @@ describe('service modules and protocol edges', () => {
       target: 'AWSStepFunctions',
       async handle(operation, _input, context) {
         if (operation !== 'ListStateMachines') throw new AwsServiceError('UnknownOperationException', operation);
-        return { stateMachines: [{ stateMachineArn: `arn:aws:states:us-east-1:${context.caller.accountId}:stateMachine:share-portfolio`, name: 'share-portfolio', type: 'STANDARD', creationDate: 1714557600 }] };
+        return {
+          stateMachines: [
+            {
+              stateMachineArn: `arn:aws:states:us-east-1:${context.caller.accountId}:stateMachine:share-portfolio`,
+              name: 'share-portfolio',
+              type: 'STANDARD',
+              creationDate: 1714557600,
+            },
+          ],
+        };
       },
     };
     endpoint.aws.registerService({ module, name: 'stepfunctions', protocol: 'awsJson1_0' });
@@ -231,6 +287,7 @@ describe('service modules and protocol edges', () => {
 
 function rawJson(target: string, body: string, accessKeyId: string | undefined): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target };
-  if (accessKeyId) headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20240501/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=00`;
+  if (accessKeyId)
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20240501/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=00`;
   return fetch(endpoint.aws.url, { method: 'POST', headers, body });
 }

@@ -12,17 +12,17 @@ import {
   type HistoryEvent,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  paginateGetExecutionHistory,
+  paginateListExecutions,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  paginateGetExecutionHistory,
-  paginateListExecutions,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws, type AwsCredentials, type LocalAws } from '../src/endpoint.js';
+import { type AwsCredentials, type LocalAws, startLocalAws } from '../src/endpoint.js';
+import type { ApiCallRecord } from '../src/server.js';
 import { type AslDefinition, aslStates } from '../src/stepfunctions/asl.js';
 import { type BindTasks, createStepFunctionsModule, type StepFunctionsModule } from '../src/stepfunctions/index.js';
-import type { ApiCallRecord } from '../src/server.js';
 import { botocoreUnavailableReason, expectConformsToOutput, expectModelledError } from './botocore-model.js';
 import { PARTNER_KEY, testFixture } from './local-aws-harness.js';
 
@@ -103,7 +103,12 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
   caught: {
     StartAt: 'Call reject',
     States: {
-      'Call reject': { Type: 'Task', Resource: lambda('reject'), Catch: [{ ErrorEquals: ['RejectedError'], ResultPath: '$.failure', Next: 'Report' }], End: true },
+      'Call reject': {
+        Type: 'Task',
+        Resource: lambda('reject'),
+        Catch: [{ ErrorEquals: ['RejectedError'], ResultPath: '$.failure', Next: 'Report' }],
+        End: true,
+      },
       Report: { Type: 'Pass', End: true },
     },
   },
@@ -155,7 +160,10 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
         Type: 'Map',
         ItemsPath: '$.input.items',
         ResultPath: '$.inMap',
-        ItemProcessor: { StartAt: 'Read input', States: { 'Read input': { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input' }, End: true } } },
+        ItemProcessor: {
+          StartAt: 'Read input',
+          States: { 'Read input': { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input' }, End: true } },
+        },
         End: true,
       },
     },
@@ -165,7 +173,15 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
     States: {
       'Child work': {
         Type: 'Choice',
-        Choices: [{ And: [{ Variable: '$.fail', IsPresent: true }, { Variable: '$.fail', BooleanEquals: true }], Next: 'Child fails' }],
+        Choices: [
+          {
+            And: [
+              { Variable: '$.fail', IsPresent: true },
+              { Variable: '$.fail', BooleanEquals: true },
+            ],
+            Next: 'Child fails',
+          },
+        ],
         Default: 'Child doubles',
       },
       'Child doubles': { Type: 'Task', Resource: lambda('double'), End: true },
@@ -182,7 +198,11 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
       'Run child': {
         Type: 'Task',
         Resource: 'arn:aws:states:::states:startExecution.sync:2',
-        Parameters: { StateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:child`, 'Name.$': '$.childName', 'Input.$': '$.childInput' },
+        Parameters: {
+          StateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:child`,
+          'Name.$': '$.childName',
+          'Input.$': '$.childInput',
+        },
         Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failure', Next: 'Child failed' }],
         Next: 'Start and forget',
       },
@@ -203,7 +223,13 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
         Type: 'Parallel',
         Branches: [
           { StartAt: 'Double left', States: { 'Double left': { Type: 'Task', Resource: lambda('double'), End: true } } },
-          { StartAt: 'Pause right', States: { 'Pause right': { Type: 'Wait', Seconds: 5, Next: 'Double right' }, 'Double right': { Type: 'Task', Resource: lambda('double'), End: true } } },
+          {
+            StartAt: 'Pause right',
+            States: {
+              'Pause right': { Type: 'Wait', Seconds: 5, Next: 'Double right' },
+              'Double right': { Type: 'Task', Resource: lambda('double'), End: true },
+            },
+          },
         ],
         End: true,
       },
@@ -227,7 +253,15 @@ const MACHINES: Record<string, AslDefinition | Record<string, unknown>> = {
     States: {
       Check: {
         Type: 'Choice',
-        Choices: [{ And: [{ Variable: '$.value', IsNull: false }, { Variable: '$.other', IsPresent: false }], Next: 'Matched' }],
+        Choices: [
+          {
+            And: [
+              { Variable: '$.value', IsNull: false },
+              { Variable: '$.other', IsPresent: false },
+            ],
+            Next: 'Matched',
+          },
+        ],
         Default: 'Unmatched',
       },
       Matched: { Type: 'Pass', Result: 'matched', End: true },
@@ -378,7 +412,9 @@ describe('Step Functions on the local endpoint', () => {
       expect(events[index]?.timestamp?.getTime()).toBeGreaterThanOrEqual(events[index - 1]?.timestamp?.getTime() ?? Infinity);
     }
 
-    const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, includeExecutionData: false }));
+    const reversed = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, includeExecutionData: false }),
+    );
     conforms('GetExecutionHistory', reversed);
     expect(reversed.events?.map((event) => event.id)).toEqual([11, 10, 9]);
     expect(reversed.events?.[0]?.executionSucceededEventDetails).toEqual({ outputDetails: { truncated: false } });
@@ -399,28 +435,56 @@ describe('Step Functions on the local endpoint', () => {
 
     const partner = client(PARTNER_KEY);
     expect((await partner.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
-    await expectSfnError(partner.send(new DescribeStateMachineCommand({ stateMachineArn: arns.double })), 'DescribeStateMachine', 'StateMachineDoesNotExist');
-    await expectSfnError(partner.send(new StartExecutionCommand({ stateMachineArn: arns.double })), 'StartExecution', 'StateMachineDoesNotExist');
+    await expectSfnError(
+      partner.send(new DescribeStateMachineCommand({ stateMachineArn: arns.double })),
+      'DescribeStateMachine',
+      'StateMachineDoesNotExist',
+    );
+    await expectSfnError(
+      partner.send(new StartExecutionCommand({ stateMachineArn: arns.double })),
+      'StartExecution',
+      'StateMachineDoesNotExist',
+    );
   });
 
   it('creates a state machine through the API and runs it', async () => {
     const definition = JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Result: { hello: 'world' }, End: true } } });
-    const created = await sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }));
+    const created = await sfn.send(
+      new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }),
+    );
     conforms('CreateStateMachine', created);
-    const again = await sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }));
+    const again = await sfn.send(
+      new CreateStateMachineCommand({ name: 'greeter', definition, roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` }),
+    );
     expect(again).toMatchObject({ stateMachineArn: created.stateMachineArn, creationDate: created.creationDate });
     await expectSfnError(
-      sfn.send(new CreateStateMachineCommand({ name: 'greeter', definition: definition.replace('world', 'there'), roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` })),
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'greeter',
+          definition: definition.replace('world', 'there'),
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter`,
+        }),
+      ),
       'CreateStateMachine',
       'StateMachineAlreadyExists',
     );
     await expectSfnError(
-      sfn.send(new CreateStateMachineCommand({ name: 'broken', definition: '{"StartAt":"Nowhere","States":{}}', roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter` })),
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'broken',
+          definition: '{"StartAt":"Nowhere","States":{}}',
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/greeter`,
+        }),
+      ),
       'CreateStateMachine',
       'InvalidDefinition',
     );
     const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn }));
-    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({ status: 'SUCCEEDED', output: { hello: 'world' }, input: {} });
+    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { hello: 'world' },
+      input: {},
+    });
   });
 
   it('treats the same name and input as the same execution while it runs, and refuses a name once used', async () => {
@@ -428,7 +492,12 @@ describe('Step Functions on the local endpoint', () => {
     const again = await start('wait', { request: 1 }, 'idempotent-1');
     expect(again.executionArn).toBe(first.executionArn);
     expect(again.startDate).toEqual(first.startDate);
-    await expectSfnError(start('wait', { request: 2 }, 'idempotent-1'), 'StartExecution', 'ExecutionAlreadyExists', `Execution Already Exists: '${first.executionArn}'`);
+    await expectSfnError(
+      start('wait', { request: 2 }, 'idempotent-1'),
+      'StartExecution',
+      'ExecutionAlreadyExists',
+      `Execution Already Exists: '${first.executionArn}'`,
+    );
 
     const stopped = await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, error: 'Operator', cause: 'not needed' }));
     conforms('StopExecution', stopped);
@@ -460,11 +529,16 @@ describe('Step Functions on the local endpoint', () => {
   it('lists executions newest first, filtered by status, page by page', async () => {
     const names = ['list-1', 'list-2', 'list-3'];
     for (const name of names) await start('double', { n: 1 }, name);
-    await Promise.all(names.map((name) => stepFunctions.waitForExecution(`arn:aws:states:${REGION}:${ACCOUNT}:execution:double:${name}`, 5_000)));
+    await Promise.all(
+      names.map((name) => stepFunctions.waitForExecution(`arn:aws:states:${REGION}:${ACCOUNT}:execution:double:${name}`, 5_000)),
+    );
     const running = await start('wait', {}, 'list-running');
 
     const listed: string[] = [];
-    for await (const page of paginateListExecutions({ client: sfn, pageSize: 2 }, { stateMachineArn: arns.double, statusFilter: 'SUCCEEDED' })) {
+    for await (const page of paginateListExecutions(
+      { client: sfn, pageSize: 2 },
+      { stateMachineArn: arns.double, statusFilter: 'SUCCEEDED' },
+    )) {
       conforms('ListExecutions', page);
       expect(page.executions?.length).toBeLessThanOrEqual(2);
       listed.push(...(page.executions ?? []).map((execution) => execution.name ?? ''));
@@ -473,26 +547,96 @@ describe('Step Functions on the local endpoint', () => {
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.wait, statusFilter: 'RUNNING' }));
     expect(executions.map((execution) => execution.executionArn)).toContain(running.executionArn);
     expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.double, statusFilter: 'RUNNING' }))).executions).toEqual([]);
-    await expectSfnError(sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.double, nextToken: 'not-a-token' })), 'ListExecutions', 'InvalidToken');
+    await expectSfnError(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: arns.double, nextToken: 'not-a-token' })),
+      'ListExecutions',
+      'InvalidToken',
+    );
   });
 
   it('answers bad requests with the errors AWS names', async () => {
     const unknownMachine = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nowhere`;
-    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: unknownMachine })), 'StartExecution', 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${unknownMachine}'`);
+    await expectSfnError(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: unknownMachine })),
+      'StartExecution',
+      'StateMachineDoesNotExist',
+      `State Machine Does Not Exist: '${unknownMachine}'`,
+    );
     await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: 'not-an-arn' })), 'StartExecution', 'InvalidArn');
-    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'has space' })), 'StartExecution', 'InvalidName', "Invalid Name: 'has space'");
-    for (const name of ['a<b', 'a{b', 'a[b', 'a?b', 'a*b', 'a"b', 'a#b', 'a%b', 'a\\b', 'a^b', 'a|b', 'a~b', 'a`b', 'a$b', 'a&b', 'a,b', 'a;b', 'a:b', 'a/b', 'a\u0001b', 'a\u0085b']) {
+    await expectSfnError(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'has space' })),
+      'StartExecution',
+      'InvalidName',
+      "Invalid Name: 'has space'",
+    );
+    for (const name of [
+      'a<b',
+      'a{b',
+      'a[b',
+      'a?b',
+      'a*b',
+      'a"b',
+      'a#b',
+      'a%b',
+      'a\\b',
+      'a^b',
+      'a|b',
+      'a~b',
+      'a`b',
+      'a$b',
+      'a&b',
+      'a,b',
+      'a;b',
+      'a:b',
+      'a/b',
+      'a\u0001b',
+      'a\u0085b',
+    ]) {
       await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name })), 'StartExecution', 'InvalidName');
     }
-    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'x'.repeat(81) })), 'StartExecution', 'ValidationException');
-    await expectSfnError(sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, input: '{"n":' })), 'StartExecution', 'InvalidExecutionInput');
+    await expectSfnError(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, name: 'x'.repeat(81) })),
+      'StartExecution',
+      'ValidationException',
+    );
+    await expectSfnError(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arns.double, input: '{"n":' })),
+      'StartExecution',
+      'InvalidExecutionInput',
+    );
     const executionOfNothing = `arn:aws:states:${REGION}:${ACCOUNT}:execution:double:never-started`;
-    await expectSfnError(sfn.send(new DescribeExecutionCommand({ executionArn: executionOfNothing })), 'DescribeExecution', 'ExecutionDoesNotExist', `Execution Does Not Exist: '${executionOfNothing}'`);
-    await expectSfnError(sfn.send(new DescribeExecutionCommand({ executionArn: arns.double })), 'DescribeExecution', 'InvalidArn', /Resource type not valid in this context: stateMachine/);
-    await expectSfnError(sfn.send(new GetExecutionHistoryCommand({ executionArn: executionOfNothing })), 'GetExecutionHistory', 'ExecutionDoesNotExist');
-    await expectSfnError(sfn.send(new StopExecutionCommand({ executionArn: executionOfNothing })), 'StopExecution', 'ExecutionDoesNotExist');
-    await expectSfnError(sfn.send(new ListExecutionsCommand({ stateMachineArn: unknownMachine })), 'ListExecutions', 'StateMachineDoesNotExist');
-    await expectSfnError(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: unknownMachine })), 'DescribeStateMachine', 'StateMachineDoesNotExist');
+    await expectSfnError(
+      sfn.send(new DescribeExecutionCommand({ executionArn: executionOfNothing })),
+      'DescribeExecution',
+      'ExecutionDoesNotExist',
+      `Execution Does Not Exist: '${executionOfNothing}'`,
+    );
+    await expectSfnError(
+      sfn.send(new DescribeExecutionCommand({ executionArn: arns.double })),
+      'DescribeExecution',
+      'InvalidArn',
+      /Resource type not valid in this context: stateMachine/,
+    );
+    await expectSfnError(
+      sfn.send(new GetExecutionHistoryCommand({ executionArn: executionOfNothing })),
+      'GetExecutionHistory',
+      'ExecutionDoesNotExist',
+    );
+    await expectSfnError(
+      sfn.send(new StopExecutionCommand({ executionArn: executionOfNothing })),
+      'StopExecution',
+      'ExecutionDoesNotExist',
+    );
+    await expectSfnError(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: unknownMachine })),
+      'ListExecutions',
+      'StateMachineDoesNotExist',
+    );
+    await expectSfnError(
+      sfn.send(new DescribeStateMachineCommand({ stateMachineArn: unknownMachine })),
+      'DescribeStateMachine',
+      'StateMachineDoesNotExist',
+    );
     // A name of 80 characters is fine.
     const longest = await start('double', { n: 0 }, 'y'.repeat(80));
     expect(longest.executionArn).toMatch(/:y{80}$/);
@@ -507,7 +651,14 @@ describe('Step Functions on the local endpoint', () => {
     conforms('DescribeExecution', described);
     expect(described).toMatchObject({ status: 'FAILED', error: 'RejectedError', cause });
     const events = await history(executionArn);
-    expect(events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
+    expect(events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'ExecutionFailed',
+    ]);
     expect(events[4]?.lambdaFunctionFailedEventDetails).toEqual({ error: 'RejectedError', cause });
     expect(events[5]).toMatchObject({ previousEventId: 5, executionFailedEventDetails: { error: 'RejectedError', cause } });
 
@@ -516,7 +667,11 @@ describe('Step Functions on the local endpoint', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBeUndefined();
     expect(failed.cause).toBeUndefined();
-    expect((await history(failState.executionArn ?? '')).map((event) => event.type)).toEqual(['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed']);
+    expect((await history(failState.executionArn ?? '')).map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'FailStateEntered',
+      'ExecutionFailed',
+    ]);
   });
 
   it('catches a task failure and retries with backoff on the simulated clock', async () => {
@@ -604,16 +759,27 @@ describe('Step Functions on the local endpoint', () => {
       let cursor = scheduled;
       while (cursor.type !== 'MapIterationStarted') cursor = byId.get(cursor.previousEventId ?? 0) as HistoryEvent;
       const index = cursor.mapIterationStartedEventDetails?.index ?? -1;
-      const input = JSON.parse(scheduled.lambdaFunctionScheduledEventDetails?.input ?? 'null') as { position?: number; value?: number } | null;
+      const input = JSON.parse(scheduled.lambdaFunctionScheduledEventDetails?.input ?? 'null') as {
+        position?: number;
+        value?: number;
+      } | null;
       if (input?.position !== undefined) expect(input).toEqual({ value: index + 1, position: index });
       else expect(input).toEqual({ value: (index + 1) * 2 });
     }
-    expect(events.map((event) => event.type).slice(-4)).toEqual(['MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    expect(events.map((event) => event.type).slice(-4)).toEqual([
+      'MapIterationSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 
   it('runs Parallel branches on their own chains, and times an execution out after its TimeoutSeconds', async () => {
     const { executionArn = '' } = await start('parallel', { value: 3 });
-    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({ status: 'SUCCEEDED', output: [{ value: 6 }, { value: 6 }] });
+    expect(await stepFunctions.waitForExecution(executionArn, 5_000)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [{ value: 6 }, { value: 6 }],
+    });
     const events = await history(executionArn);
     const byId = new Map(events.map((event) => [event.id, event]));
     const started = events.find((event) => event.type === 'ParallelStateStarted');
@@ -630,13 +796,21 @@ describe('Step Functions on the local endpoint', () => {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: timedOut.executionArn }));
     conforms('DescribeExecution', described);
     const last = (await history(timedOut.executionArn ?? '')).at(-1);
-    expect(last).toMatchObject({ type: 'ExecutionTimedOut', previousEventId: 0, executionTimedOutEventDetails: { error: 'States.Timeout' } });
+    expect(last).toMatchObject({
+      type: 'ExecutionTimedOut',
+      previousEventId: 0,
+      executionTimedOutEventDetails: { error: 'States.Timeout' },
+    });
   });
 
   it('fails an execution whose history reaches 25,000 events, as Step Functions does', async () => {
     const { executionArn = '' } = await start('loop', { stop: false });
     const done = await stepFunctions.waitForExecution(executionArn, 10_000);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' });
+    expect(done).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution reached the maximum number of history events (25000).',
+    });
     const last = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
     expect(last.events?.[0]).toMatchObject({ id: 25_000, type: 'ExecutionFailed' });
   });
@@ -689,16 +863,34 @@ describe('Step Functions on the local endpoint', () => {
     const child = await sfn.send(new DescribeExecutionCommand({ executionArn: childArn }));
     expect(child).toMatchObject({ status: 'SUCCEEDED', output: '{"value":8}' });
     const types = (await history(executionArn)).map((event) => event.type);
-    expect(types.slice(0, 8)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'TaskStateEntered']);
+    expect(types.slice(0, 8)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+    ]);
     const scheduled = (await history(executionArn)).find((event) => event.type === 'TaskScheduled');
-    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', region: REGION });
+    expect(scheduled?.taskScheduledEventDetails).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+      region: REGION,
+    });
 
     const failing = await start('parent', { childName: 'child-fails', childInput: { fail: true } });
     const failed = await stepFunctions.waitForExecution(failing.executionArn ?? '', 5_000);
     expect(failed.status).toBe('SUCCEEDED');
     const failure = (failed.output as { failure: { Error: string; Cause: string } }).failure;
     expect(failure.Error).toBe('States.TaskFailed');
-    expect(JSON.parse(failure.Cause)).toMatchObject({ Status: 'FAILED', Error: 'ChildFailed', Cause: 'asked to fail', Name: 'child-fails' });
+    expect(JSON.parse(failure.Cause)).toMatchObject({
+      Status: 'FAILED',
+      Error: 'ChildFailed',
+      Cause: 'asked to fail',
+      Name: 'child-fails',
+    });
 
     // The child's name is taken now: starting the parent again fails the task as the integration names it.
     const reused = await start('parent', { childName: 'child-ok', childInput: { value: 5 } });
@@ -707,7 +899,9 @@ describe('Step Functions on the local endpoint', () => {
     expect(reusedDone.status).toBe('SUCCEEDED');
     expect((reusedDone.output as { failure: unknown }).failure).toEqual({
       Error: 'StepFunctions.ExecutionAlreadyExistsException',
-      Cause: expect.stringMatching(/^Execution Already Exists: '.*:execution:child:child-ok' \(Service: AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists;/),
+      Cause: expect.stringMatching(
+        /^Execution Already Exists: '.*:execution:child:child-ok' \(Service: AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists;/,
+      ),
     });
   });
 
@@ -729,7 +923,13 @@ describe('Step Functions on the local endpoint', () => {
     await start('wait', {}, 'left-running');
     await expect.poll(() => lines.length).toBeGreaterThanOrEqual(6);
     unsubscribe();
-    expect(lines.slice(0, 5)).toEqual(['double/told started', 'double/told → Prepare', 'double/told → Double it', 'double/told → Done', 'double/told SUCCEEDED']);
+    expect(lines.slice(0, 5)).toEqual([
+      'double/told started',
+      'double/told → Prepare',
+      'double/told → Double it',
+      'double/told → Done',
+      'double/told SUCCEEDED',
+    ]);
 
     expect(stepFunctions.running()).toBeGreaterThan(0);
     await stepFunctions.stopAll();
@@ -738,8 +938,19 @@ describe('Step Functions on the local endpoint', () => {
   });
 
   it('works with the AWS CLI', { timeout: 20_000 }, async () => {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: REGION, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' };
-    const cli = async (...args: string[]) => JSON.parse((await run('aws', ['--endpoint-url', aws.url, '--output', 'json', 'stepfunctions', ...args], { env })).stdout) as Record<string, unknown>;
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: REGION,
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_PAGER: '',
+    };
+    const cli = async (...args: string[]) =>
+      JSON.parse((await run('aws', ['--endpoint-url', aws.url, '--output', 'json', 'stepfunctions', ...args], { env })).stdout) as Record<
+        string,
+        unknown
+      >;
     let started: Record<string, unknown>;
     try {
       started = await cli('start-execution', '--state-machine-arn', arns.double ?? '', '--name', 'from-cli', '--input', '{"n":4}');
@@ -749,8 +960,13 @@ describe('Step Functions on the local endpoint', () => {
     }
     expect(started.executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:double:from-cli`);
     await stepFunctions.waitForExecution(String(started.executionArn), 5_000);
-    expect(await cli('describe-execution', '--execution-arn', String(started.executionArn))).toMatchObject({ status: 'SUCCEEDED', output: '{"value":8}' });
-    const { events } = (await cli('get-execution-history', '--execution-arn', String(started.executionArn))) as { events: { type: string }[] };
+    expect(await cli('describe-execution', '--execution-arn', String(started.executionArn))).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"value":8}',
+    });
+    const { events } = (await cli('get-execution-history', '--execution-arn', String(started.executionArn))) as {
+      events: { type: string }[];
+    };
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
   });
 });

@@ -1,11 +1,22 @@
 // STS and identities: the access key decides the account; AssumeRole into a role that exists gives
 // credentials for that account; unknown keys and missing roles are refused as AWS refuses them.
+
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeOrganizationCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conformance, describeWithBotocore } from './botocore-model.js';
-import { ENGINEER_KEY, expectAwsError, expectConforms, MANAGEMENT, MEMBER_ROLE, PROD_A, SANDBOX, startTestEndpoint, type TestEndpoint } from './local-aws-harness.js';
+import {
+  ENGINEER_KEY,
+  expectAwsError,
+  expectConforms,
+  MANAGEMENT,
+  MEMBER_ROLE,
+  PROD_A,
+  SANDBOX,
+  startTestEndpoint,
+  type TestEndpoint,
+} from './local-aws-harness.js';
 
 let endpoint: TestEndpoint;
 beforeEach(async () => {
@@ -21,7 +32,14 @@ const sts = (operation: string) => ({ service: 'sts', operation });
 async function assume(accountId: string, role = MEMBER_ROLE) {
   const output = await endpoint.sts().send(new AssumeRoleCommand({ RoleArn: roleArn(accountId, role), RoleSessionName: 'orchestrator' }));
   const credentials = output.Credentials;
-  return { output, credentials: { accessKeyId: credentials?.AccessKeyId ?? '', secretAccessKey: credentials?.SecretAccessKey ?? '', sessionToken: credentials?.SessionToken ?? '' } };
+  return {
+    output,
+    credentials: {
+      accessKeyId: credentials?.AccessKeyId ?? '',
+      secretAccessKey: credentials?.SecretAccessKey ?? '',
+      sessionToken: credentials?.SessionToken ?? '',
+    },
+  };
 }
 
 /** A request signed with only the credential scope the endpoint reads (the signature is not checked). */
@@ -96,13 +114,20 @@ describe('STS identities', () => {
     const request = () => endpoint.sts().send(new AssumeRoleCommand({ RoleArn: roleArn(accountId), RoleSessionName: 'onboarding' }));
     await expectAwsError(request(), { ...sts('AssumeRole'), name: 'AccessDenied', status: 403 });
     endpoint.aws.clock.advance(120_000);
-    await expect(request()).resolves.toMatchObject({ AssumedRoleUser: { Arn: `arn:aws:sts::${accountId}:assumed-role/${MEMBER_ROLE}/onboarding` } });
+    await expect(request()).resolves.toMatchObject({
+      AssumedRoleUser: { Arn: `arn:aws:sts::${accountId}:assumed-role/${MEMBER_ROLE}/onboarding` },
+    });
   });
 
   it('refuses unknown keys as each protocol does', async () => {
     const unknown = { accessKeyId: 'AKIAUNKNOWN0000001', secretAccessKey: 'x' };
     const message = 'The security token included in the request is invalid.';
-    await expectAwsError(endpoint.sts(unknown).send(new GetCallerIdentityCommand({})), { ...sts('GetCallerIdentity'), name: 'InvalidClientTokenId', status: 403, message });
+    await expectAwsError(endpoint.sts(unknown).send(new GetCallerIdentityCommand({})), {
+      ...sts('GetCallerIdentity'),
+      name: 'InvalidClientTokenId',
+      status: 403,
+      message,
+    });
     await expectAwsError(endpoint.organizations(unknown).send(new DescribeOrganizationCommand({})), {
       service: 'organizations',
       operation: 'DescribeOrganization',
@@ -110,13 +135,16 @@ describe('STS identities', () => {
       status: 403,
       message,
     });
-    await expectAwsError(endpoint.events(unknown).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })), {
-      service: 'events',
-      operation: 'PutEvents',
-      name: 'UnrecognizedClientException',
-      status: 403,
-      message,
-    });
+    await expectAwsError(
+      endpoint.events(unknown).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })),
+      {
+        service: 'events',
+        operation: 'PutEvents',
+        name: 'UnrecognizedClientException',
+        status: 403,
+        message,
+      },
+    );
   });
 
   it('refuses session credentials with a wrong session token', async () => {
@@ -144,12 +172,17 @@ describe('STS identities', () => {
 
 describe('STS wire format', () => {
   it('answers AssumeRole in the XML STS sends', async () => {
-    const response = await stsRequest('test', `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn(PROD_A))}&RoleSessionName=wire`);
+    const response = await stsRequest(
+      'test',
+      `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn(PROD_A))}&RoleSessionName=wire`,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/xml');
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const body = await response.text();
-    expect(body).toMatch(/^<AssumeRoleResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">\s*<AssumeRoleResult><Credentials><AccessKeyId>ASIA/);
+    expect(body).toMatch(
+      /^<AssumeRoleResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">\s*<AssumeRoleResult><Credentials><AccessKeyId>ASIA/,
+    );
     expect(body).toMatch(/<Expiration>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z<\/Expiration>/);
     expect(body).toMatch(/<ResponseMetadata>\s*<RequestId>[0-9a-f-]{36}<\/RequestId>\s*<\/ResponseMetadata>\s*<\/AssumeRoleResponse>/);
     expectConforms(endpoint, 'sts', 'AssumeRole');

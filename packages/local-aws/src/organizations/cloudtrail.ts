@@ -108,12 +108,26 @@ export function userIdentity(caller: Caller, time: number): Record<string, unkno
       accountId: caller.accountId,
       accessKeyId: caller.accessKeyId,
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: roleId, arn: `arn:aws:iam::${caller.accountId}:role/${assumed[2]}`, accountId: caller.accountId, userName: assumed[2] },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: roleId,
+          arn: `arn:aws:iam::${caller.accountId}:role/${assumed[2]}`,
+          accountId: caller.accountId,
+          userName: assumed[2],
+        },
         attributes: { creationDate: isoSeconds(time), mfaAuthenticated: 'false' },
       },
     };
   }
   const user = /^arn:aws:iam::\d{12}:user\/(.+)$/.exec(caller.arn);
-  if (user) return { type: 'IAMUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId, userName: user[1] };
+  if (user)
+    return {
+      type: 'IAMUser',
+      principalId: caller.userId,
+      arn: caller.arn,
+      accountId: caller.accountId,
+      accessKeyId: caller.accessKeyId,
+      userName: user[1],
+    };
   return { type: 'Root', principalId: caller.accountId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
 }

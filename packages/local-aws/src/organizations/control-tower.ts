@@ -1,12 +1,13 @@
 // Control Tower Account Factory, simulated: it creates the account through Organizations (so
 // CreateAccountResult and MoveAccount events happen as they do in AWS), places it in the OU, then
 // publishes the aws.controltower lifecycle event (CreateManagedAccount / UpdateManagedAccount).
-import type { Caller, EventSink, Random } from '../contract.js';
+
 import type { SimulatedClock } from '../clock.js';
+import type { Caller, EventSink, Random } from '../contract.js';
 import type { IdentityStore } from '../identity.js';
 import { BASE32, randomString } from '../random.js';
 import { controlTowerDate } from '../time-format.js';
-import { serviceEvent, type Actor } from './cloudtrail.js';
+import { type Actor, serviceEvent } from './cloudtrail.js';
 import type { Organization } from './organization.js';
 
 export const CONTROL_TOWER_EXECUTION_ROLE = 'AWSControlTowerExecution';
@@ -45,7 +46,10 @@ export class ControlTowerSimulation {
     const unit = organization.unit(request.organizationalUnitId);
     if (!unit) throw new ManagedAccountError(`Organizational unit ${request.organizationalUnitId} does not exist`);
     const requested = this.#options.clock.now();
-    const creation = organization.createAccount({ accountName: request.accountName, email: request.email, roleName: CONTROL_TOWER_EXECUTION_ROLE }, this.#actor());
+    const creation = organization.createAccount(
+      { accountName: request.accountName, email: request.email, roleName: CONTROL_TOWER_EXECUTION_ROLE },
+      this.#actor(),
+    );
     const result = await organization.waitForCreateAccount(creation.id);
     if (result.state !== 'SUCCEEDED' || !result.accountId) {
       this.#publish('CreateManagedAccount', 'createManagedAccountStatus', {
@@ -59,12 +63,21 @@ export class ControlTowerSimulation {
       throw new ManagedAccountError(`Account creation failed: ${result.failureReason ?? 'unknown reason'}`);
     }
     organization.moveAccount(result.accountId, organization.rootId, unit.id, this.#actor());
-    this.#publish('CreateManagedAccount', 'createManagedAccountStatus', this.#succeeded(unit, { accountName: request.accountName, accountId: result.accountId }, 'created', requested));
+    this.#publish(
+      'CreateManagedAccount',
+      'createManagedAccountStatus',
+      this.#succeeded(unit, { accountName: request.accountName, accountId: result.accountId }, 'created', requested),
+    );
     return { accountId: result.accountId, accountName: request.accountName, organizationalUnitId: unit.id };
   }
 
   /** The status of a managed account that Account Factory created or updated, as Control Tower reports it. */
-  #succeeded(unit: { id: string; name: string }, account: { accountName: string; accountId: string }, verb: 'created' | 'updated', requested: number) {
+  #succeeded(
+    unit: { id: string; name: string },
+    account: { accountName: string; accountId: string },
+    verb: 'created' | 'updated',
+    requested: number,
+  ) {
     return {
       organizationalUnit: { organizationalUnitName: unit.name, organizationalUnitId: unit.id },
       account,
@@ -87,7 +100,11 @@ export class ControlTowerSimulation {
     if (!unit) throw new ManagedAccountError(`Organizational unit ${request.organizationalUnitId} does not exist`);
     const requested = this.#options.clock.now();
     if (account.parentId !== unit.id) organization.moveAccount(account.id, account.parentId, unit.id, this.#actor());
-    this.#publish('UpdateManagedAccount', 'updateManagedAccountStatus', this.#succeeded(unit, { accountName: account.name, accountId: account.id }, 'updated', requested));
+    this.#publish(
+      'UpdateManagedAccount',
+      'updateManagedAccountStatus',
+      this.#succeeded(unit, { accountName: account.name, accountId: account.id }, 'updated', requested),
+    );
     return { accountId: account.id, accountName: account.name, organizationalUnitId: unit.id };
   }
 

@@ -8,7 +8,7 @@ import type { Fixture, FixtureAccount, FixtureOrganizationalUnit } from '../fixt
 import type { IdentityStore } from '../identity.js';
 import { BASE32, DIGITS, LOWER_ALPHANUMERIC, randomString, randomUuid } from '../random.js';
 import { cloudTrailDate } from '../time-format.js';
-import { apiCallEvent, serviceEvent, type Actor } from './cloudtrail.js';
+import { type Actor, apiCallEvent, serviceEvent } from './cloudtrail.js';
 
 export type JoinedMethod = 'CREATED' | 'INVITED';
 
@@ -107,7 +107,14 @@ export class Organization implements OrganizationView {
 
     const start = this.#clock.now();
     const addMember = (account: FixtureAccount, parentId: string) => {
-      this.#accounts.set(account.id, { id: account.id, name: account.name, email: account.email, joinedMethod: account.joinedMethod, joinedTimestamp: start, parentId });
+      this.#accounts.set(account.id, {
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        joinedMethod: account.joinedMethod,
+        joinedTimestamp: start,
+        parentId,
+      });
     };
     addMember(fixture.organization.managementAccount, this.rootId);
     for (const account of fixture.organization.accounts) addMember(account, this.rootId);
@@ -120,7 +127,8 @@ export class Organization implements OrganizationView {
       }
     };
     addUnits(fixture.organization.organizationalUnits, this.rootId);
-    for (const account of fixture.standaloneAccounts) this.#outside.set(account.id, { id: account.id, name: account.name, email: account.email });
+    for (const account of fixture.standaloneAccounts)
+      this.#outside.set(account.id, { id: account.id, name: account.name, email: account.email });
     for (const principal of fixture.organization.enabledServicePrincipals) this.#serviceAccess.set(principal, start);
     for (const admin of fixture.organization.delegatedAdministrators) {
       this.#serviceAccess.set(admin.servicePrincipal, this.#serviceAccess.get(admin.servicePrincipal) ?? start);
@@ -215,7 +223,8 @@ export class Organization implements OrganizationView {
       const account = this.#accounts.get(accountId);
       if (!account) continue;
       for (const [principal, date] of services) {
-        if (servicePrincipal === undefined || principal === servicePrincipal) records.push({ account, servicePrincipal: principal, delegationEnabledDate: date });
+        if (servicePrincipal === undefined || principal === servicePrincipal)
+          records.push({ account, servicePrincipal: principal, delegationEnabledDate: date });
       }
     }
     return records;
@@ -289,14 +298,21 @@ export class Organization implements OrganizationView {
   // ---- Changes (API operations and simulation helpers) ------------------------------------------
 
   createOrganizationalUnit(parentId: string, name: string, actor: Actor): OrganizationalUnitRecord {
-    if (!this.isParent(parentId)) throw organizationsError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
-    if (this.childUnits(parentId).some((unit) => unit.name === name)) throw organizationsError('DuplicateOrganizationalUnitException', 'An OU with the same name already exists.');
+    if (!this.isParent(parentId))
+      throw organizationsError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+    if (this.childUnits(parentId).some((unit) => unit.name === name))
+      throw organizationsError('DuplicateOrganizationalUnitException', 'An OU with the same name already exists.');
     if (this.#unitDepth(parentId) + 1 > MAX_OU_DEPTH) {
       throw constraint('OU_DEPTH_LIMIT_EXCEEDED', 'You attempted to create an OU tree that is too many levels deep.');
     }
     const unit: OrganizationalUnitRecord = { id: this.#newUnitId(), name, parentId };
     this.#units.set(unit.id, unit);
-    this.#publishApiCall('CreateOrganizationalUnit', actor, { parentId, name }, { organizationalUnit: { id: unit.id, arn: this.unitArn(unit.id), name } });
+    this.#publishApiCall(
+      'CreateOrganizationalUnit',
+      actor,
+      { parentId, name },
+      { organizationalUnit: { id: unit.id, arn: this.unitArn(unit.id), name } },
+    );
     return unit;
   }
 
@@ -315,7 +331,14 @@ export class Organization implements OrganizationView {
       'CreateAccount',
       actor,
       { email: '****', accountName: '****', ...(request.roleName ? { roleName: request.roleName } : {}) },
-      { createAccountStatus: { id: record.id, state: 'IN_PROGRESS', accountName: '****', requestedTimestamp: cloudTrailDate(record.requestedTimestamp) } },
+      {
+        createAccountStatus: {
+          id: record.id,
+          state: 'IN_PROGRESS',
+          accountName: '****',
+          requestedTimestamp: cloudTrailDate(record.requestedTimestamp),
+        },
+      },
     );
     this.#clock.schedule(this.#settings.createAccountSeconds * 1000, () => this.#completeCreateAccount(record));
     return record;
@@ -335,13 +358,20 @@ export class Organization implements OrganizationView {
 
   moveAccount(accountId: string, sourceParentId: string, destinationParentId: string, actor: Actor): void {
     const account = this.#accounts.get(accountId);
-    if (!account) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
-    if (!this.isParent(sourceParentId)) throw organizationsError('SourceParentNotFoundException', "We can't find a source root or OU with the ParentId that you specified.");
+    if (!account)
+      throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
+    if (!this.isParent(sourceParentId))
+      throw organizationsError('SourceParentNotFoundException', "We can't find a source root or OU with the ParentId that you specified.");
     if (!this.isParent(destinationParentId)) {
-      throw organizationsError('DestinationParentNotFoundException', "We can't find the destination container (a root or OU) with the ParentId that you specified.");
+      throw organizationsError(
+        'DestinationParentNotFoundException',
+        "We can't find the destination container (a root or OU) with the ParentId that you specified.",
+      );
     }
-    if (account.parentId !== sourceParentId) throw organizationsError('AccountNotFoundException', `We can't find account ${accountId} in the source parent ${sourceParentId}.`);
-    if (sourceParentId === destinationParentId) throw organizationsError('DuplicateAccountException', 'That account is already present in the specified destination.');
+    if (account.parentId !== sourceParentId)
+      throw organizationsError('AccountNotFoundException', `We can't find account ${accountId} in the source parent ${sourceParentId}.`);
+    if (sourceParentId === destinationParentId)
+      throw organizationsError('DuplicateAccountException', 'That account is already present in the specified destination.');
     account.parentId = destinationParentId;
     this.#publishApiCall('MoveAccount', actor, { accountId, sourceParentId, destinationParentId }, null);
   }
@@ -375,22 +405,38 @@ export class Organization implements OrganizationView {
 
   registerDelegatedAdministrator(accountId: string, servicePrincipal: string, actor: Actor): void {
     if (accountId === this.managementAccountId) {
-      throw constraint('CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR', 'You attempted to register the management account of the organization as a delegated administrator.');
+      throw constraint(
+        'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR',
+        'You attempted to register the management account of the organization as a delegated administrator.',
+      );
     }
-    if (!this.#accounts.has(accountId)) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
+    if (!this.#accounts.has(accountId))
+      throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
     if (!this.#serviceAccess.has(servicePrincipal)) {
-      throw constraint('SERVICE_ACCESS_NOT_ENABLED', 'You attempted to register a delegated administrator before you enabled service access. Call the EnableAWSServiceAccess API first.');
+      throw constraint(
+        'SERVICE_ACCESS_NOT_ENABLED',
+        'You attempted to register a delegated administrator before you enabled service access. Call the EnableAWSServiceAccess API first.',
+      );
     }
     const services = this.#delegationsOf(accountId);
-    if (services.has(servicePrincipal)) throw organizationsError('AccountAlreadyRegisteredException', 'The specified account is already a delegated administrator for this AWS service.');
+    if (services.has(servicePrincipal))
+      throw organizationsError(
+        'AccountAlreadyRegisteredException',
+        'The specified account is already a delegated administrator for this AWS service.',
+      );
     services.set(servicePrincipal, this.#clock.now());
     this.#publishApiCall('RegisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
 
   deregisterDelegatedAdministrator(accountId: string, servicePrincipal: string, actor: Actor): void {
-    if (!this.#accounts.has(accountId)) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
+    if (!this.#accounts.has(accountId))
+      throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
     const services = this.#delegated.get(accountId);
-    if (!services?.has(servicePrincipal)) throw organizationsError('AccountNotRegisteredException', 'The specified account is not a delegated administrator for this AWS service.');
+    if (!services?.has(servicePrincipal))
+      throw organizationsError(
+        'AccountNotRegisteredException',
+        'The specified account is not a delegated administrator for this AWS service.',
+      );
     services.delete(servicePrincipal);
     this.#publishApiCall('DeregisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
@@ -410,7 +456,12 @@ export class Organization implements OrganizationView {
 
     const handshakeId = `h-${randomString(this.#random, LOWER_ALPHANUMERIC, 10)}`;
     const requested = now - 60 * 60 * 1000;
-    const memberRoot = { accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId, accessKeyId: `ASIA${randomString(this.#random, BASE32, 16)}` };
+    const memberRoot = {
+      accountId,
+      arn: `arn:aws:iam::${accountId}:root`,
+      userId: accountId,
+      accessKeyId: `ASIA${randomString(this.#random, BASE32, 16)}`,
+    };
     this.#publishApiCall(
       'AcceptHandshake',
       { caller: memberRoot },
@@ -452,14 +503,22 @@ export class Organization implements OrganizationView {
   #completeCreateAccount(record: CreateAccountRequestRecord): void {
     const now = this.#clock.now();
     const emailTaken =
-      this.accounts().some((account) => account.email === record.email) || [...this.#outside.values()].some((account) => account.email === record.email);
+      this.accounts().some((account) => account.email === record.email) ||
+      [...this.#outside.values()].some((account) => account.email === record.email);
     record.completedTimestamp = now;
     if (emailTaken) {
       record.state = 'FAILED';
       record.failureReason = 'EMAIL_ALREADY_EXISTS';
     } else {
       const accountId = this.#newAccountId();
-      this.#accounts.set(accountId, { id: accountId, name: record.accountName, email: record.email, joinedMethod: 'CREATED', joinedTimestamp: now, parentId: this.rootId });
+      this.#accounts.set(accountId, {
+        id: accountId,
+        name: record.accountName,
+        email: record.email,
+        joinedMethod: 'CREATED',
+        joinedTimestamp: now,
+        parentId: this.rootId,
+      });
       this.#identity.createRole(accountId, record.roleName);
       record.state = 'SUCCEEDED';
       record.accountId = accountId;
@@ -509,9 +568,13 @@ export class Organization implements OrganizationView {
       );
     }
     const account = this.#accounts.get(accountId);
-    if (!account) throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
+    if (!account)
+      throw organizationsError('AccountNotFoundException', "We can't find an AWS account with the AccountId that you specified.");
     if (this.isDelegatedAdministratorForAnyService(accountId)) {
-      throw constraint('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG', 'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization.');
+      throw constraint(
+        'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG',
+        'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization.',
+      );
     }
     this.#accounts.delete(accountId);
     this.#delegated.delete(accountId);

@@ -3,7 +3,7 @@
 // InvalidInputException with its Reason, pagination (at most 20 items a page), output shapes.
 import { AwsServiceError, type RequestContext, type ServiceModule } from '../contract.js';
 import { AwsServiceErrorWithMembers, unknownOperationError } from '../errors.js';
-import { paginate, type PaginationProblem } from '../pagination.js';
+import { type PaginationProblem, paginate } from '../pagination.js';
 import type { ServiceRegistration } from '../server.js';
 import { epochSeconds } from '../time-format.js';
 import type { AccountRecord, CreateAccountRequestRecord, Organization, OrganizationalUnitRecord } from './organization.js';
@@ -35,10 +35,15 @@ export function organizationsRegistration(organization: Organization): ServiceRe
     protocol: 'awsJson1_1',
     throttlingError: {
       code: 'TooManyRequestsException',
-      message: 'You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.',
+      message:
+        'You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.',
       statusCode: 400,
     },
-    internalError: { code: 'ServiceException', message: "AWS Organizations can't complete your request because of an internal service error. Try again later.", statusCode: 500 },
+    internalError: {
+      code: 'ServiceException',
+      message: "AWS Organizations can't complete your request because of an internal service error. Try again later.",
+      statusCode: 500,
+    },
     // Organizations' error shapes name the message `Message`.
     errorMessageMember: 'Message',
   };
@@ -74,7 +79,10 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
         const parentId = required(input, 'ParentId', PARENT_ID);
         const childType = enumMember(input, 'ChildType', ['ACCOUNT', 'ORGANIZATIONAL_UNIT']);
         requireParent(org, parentId);
-        const ids = childType === 'ACCOUNT' ? org.childAccounts(parentId).map((account) => account.id) : org.childUnits(parentId).map((unit) => unit.id);
+        const ids =
+          childType === 'ACCOUNT'
+            ? org.childAccounts(parentId).map((account) => account.id)
+            : org.childUnits(parentId).map((unit) => unit.id);
         const page = pageOf(ids, input, `ListChildren:${parentId}:${childType}`);
         return withToken({ Children: page.items.map((id) => ({ Id: id, Type: childType })) }, page.nextToken);
       },
@@ -84,7 +92,11 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
       run: (input) => {
         const childId = required(input, 'ChildId', CHILD_ID);
         const parent = org.parentOf(childId);
-        if (!parent) throw new AwsServiceError('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+        if (!parent)
+          throw new AwsServiceError(
+            'ChildNotFoundException',
+            "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+          );
         const page = pageOf([{ Id: parent.id, Type: parent.type }], input, `ListParents:${childId}`);
         return withToken({ Parents: page.items }, page.nextToken);
       },
@@ -103,7 +115,11 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
       run: (input) => {
         const unitId = required(input, 'OrganizationalUnitId', OU_ID);
         const unit = org.unit(unitId);
-        if (!unit) throw new AwsServiceError('OrganizationalUnitNotFoundException', "We can't find an OU with the OrganizationalUnitId that you specified.");
+        if (!unit)
+          throw new AwsServiceError(
+            'OrganizationalUnitNotFoundException',
+            "We can't find an OU with the OrganizationalUnitId that you specified.",
+          );
         return { OrganizationalUnit: unitShape(org, unit) };
       },
     },
@@ -153,7 +169,11 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
       access: 'management-or-delegated-administrator',
       run: (input) => {
         const request = org.createAccountRequest(required(input, 'CreateAccountRequestId', CREATE_ACCOUNT_REQUEST_ID));
-        if (!request) throw new AwsServiceError('CreateAccountStatusNotFoundException', "We can't find a create account request with the CreateAccountRequestId that you specified.");
+        if (!request)
+          throw new AwsServiceError(
+            'CreateAccountStatusNotFoundException',
+            "We can't find a create account request with the CreateAccountRequestId that you specified.",
+          );
         return { CreateAccountStatus: createStatusShape(request) };
       },
     },
@@ -186,7 +206,12 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
       run: (input) => {
         const page = pageOf(org.enabledServices(), input, 'ListAWSServiceAccessForOrganization');
         return withToken(
-          { EnabledServicePrincipals: page.items.map((service) => ({ ServicePrincipal: service.servicePrincipal, DateEnabled: epochSeconds(service.dateEnabled) })) },
+          {
+            EnabledServicePrincipals: page.items.map((service) => ({
+              ServicePrincipal: service.servicePrincipal,
+              DateEnabled: epochSeconds(service.dateEnabled),
+            })),
+          },
           page.nextToken,
         );
       },
@@ -229,11 +254,17 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
         const byAccount = new Map<string, { account: AccountRecord; date: number }>();
         for (const record of org.delegatedAdministrators(principal)) {
           const existing = byAccount.get(record.account.id);
-          if (!existing || record.delegationEnabledDate < existing.date) byAccount.set(record.account.id, { account: record.account, date: record.delegationEnabledDate });
+          if (!existing || record.delegationEnabledDate < existing.date)
+            byAccount.set(record.account.id, { account: record.account, date: record.delegationEnabledDate });
         }
         const page = pageOf([...byAccount.values()], input, `ListDelegatedAdministrators:${principal ?? '*'}`);
         return withToken(
-          { DelegatedAdministrators: page.items.map(({ account, date }) => ({ ...accountShape(org, account), DelegationEnabledDate: epochSeconds(date) })) },
+          {
+            DelegatedAdministrators: page.items.map(({ account, date }) => ({
+              ...accountShape(org, account),
+              DelegationEnabledDate: epochSeconds(date),
+            })),
+          },
           page.nextToken,
         );
       },
@@ -253,7 +284,8 @@ export function createOrganizationsModule(organization: Organization): ServiceMo
 
 function authorize(org: Organization, access: Access, context: RequestContext): void {
   const accountId = context.caller.accountId;
-  if (!org.hasAccount(accountId)) throw new AwsServiceError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  if (!org.hasAccount(accountId))
+    throw new AwsServiceError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
   if (accountId === org.managementAccountId || access === 'any-member') return;
   if (access === 'management-or-delegated-administrator' && org.isDelegatedAdministratorForAnyService(accountId)) return;
   throw new AwsServiceError('AccessDeniedException', "You don't have permissions to access this resource.");
@@ -293,7 +325,8 @@ function createStatusShape(request: CreateAccountRequestRecord): Record<string, 
 }
 
 function requireParent(org: Organization, parentId: string): void {
-  if (!org.isParent(parentId)) throw new AwsServiceError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+  if (!org.isParent(parentId))
+    throw new AwsServiceError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
 }
 
 function accountNotFound(): AwsServiceError {
@@ -302,7 +335,8 @@ function accountNotFound(): AwsServiceError {
 
 function servicePrincipal(input: Record<string, unknown>): string {
   const principal = required(input, 'ServicePrincipal', SERVICE_PRINCIPAL);
-  if (!principal.endsWith('.amazonaws.com')) throw invalidInput('UNRECOGNIZED_SERVICE_PRINCIPAL', 'You specified a service principal that isn\'t recognized.');
+  if (!principal.endsWith('.amazonaws.com'))
+    throw invalidInput('UNRECOGNIZED_SERVICE_PRINCIPAL', "You specified a service principal that isn't recognized.");
   return principal;
 }
 
@@ -312,10 +346,13 @@ function invalidInput(reason: string, message: string): AwsServiceError {
 
 function required(input: Record<string, unknown>, member: string, pattern: RegExp, length?: { min: number; max: number }): string {
   const value = input[member];
-  if (value === undefined || value === null || value === '') throw invalidInput('INPUT_REQUIRED', `You must specify a value for ${member}.`);
+  if (value === undefined || value === null || value === '')
+    throw invalidInput('INPUT_REQUIRED', `You must specify a value for ${member}.`);
   if (typeof value !== 'string') throw invalidInput('INVALID_PATTERN', `You specified an invalid value for ${member}.`);
-  if (length && value.length > length.max) throw invalidInput('MAX_LENGTH_EXCEEDED', `${member} must be at most ${length.max} characters long.`);
-  if (length && value.length < length.min) throw invalidInput('MIN_LENGTH_EXCEEDED', `${member} must be at least ${length.min} characters long.`);
+  if (length && value.length > length.max)
+    throw invalidInput('MAX_LENGTH_EXCEEDED', `${member} must be at most ${length.max} characters long.`);
+  if (length && value.length < length.min)
+    throw invalidInput('MIN_LENGTH_EXCEEDED', `${member} must be at least ${length.min} characters long.`);
   if (!pattern.test(value)) throw invalidInput('INVALID_PATTERN', `You specified an invalid value for ${member}.`);
   return value;
 }
@@ -327,7 +364,8 @@ function optional(input: Record<string, unknown>, member: string, pattern: RegEx
 function enumMember<T extends string>(input: Record<string, unknown>, member: string, values: readonly T[]): T {
   const value = input[member];
   if (value === undefined || value === null) throw invalidInput('INPUT_REQUIRED', `You must specify a value for ${member}.`);
-  if (!values.includes(value as T)) throw invalidInput('INVALID_ENUM', `You specified an invalid value for ${member}. Valid values: ${values.join(', ')}.`);
+  if (!values.includes(value as T))
+    throw invalidInput('INVALID_ENUM', `You specified an invalid value for ${member}. Valid values: ${values.join(', ')}.`);
   return value as T;
 }
 
@@ -339,11 +377,15 @@ const PAGE_PROBLEM_REASONS: Record<PaginationProblem, string> = {
 };
 
 function pageOf<T>(items: readonly T[], input: Record<string, unknown>, scope: string) {
-  return paginate(items, { nextToken: input.NextToken, pageSize: input.MaxResults }, {
-    scope: `organizations:${scope}`,
-    limits: PAGE_LIMITS,
-    invalid: (problem, message) => invalidInput(PAGE_PROBLEM_REASONS[problem], message),
-  });
+  return paginate(
+    items,
+    { nextToken: input.NextToken, pageSize: input.MaxResults },
+    {
+      scope: `organizations:${scope}`,
+      limits: PAGE_LIMITS,
+      invalid: (problem, message) => invalidInput(PAGE_PROBLEM_REASONS[problem], message),
+    },
+  );
 }
 
 function withToken<T extends Record<string, unknown>>(output: T, nextToken: string | undefined): T & { NextToken?: string } {

@@ -39,7 +39,12 @@ export function encodeJsonOutput(version: AwsJsonVersion, requestId: string, out
 
 export type ErrorMessageMember = 'message' | 'Message';
 
-export function encodeJsonError(version: AwsJsonVersion, requestId: string, error: AwsServiceError, messageMember: ErrorMessageMember = 'message'): EncodedResponse {
+export function encodeJsonError(
+  version: AwsJsonVersion,
+  requestId: string,
+  error: AwsServiceError,
+  messageMember: ErrorMessageMember = 'message',
+): EncodedResponse {
   return {
     statusCode: error.statusCode,
     headers: jsonHeaders(version, requestId),

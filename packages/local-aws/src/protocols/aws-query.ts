@@ -1,7 +1,7 @@
 // The awsQuery wire protocol (STS): form-encoded `Action=…&Version=…` requests, XML responses
 // `<{Operation}Response xmlns=…><{Operation}Result>…</{Operation}Result><ResponseMetadata>…` and
 // `<ErrorResponse>` errors, exactly as STS sends them.
-import { AwsServiceError } from '../contract.js';
+import type { AwsServiceError } from '../contract.js';
 import { errorMembers } from '../errors.js';
 import type { EncodedResponse } from './http-response.js';
 

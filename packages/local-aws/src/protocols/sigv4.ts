@@ -12,7 +12,10 @@ export interface CredentialScope {
 
 const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
-export function readCredentialScope(headers: Record<string, string | string[] | undefined>, query: URLSearchParams): CredentialScope | undefined {
+export function readCredentialScope(
+  headers: Record<string, string | string[] | undefined>,
+  query: URLSearchParams,
+): CredentialScope | undefined {
   const authorization = firstHeader(headers.authorization);
   const fromHeader = authorization?.startsWith('AWS4-HMAC-SHA256') ? CREDENTIAL.exec(authorization) : null;
   const fromQuery = query.get('X-Amz-Credential');

@@ -1,7 +1,7 @@
 // Service Catalog's AWS Organizations access: DISABLED → UNDER_CHANGE → ENABLED (and back) over
 // simulated time, backed by the organization's trusted access for servicecatalog.amazonaws.com.
 import { accessDenied, invalidState } from './errors.js';
-import { operation, SERVICE_PRINCIPAL, type OperationTable, type Scope } from './state.js';
+import { type OperationTable, operation, type Scope, SERVICE_PRINCIPAL } from './state.js';
 import { isOrganizationAdmin, shareMembers } from './visibility.js';
 
 export type AccessStatus = 'ENABLED' | 'UNDER_CHANGE' | 'DISABLED';

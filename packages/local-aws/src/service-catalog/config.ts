@@ -9,9 +9,14 @@ const tagText = z.string().min(1).max(256);
 
 const fixtureProvisionedProductSchema = z
   .object({
-    id: z.string().regex(/^pp-[a-z0-9]{13}$/, 'must look like pp-abcdefghij123').optional(),
+    id: z
+      .string()
+      .regex(/^pp-[a-z0-9]{13}$/, 'must look like pp-abcdefghij123')
+      .optional(),
     accountId,
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be a provisioned product name (letters, digits, . _ -, at most 128)'),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be a provisioned product name (letters, digits, . _ -, at most 128)'),
     /** An IAM user or role of `accountId`: it owns the product, as if it had launched it. */
     ownerArn: z.string().min(1).max(1024),
   })
@@ -21,7 +26,10 @@ export type FixtureProvisionedProduct = z.output<typeof fixtureProvisionedProduc
 
 const fixtureProductSchema = z
   .object({
-    id: z.string().regex(/^prod-[a-z0-9]{13}$/, 'must look like prod-abcdefghij123').optional(),
+    id: z
+      .string()
+      .regex(/^prod-[a-z0-9]{13}$/, 'must look like prod-abcdefghij123')
+      .optional(),
     name: z.string().min(1).max(8191),
     owner: z.string().min(1).max(8191),
     /** Already launched in accounts, with a SUCCEEDED PROVISION_PRODUCT record at start. */
@@ -46,7 +54,10 @@ const fixtureTagOptionSchema = z
 
 export const fixturePortfolioSchema = z
   .object({
-    id: z.string().regex(/^port-[a-z0-9]{13}$/, 'must look like port-abcdefghij123').optional(),
+    id: z
+      .string()
+      .regex(/^port-[a-z0-9]{13}$/, 'must look like port-abcdefghij123')
+      .optional(),
     name: z.string().min(1).max(100),
     providerName: z.string().min(1).max(50),
     description: z.string().max(2000).optional(),
@@ -57,7 +68,10 @@ export const fixturePortfolioSchema = z
   })
   .strict();
 
-export const fixtureSchema = z.array(fixturePortfolioSchema).nullish().transform((portfolios) => portfolios ?? []);
+export const fixtureSchema = z
+  .array(fixturePortfolioSchema)
+  .nullish()
+  .transform((portfolios) => portfolios ?? []);
 
 export type FixturePortfolio = z.output<typeof fixturePortfolioSchema>;
 
@@ -92,7 +106,9 @@ export const knobsSchema = z
      * roleLevel condition, which AWS treats as account level: their sessions see and manage every
      * provisioned product and record of their account, as the account root does.
      */
-    accountLevelRoles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')).default(['OrganizationAccountAccessRole']),
+    accountLevelRoles: z
+      .array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name'))
+      .default(['OrganizationAccountAccessRole']),
     shareErrors: shareErrorsSchema.prefault({}),
     quotas: quotasSchema.prefault({}),
   })

@@ -7,10 +7,17 @@
  * Accounts that fail inside ShareErrors do not get the portfolio until a later share action reaches
  * them (the same share created again, or an organization share of node type ACCOUNT).
  */
-import { AwsServiceError, type OrganizationView, type Random, type RequestContext, type ServiceModule, type SimulationClock } from '../contract.js';
-import { accessOperations, accessStatus, syncShareMembership, type AccessStatus } from './access.js';
-import { mergeKnobs, parseFixture, parseKnobs, type Knobs, type KnobsPatch } from './config.js';
+import {
+  AwsServiceError,
+  type OrganizationView,
+  type Random,
+  type RequestContext,
+  type ServiceModule,
+  type SimulationClock,
+} from '../contract.js';
 import { unknownOperationError } from '../errors.js';
+import { type AccessStatus, accessOperations, accessStatus, syncShareMembership } from './access.js';
+import { type Knobs, type KnobsPatch, mergeKnobs, parseFixture, parseKnobs } from './config.js';
 import { invalidParameters } from './errors.js';
 import { createIdGenerator } from './ids.js';
 import { operationModels } from './model.js';
@@ -18,12 +25,12 @@ import { loadFixture, portfolioOperations } from './portfolios.js';
 import { principalOperations } from './principals.js';
 import { provisioningOperations } from './provisioning.js';
 import { accountsWithAccess, settleShareActions, shareOperations } from './shares.js';
-import { ServiceCatalogState, type OperationTable, type Scope } from './state.js';
+import { type OperationTable, type Scope, ServiceCatalogState } from './state.js';
 import { validateInput } from './validation.js';
 
-export { ServiceCatalogConfigError } from './errors.js';
-export type { Knobs as ServiceCatalogKnobs, KnobsPatch as ServiceCatalogKnobsPatch } from './config.js';
 export type { AccessStatus } from './access.js';
+export type { Knobs as ServiceCatalogKnobs, KnobsPatch as ServiceCatalogKnobsPatch } from './config.js';
+export { ServiceCatalogConfigError } from './errors.js';
 
 export const SERVICE_CATALOG_TARGET = 'AWS242ServiceCatalogService';
 
@@ -122,7 +129,8 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   }
 
   function countError(operationName: string, code: string): void {
-    const perOperation = (stats.errors[operationName] ??= {});
+    stats.errors[operationName] ??= {};
+    const perOperation = stats.errors[operationName];
     perOperation[code] = (perOperation[code] ?? 0) + 1;
   }
 

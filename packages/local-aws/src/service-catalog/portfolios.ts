@@ -9,25 +9,27 @@ import type {
 } from '@aws-sdk/client-service-catalog';
 import type { OrganizationView } from '../contract.js';
 import type { FixturePortfolio } from './config.js';
-import { ServiceCatalogConfigError, limitExceeded, resourceInUse, resourceNotFound } from './errors.js';
+import { limitExceeded, resourceInUse, resourceNotFound, ServiceCatalogConfigError } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import { paginate } from './paging.js';
 import { checkPrincipalArn } from './principals.js';
 import { loadProvisionedProduct } from './provisioning.js';
 import {
-  operation,
-  toEpochSeconds,
   type OperationTable,
+  operation,
   type Portfolio,
   type Product,
   type ProvisioningArtifact,
   type Scope,
   type ServiceCatalogState,
   type Tag,
+  toEpochSeconds,
 } from './state.js';
 import { accessOf, findPortfolio, hasUse, ownedPortfolio, portfolioDetail, portfolioNotFound, usablePortfolio } from './visibility.js';
 
-function newPortfolio(fields: Pick<Portfolio, 'id' | 'ownerAccountId' | 'displayName' | 'description' | 'providerName' | 'createdAt' | 'tags'>): Portfolio {
+function newPortfolio(
+  fields: Pick<Portfolio, 'id' | 'ownerAccountId' | 'displayName' | 'description' | 'providerName' | 'createdAt' | 'tags'>,
+): Portfolio {
   return {
     ...fields,
     tagOptions: [],
@@ -261,7 +263,8 @@ export function loadFixture(
       };
       state.products.set(product.id, product);
       portfolio.productIds.add(product.id);
-      for (const provisioned of fixtureProduct.provisionedProducts) loadProvisionedProduct(state, ids, where, portfolio, product, provisioned, now);
+      for (const provisioned of fixtureProduct.provisionedProducts)
+        loadProvisionedProduct(state, ids, where, portfolio, product, provisioned, now);
     }
     const associations = new Map<string, 'IAM' | 'IAM_PATTERN'>();
     for (const principal of entry.principals) {
@@ -283,4 +286,3 @@ export function loadFixture(
     state.portfolios.set(portfolio.id, portfolio);
   }
 }
-

@@ -7,8 +7,8 @@ import type {
 } from '@aws-sdk/client-service-catalog';
 import { invalidParameters, resourceNotFound } from './errors.js';
 import { paginate } from './paging.js';
-import { operation, type OperationTable, type Portfolio, type PrincipalType, type Scope } from './state.js';
-import { usablePortfolio, type PortfolioAccess } from './visibility.js';
+import { type OperationTable, operation, type Portfolio, type PrincipalType, type Scope } from './state.js';
+import { type PortfolioAccess, usablePortfolio } from './visibility.js';
 
 const IAM_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):(?:user|role|group)\/.+$/;
 const IAM_PATTERN_ARN = /^arn:aws(?:-cn|-us-gov)?:iam:::(?:user|role|group)\/.+$/;
@@ -17,7 +17,9 @@ const IAM_PATTERN_ARN = /^arn:aws(?:-cn|-us-gov)?:iam:::(?:user|role|group)\/.+$
 export function checkPrincipalArn(arn: string, type: PrincipalType, accountId: string): void {
   if (type === 'IAM_PATTERN') {
     if (!IAM_PATTERN_ARN.test(arn)) {
-      throw invalidParameters(`PrincipalARN ${arn} is not a valid IAM_PATTERN ARN: it must have no account id, e.g. arn:aws:iam:::role/Developer*.`);
+      throw invalidParameters(
+        `PrincipalARN ${arn} is not a valid IAM_PATTERN ARN: it must have no account id, e.g. arn:aws:iam:::role/Developer*.`,
+      );
     }
     return;
   }

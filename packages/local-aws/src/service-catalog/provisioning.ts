@@ -15,14 +15,13 @@ import type {
 } from '@aws-sdk/client-service-catalog';
 import type { Caller } from '../contract.js';
 import type { FixtureProvisionedProduct } from './config.js';
-import { ServiceCatalogConfigError, duplicateResource, invalidParameters, invalidState, resourceNotFound } from './errors.js';
+import { duplicateResource, invalidParameters, invalidState, resourceNotFound, ServiceCatalogConfigError } from './errors.js';
+import type { IdGenerator } from './ids.js';
 import { paginate } from './paging.js';
 import { effectivePrincipals } from './principals.js';
-import type { IdGenerator } from './ids.js';
 import {
-  operation,
-  toEpochSeconds,
   type OperationTable,
+  operation,
   type Portfolio,
   type Product,
   type ProvisionedProduct,
@@ -30,6 +29,7 @@ import {
   type RecordType,
   type Scope,
   type ServiceCatalogState,
+  toEpochSeconds,
 } from './state.js';
 import { accessOf, hasUse } from './visibility.js';
 
@@ -74,7 +74,10 @@ function userArnOf(caller: Caller): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -188,13 +191,7 @@ function managedProvisionedProduct(scope: Scope, id: string): ProvisionedProduct
   return provisioned;
 }
 
-function newRecord(
-  scope: Scope,
-  type: RecordType,
-  provisioned: ProvisionedProduct,
-  durationMs: number,
-  ownerArns: string[],
-): RecordEntry {
+function newRecord(scope: Scope, type: RecordType, provisioned: ProvisionedProduct, durationMs: number, ownerArns: string[]): RecordEntry {
   const record: RecordEntry = {
     id: scope.ids.next('rec'),
     type,
@@ -412,7 +409,11 @@ const updateProvisionedProductProperties = operation<UpdateProvisionedProductPro
   const owner = properties.OWNER;
   if (owner !== undefined) checkOwnerArn(owner, provisioned.accountId);
   const launchRole = properties.LAUNCH_ROLE;
-  if (launchRole !== undefined && launchRole !== '' && !(ROLE_ARN.test(launchRole) && identityOf(launchRole)?.accountId === provisioned.accountId)) {
+  if (
+    launchRole !== undefined &&
+    launchRole !== '' &&
+    !(ROLE_ARN.test(launchRole) && identityOf(launchRole)?.accountId === provisioned.accountId)
+  ) {
     throw invalidParameters(`LAUNCH_ROLE must be an IAM role ARN of account ${provisioned.accountId}: ${launchRole}`);
   }
   const previousOwner = provisioned.ownerArn;
@@ -493,7 +494,8 @@ export function loadProvisionedProduct(
   }
   if (entry.id !== undefined && state.provisionedProducts.has(entry.id)) throw fail(`id ${entry.id} is used twice.`);
   for (const existing of state.provisionedProducts.values()) {
-    if (existing.accountId === entry.accountId && existing.name === entry.name) throw fail(`account ${entry.accountId} already has a provisioned product named ${entry.name}.`);
+    if (existing.accountId === entry.accountId && existing.name === entry.name)
+      throw fail(`account ${entry.accountId} already has a provisioned product named ${entry.name}.`);
   }
   if (entry.id !== undefined) ids.reserve(entry.id);
   const artifact = product.artifacts[0];

@@ -14,27 +14,27 @@ import type {
   UpdatePortfolioShareInput,
 } from '@aws-sdk/client-service-catalog';
 import type { OrganizationNodeType } from '../contract.js';
+import { accessStatus } from './access.js';
 import {
-  PORTFOLIO_SHARE_BUSY_MESSAGE,
   invalidParameters,
   invalidState,
   limitExceeded,
   operationNotSupported,
+  PORTFOLIO_SHARE_BUSY_MESSAGE,
   resourceNotFound,
 } from './errors.js';
 import { paginate } from './paging.js';
-import { accessStatus } from './access.js';
+import { processedOutcomes } from './share-progress.js';
 import {
-  operation,
   type AccountOutcome,
   type OperationTable,
   type OrgShare,
+  operation,
   type Portfolio,
   type Scope,
   type ShareAction,
   type ShareActionKind,
 } from './state.js';
-import { processedOutcomes } from './share-progress.js';
 import {
   accessOf,
   coveringOrgShares,
@@ -214,7 +214,12 @@ function recipientCount(scope: Scope, portfolio: Portfolio, extraMembers: readon
   return recipients.size;
 }
 
-function createAccountShare(scope: Scope, portfolio: Portfolio, accountId: string, input: CreatePortfolioShareInput): Record<string, unknown> {
+function createAccountShare(
+  scope: Scope,
+  portfolio: Portfolio,
+  accountId: string,
+  input: CreatePortfolioShareInput,
+): Record<string, unknown> {
   if (input.SharePrincipals) {
     throw invalidParameters('SharePrincipals is supported only for shares with an organization or organizational unit.');
   }
@@ -223,7 +228,9 @@ function createAccountShare(scope: Scope, portfolio: Portfolio, accountId: strin
   }
   if (portfolio.accountShares.has(accountId)) return {};
   if (recipientCount(scope, portfolio, [accountId]) > scope.knobs.quotas.sharedAccountsPerPortfolio) {
-    throw limitExceeded(`Portfolio ${portfolio.id} cannot be shared with more than ${scope.knobs.quotas.sharedAccountsPerPortfolio} accounts.`);
+    throw limitExceeded(
+      `Portfolio ${portfolio.id} cannot be shared with more than ${scope.knobs.quotas.sharedAccountsPerPortfolio} accounts.`,
+    );
   }
   portfolio.accountShares.set(accountId, {
     accountId,
@@ -251,7 +258,9 @@ function createNodeShare(
     .filter((accountId) => accountId !== portfolio.ownerAccountId)
     .sort();
   if (!existing && recipientCount(scope, portfolio, members) > scope.knobs.quotas.sharedAccountsPerPortfolio) {
-    throw limitExceeded(`Portfolio ${portfolio.id} cannot be shared with more than ${scope.knobs.quotas.sharedAccountsPerPortfolio} accounts.`);
+    throw limitExceeded(
+      `Portfolio ${portfolio.id} cannot be shared with more than ${scope.knobs.quotas.sharedAccountsPerPortfolio} accounts.`,
+    );
   }
   const outcomes = members.map((accountId): AccountOutcome => {
     if (portfolio.accountShares.has(accountId)) {
@@ -431,7 +440,9 @@ const listPortfolioAccess = operation<ListPortfolioAccessInput>((input, scope) =
 const listOrganizationPortfolioAccess = operation<ListOrganizationPortfolioAccessInput>((input, scope) => {
   const portfolio = ownedPortfolio(scope, input.PortfolioId ?? '');
   if (!isOrganizationAdmin(scope.org, scope.caller.accountId)) {
-    throw operationNotSupported('Only the management account or a delegated administrator of the organization can list organization access.');
+    throw operationNotSupported(
+      'Only the management account or a delegated administrator of the organization can list organization access.',
+    );
   }
   const nodes = [...portfolio.orgShares.values()]
     .filter((share) => share.nodeType === input.OrganizationNodeType)

@@ -2,9 +2,10 @@
 // patterns and enums, reported the way AWS's request framework reports them ("1 validation error
 // detected: Value ... at 'portfolioId' failed to satisfy constraint: ..."). Members the model does
 // not know are ignored, as AWS ignores them.
-import { operationModels, shapes, type ShapeModel } from './model.js';
+
 import { unknownOperationError } from '../errors.js';
 import { serializationFailed, validationFailed } from './errors.js';
+import { operationModels, type ShapeModel, shapes } from './model.js';
 
 const compiledPatterns = new Map<string, RegExp>();
 
@@ -67,7 +68,9 @@ class Checker {
       case 'list':
         if (!Array.isArray(value)) throw serializationFailed(`Expected a list at '${path}'.`);
         this.lengthBounds(value, value.length, shape, path);
-        value.forEach((item, index) => this.check(item, shape.member ?? '', `${path}.${index + 1}.member`));
+        value.forEach((item, index) => {
+          this.check(item, shape.member ?? '', `${path}.${index + 1}.member`);
+        });
         return;
       case 'map':
         if (!isRecord(value)) throw serializationFailed(`Expected a map at '${path}'.`);

@@ -4,13 +4,10 @@
 import type { AwsServiceError, OrganizationView } from '../contract.js';
 import { resourceNotFound } from './errors.js';
 import { hasReached } from './share-progress.js';
-import { SERVICE_PRINCIPAL, toEpochSeconds, type AccountShare, type OrgShare, type Portfolio, type Scope } from './state.js';
+import { type AccountShare, type OrgShare, type Portfolio, type Scope, SERVICE_PRINCIPAL, toEpochSeconds } from './state.js';
 
 export function isOrganizationAdmin(org: OrganizationView, accountId: string): boolean {
-  return (
-    org.hasAccount(accountId) &&
-    (accountId === org.managementAccountId || org.isDelegatedAdministrator(accountId, SERVICE_PRINCIPAL))
-  );
+  return org.hasAccount(accountId) && (accountId === org.managementAccountId || org.isDelegatedAdministrator(accountId, SERVICE_PRINCIPAL));
 }
 
 /** Live membership: the account is at or below the node now. */

@@ -4,10 +4,17 @@ import { AwsServiceError, type RequestContext, type ServiceModule } from '../con
 import { AwsServiceErrorWithMembers, unknownOperationError } from '../errors.js';
 import { paginate } from '../pagination.js';
 import { epochSeconds } from '../time-format.js';
-import { invalidArn, invalidDefinition, invalidToken, serializationFailed, stateMachineTypeNotSupported, validationFailed } from './errors.js';
+import {
+  invalidArn,
+  invalidDefinition,
+  invalidToken,
+  serializationFailed,
+  stateMachineTypeNotSupported,
+  validationFailed,
+} from './errors.js';
 import type { ExecutionStatus, LocalExecution } from './execution.js';
 import { wireHistoryEvent } from './history.js';
-import type { StepFunctionsService, Scope } from './service.js';
+import type { Scope, StepFunctionsService } from './service.js';
 import type { RegisteredStateMachine } from './state-machines.js';
 
 export const STEP_FUNCTIONS_TARGET = 'AWSStepFunctions';
@@ -44,7 +51,8 @@ function booleanMember(input: Input, member: string): boolean | undefined {
 }
 
 function maxLength(member: string, value: string | undefined, max: number): void {
-  if (value !== undefined && [...value].length > max) throw validationFailed(member, value, `Member must have length less than or equal to ${max}`);
+  if (value !== undefined && [...value].length > max)
+    throw validationFailed(member, value, `Member must have length less than or equal to ${max}`);
 }
 
 function pageSize(input: Input): number | undefined {
@@ -58,11 +66,15 @@ function pageSize(input: Input): number | undefined {
 
 function page<T>(items: readonly T[], input: Input, scope: string): { items: T[]; nextToken?: string } {
   const nextToken = stringMember(input, 'nextToken');
-  return paginate(items, { nextToken, pageSize: pageSize(input) }, {
-    scope: `stepfunctions:${scope}`,
-    limits: PAGE_LIMITS,
-    invalid: () => invalidToken(nextToken ?? ''),
-  });
+  return paginate(
+    items,
+    { nextToken, pageSize: pageSize(input) },
+    {
+      scope: `stepfunctions:${scope}`,
+      limits: PAGE_LIMITS,
+      invalid: () => invalidToken(nextToken ?? ''),
+    },
+  );
 }
 
 const withToken = <T extends object>(output: T, nextToken: string | undefined): T & { nextToken?: string } =>
@@ -135,7 +147,8 @@ function apiOperations(service: StepFunctionsService): Record<string, Operation>
       const definitionText = stringMember(input, 'definition', true);
       const roleArn = stringMember(input, 'roleArn', true);
       const type = stringMember(input, 'type') ?? 'STANDARD';
-      if (type !== 'STANDARD' && type !== 'EXPRESS') throw validationFailed('type', type, 'Member must satisfy enum value set: [STANDARD, EXPRESS]');
+      if (type !== 'STANDARD' && type !== 'EXPRESS')
+        throw validationFailed('type', type, 'Member must satisfy enum value set: [STANDARD, EXPRESS]');
       if (type === 'EXPRESS') throw stateMachineTypeNotSupported('The local endpoint runs STANDARD state machines only.');
       if (!ROLE_ARN.test(roleArn)) throw invalidArn(`Invalid role ARN: ${roleArn}`);
       let definition: unknown;
@@ -156,7 +169,12 @@ function apiOperations(service: StepFunctionsService): Record<string, Operation>
     ListStateMachines: (input, scope) => {
       const machines = service.stateMachines(scope).sort((a, b) => a.name.localeCompare(b.name));
       const { items, nextToken } = page(machines, input, `ListStateMachines:${scope.accountId}:${scope.region}`);
-      const stateMachines = items.map((machine) => ({ stateMachineArn: machine.arn, name: machine.name, type: 'STANDARD', creationDate: epochSeconds(machine.creationDate) }));
+      const stateMachines = items.map((machine) => ({
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        type: 'STANDARD',
+        creationDate: epochSeconds(machine.creationDate),
+      }));
       return withToken({ stateMachines }, nextToken);
     },
 
@@ -185,7 +203,11 @@ function apiOperations(service: StepFunctionsService): Record<string, Operation>
       const mapRunArn = stringMember(input, 'mapRunArn');
       const statusFilter = stringMember(input, 'statusFilter');
       if (statusFilter !== undefined && !MODEL_EXECUTION_STATUSES.includes(statusFilter)) {
-        throw validationFailed('statusFilter', statusFilter, `Member must satisfy enum value set: [${MODEL_EXECUTION_STATUSES.join(', ')}]`);
+        throw validationFailed(
+          'statusFilter',
+          statusFilter,
+          `Member must satisfy enum value set: [${MODEL_EXECUTION_STATUSES.join(', ')}]`,
+        );
       }
       if (stateMachineArn !== undefined && mapRunArn !== undefined) {
         throw new AwsServiceError('ValidationException', 'Only one of stateMachineArn or mapRunArn can be specified');
@@ -196,7 +218,9 @@ function apiOperations(service: StepFunctionsService): Record<string, Operation>
       }
       if (stateMachineArn === undefined) throw new AwsServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
       const machine = service.stateMachine(scope, stateMachineArn);
-      const executions = service.executionsOf(machine).filter((execution) => statusFilter === undefined || execution.status === statusFilter);
+      const executions = service
+        .executionsOf(machine)
+        .filter((execution) => statusFilter === undefined || execution.status === statusFilter);
       const { items, nextToken } = page(executions, input, `ListExecutions:${machine.arn}:${statusFilter ?? '*'}`);
       return withToken({ executions: items.map(listItem) }, nextToken);
     },

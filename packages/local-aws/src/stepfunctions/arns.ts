@@ -11,7 +11,8 @@ export interface ExecutionRef extends StateMachineRef {
   executionName: string;
 }
 
-export const stateMachineArn = ({ region, accountId, name }: StateMachineRef): string => `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+export const stateMachineArn = ({ region, accountId, name }: StateMachineRef): string =>
+  `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
 
 export const executionArn = ({ region, accountId, name, executionName }: ExecutionRef): string =>
   `arn:aws:states:${region}:${accountId}:execution:${name}:${executionName}`;
@@ -22,7 +23,11 @@ type ArnParts = { region: string; accountId: string; resourceType: string; resou
 
 function parseStatesArn(arn: string, member: string): ArnParts {
   if (arn.length === 0 || arn.length > MAX_ARN_LENGTH) {
-    throw validationFailed(member, arn, `Member must have length ${arn.length === 0 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ARN_LENGTH}`}`);
+    throw validationFailed(
+      member,
+      arn,
+      `Member must have length ${arn.length === 0 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ARN_LENGTH}`}`,
+    );
   }
   const parts = arn.split(':');
   if (parts.length < 7 || parts[0] !== 'arn' || !parts[1] || parts[2] !== 'states') throw invalidArn(`Invalid ARN prefix: ${arn}`);
@@ -51,6 +56,7 @@ export function parseExecutionArn(arn: string, member = 'executionArn'): Executi
 
 const MAX_NAME_LENGTH = 80;
 // Whitespace, brackets, wildcards, the special characters and control characters AWS lists for names.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS refuses control characters in names; matching them is the point.
 const FORBIDDEN_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 /**

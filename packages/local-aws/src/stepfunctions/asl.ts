@@ -67,10 +67,13 @@ export function aslStates(definition: AslDefinition): AslStateEntry[] {
   const entries: AslStateEntry[] = [];
   const visit = (machine: AslDefinition, container: AslContainer | undefined, parent: AslStateEntry | undefined) => {
     for (const [name, state] of statesOf(machine)) {
-      const entry: AslStateEntry = container && parent ? { name, state, definition: machine, container, parent } : { name, state, definition: machine };
+      const entry: AslStateEntry =
+        container && parent ? { name, state, definition: machine, container, parent } : { name, state, definition: machine };
       entries.push(entry);
       const kind = state.Type === 'Parallel' ? 'Parallel' : 'Map';
-      nestedDefinitions(state).forEach((inner, branch) => visit(inner, { state: name, kind, branch }, entry));
+      nestedDefinitions(state).forEach((inner, branch) => {
+        visit(inner, { state: name, kind, branch }, entry);
+      });
     }
   };
   visit(definition, undefined, undefined);
@@ -83,7 +86,8 @@ export function mapStates(definition: AslDefinition, change: (state: AslState, n
     const changed: AslState = { ...change(state, name) };
     if (isObject(changed.ItemProcessor)) changed.ItemProcessor = mapStates(changed.ItemProcessor, change);
     if (isObject(changed.Iterator)) changed.Iterator = mapStates(changed.Iterator, change);
-    if (Array.isArray(changed.Branches)) changed.Branches = changed.Branches.map((branch) => (isObject(branch) ? mapStates(branch, change) : branch));
+    if (Array.isArray(changed.Branches))
+      changed.Branches = changed.Branches.map((branch) => (isObject(branch) ? mapStates(branch, change) : branch));
     return [name, changed];
   });
   return { ...definition, States: Object.fromEntries(states) };

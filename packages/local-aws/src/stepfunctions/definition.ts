@@ -16,7 +16,16 @@
 //   object, which tells the history which Map iteration called it.
 // - Choice type tests written with `false` (`IsNull: false`, `IsPresent: false`, …), which the
 //   interpreter never matches, become `Not` of the `true` test.
-import { type AslContainer, type AslDefinition, type AslObject, type AslState, type AslStateEntry, AslShapeError, aslStates, mapStates } from './asl.js';
+import {
+  type AslContainer,
+  type AslDefinition,
+  type AslObject,
+  AslShapeError,
+  type AslState,
+  type AslStateEntry,
+  aslStates,
+  mapStates,
+} from './asl.js';
 import { invalidDefinition } from './errors.js';
 
 /** Where the runnable copy reads the execution's context object (`$$.Execution` in the registered definition). */
@@ -65,7 +74,8 @@ export function unsupportedFeature(definition: AslDefinition): string | undefine
     if (found || !isObject(value)) return;
     if (value.QueryLanguage === 'JSONata') found = 'JSONata is not supported by the local interpreter; use JSONPath';
     else if ('Assign' in value) found = 'Assign (variables) is not supported by the local interpreter';
-    else if (isObject(value.ItemReader) || isObject(value.ResultWriter)) found = 'Distributed Map (ItemReader / ResultWriter) is not supported by the local interpreter; use an inline Map';
+    else if (isObject(value.ItemReader) || isObject(value.ResultWriter))
+      found = 'Distributed Map (ItemReader / ResultWriter) is not supported by the local interpreter; use an inline Map';
     for (const inner of Object.values(value)) {
       if (Array.isArray(inner)) inner.forEach(visit);
       else visit(inner);
@@ -84,7 +94,9 @@ function aliasExecutionPaths(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      typeof inner === 'string' && isPathMember(key) ? inner.replace(CONTEXT_EXECUTION, `$$$$.${EXECUTION_CONTEXT_ALIAS}`) : aliasExecutionPaths(inner),
+      typeof inner === 'string' && isPathMember(key)
+        ? inner.replace(CONTEXT_EXECUTION, `$$$$.${EXECUTION_CONTEXT_ALIAS}`)
+        : aliasExecutionPaths(inner),
     ]),
   );
 }
@@ -93,7 +105,10 @@ function scaledRetriers(retry: unknown, scale: number): unknown {
   if (!Array.isArray(retry)) return retry;
   return retry.map((retrier: unknown) => {
     if (!isObject(retrier)) return retrier;
-    const scaled: AslObject = { ...retrier, IntervalSeconds: (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) / scale };
+    const scaled: AslObject = {
+      ...retrier,
+      IntervalSeconds: (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) / scale,
+    };
     if (typeof retrier.MaxDelaySeconds === 'number') scaled.MaxDelaySeconds = retrier.MaxDelaySeconds / scale;
     return scaled;
   });

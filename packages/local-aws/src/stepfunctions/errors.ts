@@ -26,7 +26,8 @@ export const invalidDefinition = (detail: string): AwsServiceError =>
 
 export const invalidToken = (detail: string): AwsServiceError => new AwsServiceError('InvalidToken', `Invalid Token: '${detail}'`);
 
-export const stateMachineTypeNotSupported = (message: string): AwsServiceError => new AwsServiceError('StateMachineTypeNotSupported', message);
+export const stateMachineTypeNotSupported = (message: string): AwsServiceError =>
+  new AwsServiceError('StateMachineTypeNotSupported', message);
 
 /** The request framework's answer to input that breaks the model's constraints (one violation). */
 export const validationFailed = (member: string, value: unknown, constraint: string): AwsServiceError =>

@@ -2,9 +2,9 @@
 // history, and the Task handler calls it makes.
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { SimulationClock } from '../contract.js';
-import { EXECUTION_CONTEXT_ALIAS, TASK_INPUT_KEY, TASK_RUN_KEY, type StateInfo } from './definition.js';
+import { EXECUTION_CONTEXT_ALIAS, type StateInfo, TASK_INPUT_KEY, TASK_RUN_KEY } from './definition.js';
 import { ExecutionStoppedError, StatesError } from './errors.js';
-import { ExecutionHistory, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall, invokesLambda } from './history.js';
+import { ExecutionHistory, invokesLambda, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall } from './history.js';
 import { sleepUntil } from './scaled-time.js';
 import type { RegisteredStateMachine } from './state-machines.js';
 
@@ -128,12 +128,15 @@ export class LocalExecution {
 
   /** StopExecution: closes a running execution as ABORTED and returns its stop date. */
   stop(error?: string, cause?: string): number {
-    if (this.status === 'RUNNING') this.#close({ status: 'ABORTED', ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) });
+    if (this.status === 'RUNNING')
+      this.#close({ status: 'ABORTED', ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) });
     return this.stopDate as number;
   }
 
   async #run(context: Record<string, unknown>): Promise<void> {
-    const interpreter = new StateMachine(this.machine.runnable(this.#options.clock.scale) as never, { validationOptions: { noValidate: true } });
+    const interpreter = new StateMachine(this.machine.runnable(this.#options.clock.scale) as never, {
+      validationOptions: { noValidate: true },
+    });
     const run = interpreter.run(this.input as never, {
       // Handlers return JSON; the interpreter's type wants it spelled as its own JSONValue.
       overrides: { taskResourceLocalHandlers: this.#handlers() as never },
@@ -158,7 +161,11 @@ export class LocalExecution {
     if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
     const failure = error instanceof ExecutionError ? error.cause : error;
     if (!(failure instanceof Error)) return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
-    const closing: Closing = { status: 'FAILED', error: failure.name, cause: typeof failure.cause === 'string' ? failure.cause : failure.message };
+    const closing: Closing = {
+      status: 'FAILED',
+      error: failure.name,
+      cause: typeof failure.cause === 'string' ? failure.cause : failure.message,
+    };
     // A Fail state without Error or Cause reports none; the interpreter would invent a name and a message.
     const last = this.history.lastFailure;
     const failState = last?.type === 'Fail' ? this.machine.states.get(last.state)?.definition : undefined;
@@ -177,7 +184,10 @@ export class LocalExecution {
     this.output = closing.output;
     this.error = truncate(closing.error, MAX_ERROR_LENGTH);
     this.cause = truncate(closing.cause, MAX_CAUSE_LENGTH);
-    const failure = { ...(this.error === undefined ? {} : { error: this.error }), ...(this.cause === undefined ? {} : { cause: this.cause }) };
+    const failure = {
+      ...(this.error === undefined ? {} : { error: this.error }),
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+    };
     switch (closing.status) {
       case 'SUCCEEDED':
         this.history.end('ExecutionSucceeded', { output: this.output, outputDetails: { truncated: false } }, now);
@@ -226,7 +236,11 @@ export class LocalExecution {
       call.ended = { at: this.#options.clock.now(), output };
       return output;
     } catch (error) {
-      const failure = invokesLambda(info.definition.Resource) ? lambdaFailure(error) : error instanceof Error ? error : new StatesError('States.TaskFailed', String(error));
+      const failure = invokesLambda(info.definition.Resource)
+        ? lambdaFailure(error)
+        : error instanceof Error
+          ? error
+          : new StatesError('States.TaskFailed', String(error));
       call.ended = { at: this.#options.clock.now(), error: { name: failure.name, cause: failure.message } };
       throw failure;
     }
@@ -241,13 +255,19 @@ export class LocalExecution {
     if (parameters.seconds !== undefined) {
       const seconds = parameters.seconds;
       if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-        throw new StatesError('States.Runtime', `Wait state ${info.name}: the seconds to wait must be a non-negative integer, got ${JSON.stringify(seconds)}`);
+        throw new StatesError(
+          'States.Runtime',
+          `Wait state ${info.name}: the seconds to wait must be a non-negative integer, got ${JSON.stringify(seconds)}`,
+        );
       }
       until = clock.now() + seconds * 1000;
     } else {
       const timestamp = parameters.timestamp;
       if (typeof timestamp !== 'string' || !RFC3339.test(timestamp)) {
-        throw new StatesError('States.Runtime', `Wait state ${info.name}: the timestamp must be an RFC 3339 string, got ${JSON.stringify(timestamp)}`);
+        throw new StatesError(
+          'States.Runtime',
+          `Wait state ${info.name}: the timestamp must be an RFC 3339 string, got ${JSON.stringify(timestamp)}`,
+        );
       }
       until = Date.parse(timestamp);
     }

@@ -99,7 +99,8 @@ const dataDetails = { truncated: false };
 
 /** Resources that invoke a Lambda function: its ARN, or the optimised `lambda:invoke` integration. */
 export const invokesLambda = (resource: unknown): boolean =>
-  typeof resource === 'string' && (LAMBDA_FUNCTION_ARN.test(resource) || /^arn:aws[\w-]*:states:::lambda:invoke(\.waitForTaskToken)?$/.test(resource));
+  typeof resource === 'string' &&
+  (LAMBDA_FUNCTION_ARN.test(resource) || /^arn:aws[\w-]*:states:::lambda:invoke(\.waitForTaskToken)?$/.test(resource));
 
 /** How a Task's resource is named in its events; Lambda function ARNs get the LambdaFunction* events. */
 function resourceNaming(resource: string): { lambda: true } | { lambda: false; resourceType: string; resource: string } {
@@ -133,7 +134,11 @@ export class ExecutionHistory {
   }
 
   /** The terminal event; nothing is recorded after it. ExecutionAborted and ExecutionTimedOut point at no event, as AWS records them. */
-  end(type: 'ExecutionSucceeded' | 'ExecutionFailed' | 'ExecutionAborted' | 'ExecutionTimedOut', details: Record<string, unknown>, timestamp: number): void {
+  end(
+    type: 'ExecutionSucceeded' | 'ExecutionFailed' | 'ExecutionAborted' | 'ExecutionTimedOut',
+    details: Record<string, unknown>,
+    timestamp: number,
+  ): void {
     if (this.#sealed) return;
     const member = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
     const previous = type === 'ExecutionAborted' || type === 'ExecutionTimedOut' ? 0 : this.#lane(ROOT_LANE).last;
@@ -153,16 +158,21 @@ export class ExecutionHistory {
     const at = simulatedTimeOf(this.#options.clock, event.timestamp);
     switch (event.type) {
       case 'StateEntered':
-        return this.#stateEntered(event, at);
+        this.#stateEntered(event, at);
+        return;
       case 'StateExited':
-        return this.#stateExited(event, at);
+        this.#stateExited(event, at);
+        return;
       case 'StateFailed':
-        return this.#stateFailed(event, at);
+        this.#stateFailed(event, at);
+        return;
       case 'MapIterationStarted':
-        return this.#iterationStarted(event, at);
+        this.#iterationStarted(event, at);
+        return;
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
-        return this.#iterationEnded(event.parentState?.name ?? '', event.index ?? 0, event.type, at);
+        this.#iterationEnded(event.parentState?.name ?? '', event.index ?? 0, event.type, at);
+        return;
     }
   }
 
@@ -173,11 +183,21 @@ export class ExecutionHistory {
     this.transitions += 1;
     const laneKey = this.#laneKeyOf(name, event.index);
     const lane = this.#lane(laneKey);
-    const entered = this.#append(`${type}StateEntered`, lane.last, at, 'stateEnteredEventDetails', { name, input: json(event.state?.input), inputDetails: dataDetails });
+    const entered = this.#append(`${type}StateEntered`, lane.last, at, 'stateEnteredEventDetails', {
+      name,
+      input: json(event.state?.input),
+      inputDetails: dataDetails,
+    });
     lane.last = entered || lane.last;
     if ((type === 'Map' || type === 'Parallel') && entered) {
       const details = type === 'Map' ? this.#mapLength(info, event.state?.input) : {};
-      const started = this.#append(`${type}StateStarted`, entered, at, type === 'Map' ? 'mapStateStartedEventDetails' : undefined, type === 'Map' ? details : undefined);
+      const started = this.#append(
+        `${type}StateStarted`,
+        entered,
+        at,
+        type === 'Map' ? 'mapStateStartedEventDetails' : undefined,
+        type === 'Map' ? details : undefined,
+      );
       this.#containers.set(name, { startedId: started, lastEndId: started, lanes: new Set(), iterations: new Map() });
       lane.last = started || lane.last;
     }
@@ -193,7 +213,12 @@ export class ExecutionHistory {
     if (type === 'Task') this.#taskEvents(laneKey, name, at);
     if (type === 'Map' || type === 'Parallel') this.#containerEnded(laneKey, name, type, 'Succeeded', at);
     const lane = this.#lane(laneKey);
-    lane.last = this.#append(`${type}StateExited`, lane.last, at, 'stateExitedEventDetails', { name, output: json(event.state?.output), outputDetails: dataDetails }) || lane.last;
+    lane.last =
+      this.#append(`${type}StateExited`, lane.last, at, 'stateExitedEventDetails', {
+        name,
+        output: json(event.state?.output),
+        outputDetails: dataDetails,
+      }) || lane.last;
   }
 
   #stateFailed(event: LibraryEvent, at: number): void {
@@ -241,7 +266,8 @@ export class ExecutionHistory {
     if (!container) return;
     if (type === 'Map') {
       for (const [index, iteration] of container.iterations) {
-        if (!iteration.ended) this.#iterationEnded(name, index, outcome === 'Succeeded' ? 'MapIterationSucceeded' : 'MapIterationAborted', at);
+        if (!iteration.ended)
+          this.#iterationEnded(name, index, outcome === 'Succeeded' ? 'MapIterationSucceeded' : 'MapIterationAborted', at);
       }
     } else {
       for (const key of container.lanes) container.lastEndId = Math.max(container.lastEndId, this.#lane(key).last);
@@ -270,18 +296,43 @@ export class ExecutionHistory {
     const endedAt = call.ended?.at ?? at;
     const timedOut = failure?.name === 'States.Timeout';
     if (naming.lambda) {
-      chain('LambdaFunctionScheduled', call.scheduledAt, 'lambdaFunctionScheduledEventDetails', { resource, input: json(call.parameters), inputDetails: dataDetails, ...timeout });
+      chain('LambdaFunctionScheduled', call.scheduledAt, 'lambdaFunctionScheduledEventDetails', {
+        resource,
+        input: json(call.parameters),
+        inputDetails: dataDetails,
+        ...timeout,
+      });
       chain('LambdaFunctionStarted', call.scheduledAt);
-      if (!failure) chain('LambdaFunctionSucceeded', endedAt, 'lambdaFunctionSucceededEventDetails', { output: json(call.ended?.output), outputDetails: dataDetails });
-      else if (timedOut) chain('LambdaFunctionTimedOut', endedAt, 'lambdaFunctionTimedOutEventDetails', { error: failure.name, cause: failure.cause });
+      if (!failure)
+        chain('LambdaFunctionSucceeded', endedAt, 'lambdaFunctionSucceededEventDetails', {
+          output: json(call.ended?.output),
+          outputDetails: dataDetails,
+        });
+      else if (timedOut)
+        chain('LambdaFunctionTimedOut', endedAt, 'lambdaFunctionTimedOutEventDetails', { error: failure.name, cause: failure.cause });
       else chain('LambdaFunctionFailed', endedAt, 'lambdaFunctionFailedEventDetails', { error: failure.name, cause: failure.cause });
       return;
     }
     const named = { resourceType: naming.resourceType, resource: naming.resource };
-    chain('TaskScheduled', call.scheduledAt, 'taskScheduledEventDetails', { ...named, region: this.#options.region, parameters: json(call.parameters), ...timeout });
+    chain('TaskScheduled', call.scheduledAt, 'taskScheduledEventDetails', {
+      ...named,
+      region: this.#options.region,
+      parameters: json(call.parameters),
+      ...timeout,
+    });
     chain('TaskStarted', call.scheduledAt, 'taskStartedEventDetails', named);
-    if (call.submitted) chain('TaskSubmitted', call.submitted.at, 'taskSubmittedEventDetails', { ...named, output: json(call.submitted.output), outputDetails: dataDetails });
-    if (!failure) chain('TaskSucceeded', endedAt, 'taskSucceededEventDetails', { ...named, output: json(call.ended?.output), outputDetails: dataDetails });
+    if (call.submitted)
+      chain('TaskSubmitted', call.submitted.at, 'taskSubmittedEventDetails', {
+        ...named,
+        output: json(call.submitted.output),
+        outputDetails: dataDetails,
+      });
+    if (!failure)
+      chain('TaskSucceeded', endedAt, 'taskSucceededEventDetails', {
+        ...named,
+        output: json(call.ended?.output),
+        outputDetails: dataDetails,
+      });
     else if (timedOut) chain('TaskTimedOut', endedAt, 'taskTimedOutEventDetails', { ...named, error: failure.name, cause: failure.cause });
     else chain('TaskFailed', endedAt, 'taskFailedEventDetails', { ...named, error: failure.name, cause: failure.cause });
   }
@@ -289,7 +340,8 @@ export class ExecutionHistory {
   #mapLength(info: StateInfo | undefined, rawInput: unknown): Record<string, unknown> {
     const definition: AslObject = info?.definition ?? {};
     const inputPath = definition.InputPath;
-    const input = inputPath === null ? {} : typeof inputPath === 'string' ? readReferencePath(inputPath, rawInput, this.#options.context) : rawInput;
+    const input =
+      inputPath === null ? {} : typeof inputPath === 'string' ? readReferencePath(inputPath, rawInput, this.#options.context) : rawInput;
     const itemsPath = typeof definition.ItemsPath === 'string' ? definition.ItemsPath : '$';
     const items = readReferencePath(itemsPath, input, this.#options.context);
     return Array.isArray(items) ? { length: items.length } : {};
@@ -315,7 +367,14 @@ export class ExecutionHistory {
   }
 
   /** Returns the new event's id, or 0 when nothing more is recorded. */
-  #append(type: string, previousEventId: number, timestamp: number, detailsMember?: string, details?: Record<string, unknown>, terminal = false): number {
+  #append(
+    type: string,
+    previousEventId: number,
+    timestamp: number,
+    detailsMember?: string,
+    details?: Record<string, unknown>,
+    terminal = false,
+  ): number {
     if (this.#sealed || (this.#full && !terminal)) return 0;
     if (!terminal && this.events.length >= MAX_HISTORY_EVENTS - 1) {
       this.#full = true;
@@ -338,7 +397,12 @@ const DATA_MEMBERS = new Set(['input', 'output']);
 
 /** A history event as the wire carries it; without execution data, inputs and outputs are left out. */
 export function wireHistoryEvent(event: HistoryEvent, includeExecutionData: boolean): Record<string, unknown> {
-  const wire: Record<string, unknown> = { timestamp: epochSeconds(event.timestamp), type: event.type, id: event.id, previousEventId: event.previousEventId };
+  const wire: Record<string, unknown> = {
+    timestamp: epochSeconds(event.timestamp),
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+  };
   if (event.detailsMember) {
     wire[event.detailsMember] = includeExecutionData
       ? event.details

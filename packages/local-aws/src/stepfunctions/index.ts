@@ -20,18 +20,18 @@
  */
 import '../polyfills.js';
 import type { ServiceRegistration } from '../server.js';
-import type { AslDefinition } from './asl.js';
 import { stepFunctionsApi } from './api.js';
+import type { AslDefinition } from './asl.js';
 import { ExecutionWaitTimeoutError } from './errors.js';
 import type { ClosedStatus, ExecutionStatus, LocalExecution } from './execution.js';
 import { type HistoryEvent, wireHistoryEvent } from './history.js';
-import { type ExecutionEventListener, StepFunctionsService, type StepFunctionsModuleOptions } from './service.js';
+import { type ExecutionEventListener, type StepFunctionsModuleOptions, StepFunctionsService } from './service.js';
 
 export { STEP_FUNCTIONS_TARGET } from './api.js';
 export { ExecutionWaitTimeoutError, StatesError } from './errors.js';
+export type { ClosedStatus, ExecutionStatus } from './execution.js';
 export type { ExecutionEvent, ExecutionEventListener, ExecutionRefs, StepFunctionsModuleOptions } from './service.js';
 export type { BindTasks, TaskHandler } from './state-machines.js';
-export type { ClosedStatus, ExecutionStatus } from './execution.js';
 
 /** An execution as the local runtime and tests read it: input and output parsed, dates as Dates. */
 export interface ExecutionDescription {
@@ -117,7 +117,10 @@ export function createStepFunctionsModule(options: StepFunctionsModuleOptions): 
       const execution = find(executionArn);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new ExecutionWaitTimeoutError(`${executionArn} was still ${execution.status} after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new ExecutionWaitTimeoutError(`${executionArn} was still ${execution.status} after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         await Promise.race([execution.closed, timedOut]);

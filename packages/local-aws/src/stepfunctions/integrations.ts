@@ -60,7 +60,11 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-export function startExecutionIntegration(pattern: StartExecutionPattern, children: ChildExecutions, clock: SimulationClock): LocalTaskHandler {
+export function startExecutionIntegration(
+  pattern: StartExecutionPattern,
+  children: ChildExecutions,
+  clock: SimulationClock,
+): LocalTaskHandler {
   return async (parameters, { call, signal }) => {
     const request = (typeof parameters === 'object' && parameters !== null ? parameters : {}) as Record<string, unknown>;
     const input = request.Input;

@@ -3,11 +3,24 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulationClock } from '../contract.js';
 import { checkName, executionArn, parseExecutionArn, parseStateMachineArn, stateMachineArn } from './arns.js';
-import { executionAlreadyExists, executionDoesNotExist, invalidExecutionInput, stateMachineAlreadyExists, stateMachineDoesNotExist, validationFailed } from './errors.js';
+import {
+  executionAlreadyExists,
+  executionDoesNotExist,
+  invalidExecutionInput,
+  stateMachineAlreadyExists,
+  stateMachineDoesNotExist,
+  validationFailed,
+} from './errors.js';
 import { LocalExecution, type LocalTaskHandler } from './execution.js';
 import type { StateEnteredNotice } from './history.js';
 import { startExecutionIntegration } from './integrations.js';
-import { type BindTasks, type RegisteredStateMachine, prepareStateMachine, sameDefinition, startExecutionPattern } from './state-machines.js';
+import {
+  type BindTasks,
+  prepareStateMachine,
+  type RegisteredStateMachine,
+  sameDefinition,
+  startExecutionPattern,
+} from './state-machines.js';
 
 /** Where a request acts: the caller's account and the region it signed for. */
 export interface Scope {
@@ -139,7 +152,8 @@ export class StepFunctionsService {
   stateMachine(scope: Scope, arn: string, member = 'stateMachineArn'): RegisteredStateMachine {
     const ref = parseStateMachineArn(arn, member);
     const machine = this.#machines.get(arn);
-    if (ref.qualifier !== undefined || !machine || ref.accountId !== scope.accountId || ref.region !== scope.region) throw stateMachineDoesNotExist(arn);
+    if (ref.qualifier !== undefined || !machine || ref.accountId !== scope.accountId || ref.region !== scope.region)
+      throw stateMachineDoesNotExist(arn);
     return machine;
   }
 

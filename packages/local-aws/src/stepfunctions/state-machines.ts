@@ -3,7 +3,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { checkName, stateMachineArn } from './arns.js';
 import { type AslDefinition, type AslObject, type AslState, mapStates } from './asl.js';
-import { type StateInfo, indexStates, runnableDefinition, unsupportedFeature } from './definition.js';
+import { indexStates, runnableDefinition, type StateInfo, unsupportedFeature } from './definition.js';
 import { invalidDefinition } from './errors.js';
 
 /** What a Task state runs locally: its effective input in, its result out; a thrown error's `name` is what Retry and Catch match. */
@@ -69,7 +69,9 @@ export function prepareStateMachine(spec: StateMachineSpec, bindTasks: BindTasks
     // resources are checked when they are bound.
     new StateMachine(structuredClone(asl) as never, { validationOptions: { checkArn: false } });
   } catch (error) {
-    throw invalidDefinition(`SCHEMA_VALIDATION_FAILED: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error)}`);
+    throw invalidDefinition(
+      `SCHEMA_VALIDATION_FAILED: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error)}`,
+    );
   }
   const states = indexStates(asl);
   const arn = stateMachineArn({ region: spec.region, accountId: spec.accountId, name: spec.name });
