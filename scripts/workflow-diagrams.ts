@@ -4,28 +4,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type AslDefinition, type AslState, type AslStateEntry, aslStates } from '@portfolio-share-orchestrator/local-aws';
+import { loadDefinition } from '../statemachines/substitution.cjs';
 
 export const STATE_MACHINES_DIR = join(import.meta.dirname, '..', 'statemachines');
 export const WORKFLOW_DOCS_DIR = join(import.meta.dirname, '..', 'docs', 'workflows');
 export const DIAGRAM_START = '<!-- diagram: generated from the ASL by npm run docs:diagrams; do not edit -->';
 export const DIAGRAM_END = '<!-- end of diagram -->';
-
-interface AslState {
-  Type: string;
-  Resource?: string;
-  Next?: string;
-  End?: boolean;
-  Default?: string;
-  Choices?: Record<string, unknown>[];
-  Catch?: { ErrorEquals: string[]; Next: string }[] | string;
-  ItemProcessor?: AslStates;
-  Iterator?: AslStates;
-  Branches?: AslStates[];
-}
-interface AslStates {
-  StartAt: string;
-  States: Record<string, AslState>;
-}
 
 const COMPARISONS: Record<string, string> = {
   StringEquals: '==',
@@ -56,86 +41,99 @@ export const describeRule = (rule: Record<string, unknown>): string => {
 };
 
 /** What a Task calls, briefly: the SDK action, the startExecution flavour, or the function's name. */
-const taskTarget = (resource = ''): string => {
+const taskTarget = (state: AslState): string => {
+  const resource = state.Resource ?? '';
+  const child = /^stateMachine:(\w+)$/.exec(String((state.Parameters as { StateMachineArn?: unknown } | undefined)?.StateMachineArn));
+  if (child) return `child ${child[1]} (${resource.replace('arn:aws:states:::', '')})`;
   const sdk = /^arn:aws:states:::aws-sdk:(\w+):(\w+)$/.exec(resource);
   if (sdk) return `${sdk[1]}:${sdk[2]}`;
   const service = /^arn:aws:states:::(.+)$/.exec(resource);
   if (service) return service[1] as string;
-  const placeholder = /^\$\{(\w+?)(FunctionArn)?\}$/.exec(resource);
-  if (placeholder) return placeholder[2] ? `λ ${placeholder[1]}` : (placeholder[1] as string);
+  const fn = /^function:(\w+)$/.exec(resource);
+  if (fn) return `λ ${fn[1]}`;
   return resource;
 };
 
 // Mermaid labels are quoted; a quote inside is written as an entity.
 const label = (text: string) => `"${text.replaceAll('"', '#quot;')}"`;
 
+type Catcher = { ErrorEquals: string[]; Next: string };
+
 /**
  * The flowchart of one definition. Map and Parallel states are drawn as subgraphs around their
- * inner states; Catch edges are dotted and name the errors they catch. Rendering follows the
- * nesting of the definition, so it walks the state sets itself, one level at a time.
+ * inner states; Catch edges are dotted and name the errors they catch.
  */
-export const renderMermaid = (definition: AslStates): string => {
+export const renderMermaid = (definition: AslDefinition): string => {
+  const entries = aslStates(definition);
+  const ids = new Map(entries.map((entry, index) => [entry, `s${index}`]));
+  const idOf = (entry: AslStateEntry) => ids.get(entry) as string;
+  // Next, Choices and Catch name states of the same definition: the entries that share it.
+  const named = (from: AslStateEntry, name: string): string => {
+    const target = entries.find((entry) => entry.definition === from.definition && entry.name === name);
+    if (!target) throw new Error(`State ${from.name} leads to ${name}, which is not beside it`);
+    return idOf(target);
+  };
   const lines = ['flowchart TD'];
-  const ids = new Map<string, string>();
-  const idOf = (scope: string, name: string): string => {
-    const key = `${scope}/${name}`;
-    let id = ids.get(key);
-    if (!id) {
-      id = `s${ids.size}`;
-      ids.set(key, id);
-    }
-    return id;
-  };
   const edges: string[] = [];
-  const draw = (states: AslStates, scope: string, indent: string, exit: string | undefined): string => {
-    for (const [name, state] of Object.entries(states.States)) {
-      const id = idOf(scope, name);
-      const inner = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter((set): set is AslStates => set !== undefined);
-      if (inner.length > 0) {
+  const draw = (inside: AslStateEntry | undefined, indent: string) => {
+    for (const entry of entries.filter(({ parent }) => parent === inside)) {
+      const { name, state } = entry;
+      const id = idOf(entry);
+      if (entries.some(({ parent }) => parent === entry)) {
         lines.push(`${indent}subgraph ${id}[${label(`${state.Type}: ${name}`)}]`);
-        inner.forEach((set, index) => {
-          const innerScope = `${scope}/${name}#${index}`;
-          const start = draw(set, innerScope, `${indent}  `, undefined);
-          if (index === 0) lines.push(`${indent}  ${id}_in(( )) --> ${start}`);
-          else edges.push(`${id}_in --> ${start}`);
-        });
+        lines.push(`${indent}  ${id}_in(( ))`);
+        draw(entry, `${indent}  `);
         lines.push(`${indent}end`);
-      } else if (state.Type === 'Choice') {
-        lines.push(`${indent}${id}{${label(name)}}`);
-      } else if (state.Type === 'Task') {
-        lines.push(`${indent}${id}[${label(`${name}<br/>${taskTarget(state.Resource)}`)}]`);
-      } else if (state.Type === 'Succeed' || state.Type === 'Fail') {
-        lines.push(`${indent}${id}([${label(`${name}<br/>${state.Type}`)}])`);
+        // Each item (or branch) starts at its definition's StartAt.
+        for (const inner of nestedStarts(state)) {
+          const start = entries.find((nested) => nested.parent === entry && nested.definition === inner && nested.name === inner.StartAt);
+          if (start) edges.push(`${id}_in --> ${idOf(start)}`);
+        }
       } else {
-        lines.push(`${indent}${id}(${label(name)})`);
+        lines.push(`${indent}${id}${shape(state, name)}`);
       }
-      if (state.Next) edges.push(`${id} --> ${idOf(scope, state.Next)}`);
-      if (state.End && exit) edges.push(`${id} --> ${exit}`);
-      for (const rule of state.Choices ?? []) edges.push(`${id} -->|${label(describeRule(rule))}| ${idOf(scope, String(rule.Next))}`);
-      if (state.Default) edges.push(`${id} -->|default| ${idOf(scope, state.Default)}`);
-      if (Array.isArray(state.Catch)) {
-        for (const catcher of state.Catch)
-          edges.push(`${id} -.->|${label(`catch ${catcher.ErrorEquals.join(', ')}`)}| ${idOf(scope, catcher.Next)}`);
-      } else if (typeof state.Catch === 'string') {
-        edges.push(`${id} -.->|${label(`catch ${state.Catch}`)}| ${id}`);
-      }
+      if (typeof state.Next === 'string') edges.push(`${id} --> ${named(entry, state.Next)}`);
+      for (const rule of (state.Choices as Record<string, unknown>[] | undefined) ?? [])
+        edges.push(`${id} -->|${label(describeRule(rule))}| ${named(entry, String(rule.Next))}`);
+      if (typeof state.Default === 'string') edges.push(`${id} -->|default| ${named(entry, state.Default)}`);
+      for (const catcher of (state.Catch as Catcher[] | undefined) ?? [])
+        edges.push(`${id} -.->|${label(`catch ${catcher.ErrorEquals.join(', ')}`)}| ${named(entry, catcher.Next)}`);
     }
-    return idOf(scope, states.StartAt);
   };
-  const start = draw(definition, '', '  ', undefined);
-  lines.push(`  start(( )) --> ${start}`);
+  draw(undefined, '  ');
+  const first = entries.find((entry) => entry.parent === undefined && entry.name === definition.StartAt);
+  if (first) lines.push(`  start(( )) --> ${idOf(first)}`);
   return [...lines, ...edges.map((edge) => `  ${edge}`)].join('\n');
 };
 
-/** The ASL source files, by workflow name: share-portfolio.asl.json → share-portfolio. */
+/** The definitions a Map or Parallel state runs. */
+const nestedStarts = (state: AslState): AslDefinition[] =>
+  [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter((inner): inner is AslDefinition => inner !== undefined);
+
+const shape = (state: AslState, name: string): string => {
+  if (state.Type === 'Choice') return `{${label(name)}}`;
+  if (state.Type === 'Task') return `[${label(`${name}<br/>${taskTarget(state)}`)}]`;
+  if (state.Type === 'Succeed' || state.Type === 'Fail') return `([${label(`${name}<br/>${state.Type}`)}])`;
+  return `(${label(name)})`;
+};
+
+/** A definition as the diagrams show it: policies filled in, functions and state machines by name. */
+export const diagramDefinition = (file: string): AslDefinition =>
+  loadDefinition(file, {
+    functionArn: (name) => `function:${name}`,
+    stateMachineArn: (name) => `stateMachine:${name}`,
+    eventBusName: () => 'EventBus',
+  }) as AslDefinition;
+
+/** The ASL files of statemachines/, by workflow name: share-portfolio.asl.json → share-portfolio. */
 export const workflowFiles = (): { workflow: string; file: string }[] =>
   readdirSync(STATE_MACHINES_DIR)
     .filter((file) => file.endsWith('.asl.json'))
     .sort()
-    .map((file) => ({ workflow: file.replace(/\.asl\.json$/, ''), file: join(STATE_MACHINES_DIR, file) }));
+    .map((file) => ({ workflow: file.replace(/\.asl\.json$/, ''), file }));
 
 /** The page with its diagram block replaced by a fresh rendering of the definition. */
-export const withDiagram = (page: string, definition: AslStates, pagePath: string): string => {
+export const withDiagram = (page: string, definition: AslDefinition, pagePath: string): string => {
   const start = page.indexOf(DIAGRAM_START);
   const end = page.indexOf(DIAGRAM_END);
   if (start < 0 || end < start) throw new Error(`${pagePath} has no diagram block (${DIAGRAM_START} … ${DIAGRAM_END})`);
@@ -149,7 +147,7 @@ const main = () => {
   for (const { workflow, file } of workflowFiles()) {
     const pagePath = join(WORKFLOW_DOCS_DIR, `${workflow}.md`);
     const page = readFileSync(pagePath, 'utf8');
-    const updated = withDiagram(page, JSON.parse(readFileSync(file, 'utf8')) as AslStates, pagePath);
+    const updated = withDiagram(page, diagramDefinition(file), pagePath);
     if (updated === page) continue;
     stale.push(pagePath);
     if (!values.check) writeFileSync(pagePath, updated);
