@@ -84,10 +84,9 @@ export const renderMermaid = (definition: AslDefinition): string => {
         lines.push(`${indent}  ${id}_in(( ))`);
         draw(entry, `${indent}  `);
         lines.push(`${indent}end`);
-        // Each item (or branch) starts at its definition's StartAt.
-        for (const inner of nestedStarts(state)) {
-          const start = entries.find((nested) => nested.parent === entry && nested.definition === inner && nested.name === inner.StartAt);
-          if (start) edges.push(`${id}_in --> ${idOf(start)}`);
+        // Each item (or branch) starts at the StartAt of its definition.
+        for (const first of entries.filter((nested) => nested.parent === entry && nested.name === nested.definition.StartAt)) {
+          edges.push(`${id}_in --> ${idOf(first)}`);
         }
       } else {
         lines.push(`${indent}${id}${shape(state, name)}`);
@@ -105,10 +104,6 @@ export const renderMermaid = (definition: AslDefinition): string => {
   if (first) lines.push(`  start(( )) --> ${idOf(first)}`);
   return [...lines, ...edges.map((edge) => `  ${edge}`)].join('\n');
 };
-
-/** The definitions a Map or Parallel state runs. */
-const nestedStarts = (state: AslState): AslDefinition[] =>
-  [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter((inner): inner is AslDefinition => inner !== undefined);
 
 const shape = (state: AslState, name: string): string => {
   if (state.Type === 'Choice') return `{${label(name)}}`;
