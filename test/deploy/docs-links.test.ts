@@ -11,7 +11,7 @@ const pages = execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: '
   .filter((path) => path !== '' && existsSync(join(ROOT, path)));
 
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens. */
-export const slug = (heading: string): string =>
+const slug = (heading: string): string =>
   heading
     .trim()
     .toLowerCase()
