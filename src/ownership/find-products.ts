@@ -4,13 +4,14 @@ import {
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
+import policies from '../../statemachines/policies.json' with { type: 'json' };
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { chunk } from '../concurrency.js';
 import { type FoundProducts, OwnershipTransferWorkflowInput, type ProductRef } from '../contracts/ownership-transfer.js';
 import { ProvisionedProductNotFoundError } from '../errors.js';
 
-/** Products one invocation changes: small enough for a Lambda, few enough batches for a short history. */
-export const TRANSFER_BATCH_SIZE = 50;
+/** Products one invocation changes (statemachines/policies.json, beside the batches' concurrency). */
+export const TRANSFER_BATCH_SIZE = policies.Tuning.OwnerChangeBatchSize.value;
 /** Keeps the execution's state (every product with its record and outcome) far below the 256 KiB payload limit. */
 export const MAX_PRODUCTS_PER_TRANSFER = 500;
 

@@ -4,6 +4,7 @@ import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { chunk } from '../concurrency.js';
 import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
+import { parseWith } from '../validation.js';
 
 // Tuning numbers and the initial progress live in the workflows' one table, statemachines/policies.json.
 /** Throttled accounts are shared again at most this many times before they count as failed. */
@@ -25,7 +26,11 @@ export const ShareProgress = z.object({
 export type ShareProgress = z.infer<typeof ShareProgress>;
 
 /** The progress "Prepare share" starts with: the same table entry, `${Initial.ShareProgress}`. */
-export const INITIAL_PROGRESS: ShareProgress = ShareProgress.parse(policies.Initial.ShareProgress.value);
+export const INITIAL_PROGRESS: ShareProgress = parseWith(
+  ShareProgress,
+  policies.Initial.ShareProgress.value,
+  'Initial.ShareProgress of statemachines/policies.json',
+);
 
 export const EvaluateShareInput = z.object({
   request: ShareWorkflowInput,
