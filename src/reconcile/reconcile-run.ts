@@ -117,29 +117,12 @@ export const SummariseReconciliationInput = z.object({
 });
 export type SummariseReconciliationInput = z.infer<typeof SummariseReconciliationInput>;
 
-/**
- * A failed child: `.sync` reports it as States.TaskFailed with the child's description as Cause;
- * the child's own Error and Cause say more than that wrapper.
- */
-const childFailure = (caught: CaughtError): RequestFailure => {
-  try {
-    const description: unknown = JSON.parse(caught.Cause ?? '');
-    if (description && typeof description === 'object' && 'Error' in description && typeof description.Error === 'string') {
-      const cause = 'Cause' in description && typeof description.Cause === 'string' ? description.Cause : '';
-      return caughtErrorToFailure({ Error: description.Error, Cause: cause });
-    }
-  } catch {
-    // Not a child description: a start that failed, reported as it is.
-  }
-  return caughtErrorToFailure(caught);
-};
-
 const takenAction = (run: z.infer<typeof ActionRun>): TakenAction => ({
   action: run.action,
   target: run.target,
   requestId: run.requestId,
   outcome: run.error ? 'FAILED' : (run.outcome ?? 'FAILED'),
-  failure: run.error ? childFailure(run.error) : (run.failure ?? null),
+  failure: run.error ? caughtErrorToFailure(run.error) : (run.failure ?? null),
 });
 
 export interface PutEventsEntry {
