@@ -46,7 +46,12 @@ const accessMessage = (status: OrganizationsAccess['status'], mayEnable: boolean
 
 /** Service Catalog's Organizations access, read so that the plan can say what it means instead of failing on it. */
 const planOrganizationsAccess = async (serviceCatalog: ServiceCatalogClient, policy: SharingPolicy): Promise<OrganizationsAccess> => {
-  const status = (await readOrganizationsAccessStatus(serviceCatalog)) ?? 'UNKNOWN';
+  // A hub that may not read the status plans with UNKNOWN; a hub outside any organization cannot
+  // plan organization shares at all, so that refusal fails the plan, naming it.
+  const status =
+    (await readOrganizationsAccessStatus(serviceCatalog, (error) => {
+      if (error.name === 'AWSOrganizationsNotInUseException') throw error;
+    })) ?? 'UNKNOWN';
   return { status, message: accessMessage(status, policy.settings.allowEnableOrganizationsAccess) };
 };
 

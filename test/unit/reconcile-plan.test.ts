@@ -261,6 +261,15 @@ describe('reconcile plan', () => {
     expect(result.portfolios[0]?.missing).toEqual([]);
     expect(serviceCatalog).toHaveReceivedCommand(ListOrganizationPortfolioAccessCommand);
   });
+
+  it('fails, naming it, from a hub outside any organization', async () => {
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .rejects(Object.assign(new Error('Your account is not a member of an organization.'), { name: 'AWSOrganizationsNotInUseException' }));
+
+    await expect(plan()).rejects.toMatchObject({ name: 'AWSOrganizationsNotInUseException' });
+    expect(serviceCatalog).not.toHaveReceivedCommand(ListOrganizationPortfolioAccessCommand);
+  });
 });
 
 describe('plan table', () => {
