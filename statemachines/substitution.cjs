@@ -1,5 +1,6 @@
 // The one implementation of the ${…} placeholders in statemachines/*.asl.json, shared by
-// serverless.yml (through definitions.cjs) and the local runtime (local/runtime/definitions.ts).
+// serverless.yml (through definitions.cjs, which the local stack also reads through `serverless print`)
+// and the tests that run a definition file directly (local/runtime/definitions.ts).
 // A placeholder is a whole JSON value. `${Section.Name}` names an entry of policies.json (Retry,
 // Catch, Tuning, Initial) and may stand for an array, a number or an object. The ARN-like names,
 // `${XFunctionArn}` (function x of serverless.yml), `${XStateMachineArn}` (state machine x) and
