@@ -1,4 +1,4 @@
-import type { BusEvent, EventLog, SimulationClock } from '@portfolio-share-orchestrator/local-aws';
+import type { BusEvent, EventLog, SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
 import { matchesEventPattern, validateEventPattern } from './event-pattern.js';
 import type { LocalRule } from './serverless-config.js';
 import { targetInput } from './target-input.js';
@@ -19,7 +19,8 @@ export interface EventRouterOptions {
    * member's bus), so another account's default-bus events never reach these rules.
    */
   accountId: string;
-  clock: SimulationClock;
+  /** The endpoint's clock: retries wait in its simulated time. */
+  clock: Pick<SimulatedClock, 'now' | 'sleep'>;
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
   writeLog: (logGroupName: string, entry: unknown) => void;
   /** Called when a delivery gives up: the rule target's dead-letter queue. */
@@ -43,8 +44,6 @@ export const startEventRouter = (options: EventRouterOptions) => {
   const deadLetters: Delivery[] = [];
   let stopped = false;
 
-  const sleepSimulated = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, (seconds * 1000) / options.clock.scale));
-
   const deliver = async (rule: LocalRule, event: BusEvent): Promise<void> => {
     const firstTry = options.clock.now();
     for (let attempt = 1; ; attempt++) {
@@ -67,7 +66,7 @@ export const startEventRouter = (options: EventRouterOptions) => {
           options.onDeadLetter?.(delivery);
           return;
         }
-        await sleepSimulated(backoffSeconds(attempt));
+        await options.clock.sleep(backoffSeconds(attempt) * 1000);
       }
     }
   };

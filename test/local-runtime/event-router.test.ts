@@ -1,9 +1,9 @@
-import { type BusEvent, EventLog } from '@portfolio-share-orchestrator/local-aws';
+import { type BusEvent, EventLog, SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
 import { describe, expect, it } from 'vitest';
 import { startEventRouter } from '../../local/runtime/event-router.js';
 import type { LocalRule } from '../../local/runtime/serverless-config.js';
 
-const clock = { now: () => Date.now() * 1000, scale: 1000 };
+const clock = new SimulatedClock({ scale: 1000 });
 const event = (overrides: Partial<BusEvent> = {}): BusEvent => ({
   version: '0',
   id: 'e-1',
