@@ -13,7 +13,7 @@ import {
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { isRefused, readOrganizationsAccessStatus, unlessRefused } from '../catalog/organizations-access.js';
+import { isRefused, readOrganizationsAccessStatus, unlessRefused } from '../catalog/access-status.js';
 import type { Clock } from '../clock.js';
 import {
   AccessChangeInProgressError,

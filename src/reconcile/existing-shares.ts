@@ -1,16 +1,13 @@
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { describePortfolioShares, listOrganizationPortfolioAccess } from '../catalog/portfolio-access.js';
+import type { ExistingShare } from '../catalog/portfolio-shares.js';
 import { ORGANIZATION_NODE_TYPES, type ShareTarget } from '../contracts/identifiers.js';
 
-/** A share of a portfolio as Service Catalog reports it, named as a policy target. */
-export interface ExistingShare {
-  target: ShareTarget;
-  /** Account shares: imported by the recipient; organization shares are always accepted. */
-  accepted: boolean;
-  /** The share's options; null for a node only ListOrganizationPortfolioAccess names. */
+/** A share as the plan compares it: the catalog's share, its options null for a node only ListOrganizationPortfolioAccess names. */
+export type PlannedShare = Omit<ExistingShare, 'sharePrincipals' | 'shareTagOptions'> & {
   sharePrincipals: boolean | null;
   shareTagOptions: boolean | null;
-}
+};
 
 export const targetKey = (target: ShareTarget): string => `${target.type}:${target.id}`;
 
@@ -23,10 +20,10 @@ export const readExistingShares = async (
   serviceCatalog: ServiceCatalogClient,
   portfolioId: string,
   options: { listOrganizationNodes: boolean },
-): Promise<ExistingShare[]> => {
+): Promise<PlannedShare[]> => {
   const { shares } = await describePortfolioShares(serviceCatalog, portfolioId);
   const existing = new Map(
-    shares.map(({ target, accepted, sharePrincipals, shareTagOptions }): [string, ExistingShare] => [
+    shares.map(({ target, accepted, sharePrincipals, shareTagOptions }): [string, PlannedShare] => [
       targetKey(target as ShareTarget),
       { target: target as ShareTarget, accepted, sharePrincipals, shareTagOptions },
     ]),

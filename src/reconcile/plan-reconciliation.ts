@@ -1,7 +1,7 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { readOrganizationsAccessStatus } from '../catalog/access-status.js';
 import { findAccountPlacement } from '../catalog/account-placement.js';
-import { readOrganizationsAccessStatus } from '../catalog/organizations-access.js';
 import { now } from '../clock.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { isOrganizationNodeTarget, type ShareTarget } from '../contracts/identifiers.js';
@@ -15,7 +15,7 @@ import {
 import type { PortfolioPolicy, SharingPolicy } from '../contracts/sharing-policy.js';
 import { type AccountPlacement, reaches } from '../policy/entitlements.js';
 import { parseWith } from '../validation.js';
-import { type ExistingShare, readExistingShares, targetKey } from './existing-shares.js';
+import { type PlannedShare, readExistingShares, targetKey } from './existing-shares.js';
 
 export interface PlanDependencies {
   serviceCatalog: ServiceCatalogClient;
@@ -71,7 +71,7 @@ const coveringTarget = (portfolio: PortfolioPolicy, share: ShareTarget, context:
   );
 };
 
-const optionDriftOf = (portfolio: PortfolioPolicy, share: ExistingShare): OptionDrift[] => {
+const optionDriftOf = (portfolio: PortfolioPolicy, share: PlannedShare): OptionDrift[] => {
   const drift: OptionDrift[] = [];
   if (share.shareTagOptions !== null && share.shareTagOptions !== portfolio.shareTagOptions) {
     drift.push({ target: share.target, option: 'shareTagOptions', expected: portfolio.shareTagOptions, actual: share.shareTagOptions });
@@ -85,7 +85,7 @@ const optionDriftOf = (portfolio: PortfolioPolicy, share: ExistingShare): Option
 };
 
 /** Compares one portfolio's shares with its policy entry: what is missing, extra, unaccepted, or shared with other options. */
-export const diffPortfolio = (portfolio: PortfolioPolicy, existing: ExistingShare[], context: DiffContext): PortfolioReconcilePlan => {
+export const diffPortfolio = (portfolio: PortfolioPolicy, existing: PlannedShare[], context: DiffContext): PortfolioReconcilePlan => {
   const existingByKey = new Map(existing.map((share) => [targetKey(share.target), share]));
   const wanted = new Set(portfolio.targets.map(targetKey));
 
