@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, paginateListStateMachines, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ReconciliationCompletedDetail } from '../src/contracts/reconcile.js';
+import { principalArnOf } from '../src/contracts/requested-by.js';
 import { clientConfigFor, describeFailure, LOCAL_ENDPOINT, regionFrom } from './endpoint.js';
 
 const USAGE = `Usage: npm run reconcile -- [--endpoint ${LOCAL_ENDPOINT} | aws] [--region us-east-1] [--mode apply|report] [--state-machine-arn arn] [--timeout 600]
@@ -58,9 +60,11 @@ try {
   const sfn = new SFNClient(clientConfigFor(choice));
   const stateMachineArn = values['state-machine-arn'] ?? (await findStateMachine(sfn));
   const name = `on-demand-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ mode: values.mode.toUpperCase(), trigger: 'on-demand' }) }),
-  );
+  // The run's result events name who started it, as STS reports the caller.
+  const caller = await new STSClient(clientConfigFor(choice)).send(new GetCallerIdentityCommand({}));
+  const requestedBy = { type: 'caller', principalArn: principalArnOf(caller.Arn ?? ''), accountId: caller.Account };
+  const input = { mode: values.mode.toUpperCase(), trigger: 'on-demand', requestedBy };
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
   console.log(`Started ${executionArn}`);
 
   const deadline = Date.now() + (numberOption('timeout', values.timeout) ?? 600) * 1000;

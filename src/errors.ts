@@ -24,6 +24,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The sharing policy does not allow a request (who asked, the portfolio, the target or an option);
+ * `rule` names the policy path that refused it. The HTTP API answers 403, a workflow ends Failed.
+ */
+export class NotAuthorizedError extends Error {
+  override name = 'NotAuthorized';
+  constructor(
+    message: string,
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}
+
 export class MissingConfigurationError extends Error {
   override name = 'MissingConfigurationError';
 }

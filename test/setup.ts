@@ -6,3 +6,5 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+// The hub account of the tests: with no authorization.requesters rule, its principals may ask.
+process.env.HUB_ACCOUNT_ID ??= '123456789012';

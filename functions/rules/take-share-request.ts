@@ -1,7 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
-import { loadPolicy } from '../../src/policy/load-policy.js';
 import { takeShareRequestEvent } from '../../src/share/share-intake.js';
 
 /** Target of the `Portfolio Share Requested` rule: validates and starts the share workflow once. */
@@ -9,7 +8,6 @@ export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unkn
   const outcome = await takeShareRequestEvent(event, {
     sfn: sfnClient(),
     eventBridge: eventBridgeClient(),
-    policy: loadPolicy(),
     stateMachineArn: requiredEnv('SHARE_STATE_MACHINE_ARN'),
     eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });

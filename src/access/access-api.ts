@@ -13,7 +13,9 @@ import {
   OrganizationAccessUnavailableError,
   PortfolioNotFoundError,
 } from '../errors.js';
-import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
+import { authorizeRequester } from '../policy/authorization.js';
 import { parseWith } from '../validation.js';
 import { type AccountPortfolio, listAccountPortfolios } from './account-portfolios.js';
 import {
@@ -36,11 +38,14 @@ const AccessChangeRequest = z.object({ enabled: z.boolean() }).strict();
 
 /** `PUT /organizations-access` `{"enabled": true|false}`: 200 once settled (or unchanged), 202 while still UNDER_CHANGE. */
 export const putOrganizationsAccess = async (
-  request: { body?: string; isBase64Encoded?: boolean },
+  request: { body?: string; isBase64Encoded?: boolean } & IamRequestContext,
   clients: AccessClients,
-  options: AccessChangeOptions,
+  options: AccessChangeOptions & { policy: SharingPolicy; hubAccountId: string },
 ): Promise<ApiResponse> => {
   const { enabled } = parseWith(AccessChangeRequest, parseJsonBody(request.body, request.isBase64Encoded), 'request body');
+  // Turning trusted access off stops every organization share of the organization: only the
+  // requesters the policy names (by default, principals of the hub account) may ask.
+  authorizeRequester(options.policy, 'organizationsAccess', apiRequester(request), options.hubAccountId);
   try {
     const change = await changeOrganizationsAccess(enabled, clients, options);
     return { statusCode: change.settled ? 200 : 202, body: { ...change } };

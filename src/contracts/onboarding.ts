@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, OrganizationalUnitId, RequestId, ShareTarget } from './identifiers.js';
 import { RequestFailure } from './outcomes.js';
+import { RequestedBy } from './requested-by.js';
 import { MemberActions, ShareWorkflowInput } from './share.js';
 import { UnshareWorkflowInput } from './unshare.js';
 
@@ -40,6 +41,8 @@ export const OnboardingWorkflowInput = z.object({
   accountId: AccountId,
   trigger: AccountTrigger,
   membership: AccountMembership,
+  /** The account event: the account that recorded it, its source and id. */
+  requestedBy: RequestedBy,
   memberRoleName: z.string().min(1),
 });
 export type OnboardingWorkflowInput = z.infer<typeof OnboardingWorkflowInput>;
@@ -143,6 +146,8 @@ export type OnboardingPlan = z.infer<typeof OnboardingPlan>;
 export const OnboardingResultDetail = z
   .object({
     requestId: z.string().min(1),
+    /** The account event that started it (its account, source and id). */
+    requestedBy: RequestedBy.nullable(),
     outcome: z.enum(['SUCCEEDED', 'FAILED']),
     accountId: z.string().nullable(),
     organizationalUnitPath: z.array(z.string()),
@@ -162,6 +167,8 @@ export type OnboardingResultDetail = z.infer<typeof OnboardingResultDetail>;
 export const OffboardingResultDetail = z
   .object({
     requestId: z.string().min(1),
+    /** The account event that started it (its account, source and id). */
+    requestedBy: RequestedBy.nullable(),
     outcome: z.enum(['SUCCEEDED', 'FAILED']),
     /** Null only for an event too malformed to name the account. */
     accountId: z.string().nullable(),

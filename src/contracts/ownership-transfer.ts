@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, RequestId } from './identifiers.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
+import { RequestedBy } from './requested-by.js';
 
 /** `Id` in the Service Catalog model: 1-100 letters, digits, `_` and `-` (e.g. pp-abcd1234efgh5). */
 export const ProvisionedProductId = z.string().regex(/^[a-zA-Z0-9_-]{1,100}$/, 'must be a provisioned product id such as pp-abcd1234efgh5');
@@ -71,7 +72,7 @@ export const OwnershipTransferWorkflowInput = z.object({
   ownerArn: IamPrincipalArn,
   provisionedProductId: ProvisionedProductId.nullable(),
   fromOwnerArn: IamPrincipalArn.nullable(),
-  origin: z.enum(['api', 'event']),
+  requestedBy: RequestedBy,
   memberRoleName: z.string().min(1),
 });
 export type OwnershipTransferWorkflowInput = z.infer<typeof OwnershipTransferWorkflowInput>;
@@ -132,6 +133,7 @@ export const OwnershipTransferResultDetail = z
     ownerArn: z.string().nullable(),
     provisionedProductId: z.string().nullable(),
     fromOwnerArn: z.string().nullable(),
+    requestedBy: RequestedBy.nullable(),
     products: z.array(ProductTransfer),
     /** One sentence on what happened, e.g. that a departing owner had no products to move. */
     summary: z.string(),

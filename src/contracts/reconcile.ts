@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, type ResultDetails } from './events.js';
 import { RequestId, ShareTarget } from './identifiers.js';
 import { RequestFailure } from './outcomes.js';
+import { RequestedBy } from './requested-by.js';
 
 /** `APPLY` creates missing shares (and prunes where the policy says so); `REPORT` only reports drift. */
 export const ReconcileMode = z.enum(['APPLY', 'REPORT']);
@@ -11,6 +12,8 @@ export type ReconcileMode = z.infer<typeof ReconcileMode>;
 export const ReconcileWorkflowInput = z.object({
   mode: ReconcileMode.default('APPLY'),
   trigger: z.enum(['schedule', 'on-demand']).default('on-demand'),
+  /** Who started an on-demand run, as its starter says (`npm run reconcile` names the caller); the schedule is implied by `trigger`. */
+  requestedBy: RequestedBy.optional(),
 });
 export type ReconcileWorkflowInput = z.infer<typeof ReconcileWorkflowInput>;
 
@@ -111,6 +114,8 @@ export type TakenAction = z.infer<typeof TakenAction>;
 export const DriftDetectedDetail = z
   .object({
     runId: z.string().min(1),
+    /** The schedule, or who started the run. */
+    requestedBy: RequestedBy.nullable(),
     mode: ReconcileMode,
     portfolioId: z.string(),
     missing: z.array(ShareTarget),
@@ -148,6 +153,8 @@ export type ReconciliationCounts = z.infer<typeof ReconciliationCounts>;
 export const ReconciliationCompletedDetail = z
   .object({
     runId: z.string().min(1),
+    /** The schedule, or who started the run. */
+    requestedBy: RequestedBy.nullable(),
     /** FAILED: the run itself failed, or every action it took failed; PARTIALLY_SUCCEEDED: some actions failed. */
     outcome: z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']),
     /** Null only in the fallback event of a run whose summary failed. */

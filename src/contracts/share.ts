@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, PortfolioId, RequestId, ShareTarget } from './identifiers.js';
 import { AccountFailure, RequestFailure, RequestOutcome } from './outcomes.js';
+import { RequestedBy } from './requested-by.js';
 
 /** A share request: the `detail` of a `Portfolio Share Requested` event, or the body of `POST /shares`. */
 export const ShareRequest = z
@@ -12,7 +13,16 @@ export const ShareRequest = z
     shareTagOptions: z.boolean().optional(),
     requestId: RequestId.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((request, context) => {
+    if (request.sharePrincipals && (request.target.type === 'ACCOUNT' || request.target.type === 'EXTERNAL_ACCOUNT')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sharePrincipals'],
+        message: 'applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets (AWS shares principal names with organization node shares only)',
+      });
+    }
+  });
 export type ShareRequest = z.infer<typeof ShareRequest>;
 
 /** What a member account must do for one portfolio once it can see it. */
@@ -24,19 +34,39 @@ export const MemberActions = z.object({
 });
 export type MemberActions = z.infer<typeof MemberActions>;
 
-/** The input of the share-portfolio state machine, as the intake step builds it. */
+/**
+ * The input of the share-portfolio state machine: what was asked and who asked. The options are
+ * those the request set (absent: the policy's). Nothing here is trusted: the workflow's first step
+ * checks it against the deployed policy and derives what the share does from the policy.
+ */
 export const ShareWorkflowInput = z.object({
   requestId: RequestId,
   portfolioId: PortfolioId,
   target: ShareTarget,
+  sharePrincipals: z.boolean().optional(),
+  shareTagOptions: z.boolean().optional(),
+  requestedBy: RequestedBy,
+});
+export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;
+
+/** The share options a share used, as its result records them. */
+export const ShareOptionsUsed = z.object({ sharePrincipals: z.boolean(), shareTagOptions: z.boolean() }).strict();
+
+/** What the authorize step makes of an allowed request: everything the share does, from the policy. */
+export const AuthorizedShare = z.object({
+  requestId: RequestId,
+  portfolioId: PortfolioId,
+  target: ShareTarget,
+  requestedBy: RequestedBy,
   sharePrincipals: z.boolean(),
   shareTagOptions: z.boolean(),
-  origin: z.enum(['api', 'event', 'onboarding', 'reconcile']),
   allowEnableOrganizationsAccess: z.boolean(),
   memberRoleName: z.string().min(1),
   memberActions: MemberActions,
+  /** What the share's options expose that the requester should know (e.g. IAM_PATTERN principals shared by name). */
+  warnings: z.array(z.string()),
 });
-export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;
+export type AuthorizedShare = z.infer<typeof AuthorizedShare>;
 
 /**
  * The detail of `Portfolio Share Succeeded | Partially Succeeded | Failed`.
@@ -48,6 +78,10 @@ export const ShareResultDetail = z
     outcome: RequestOutcome,
     portfolioId: z.string().nullable(),
     target: ShareTarget.nullable(),
+    requestedBy: RequestedBy.nullable(),
+    /** The options the share used; null when it was refused before they were decided. */
+    options: ShareOptionsUsed.nullable(),
+    warnings: z.array(z.string()),
     shareToken: z.string().nullable(),
     sharedAccounts: z.array(AccountId),
     failedAccounts: z.array(AccountFailure),

@@ -1,10 +1,63 @@
 import { z } from 'zod';
-import { PortfolioId, ShareTarget } from './identifiers.js';
+import { AccountId, OrganizationalUnitId, OrganizationId, PortfolioId, ShareTarget } from './identifiers.js';
 
 /** An IAM user or role path in the recipient account, e.g. `role/Developer`; its ARN is built per account. */
 const IamPrincipalPath = z
   .string()
   .regex(/^(role|user)\/[\w+=,.@/-]{1,512}$/, 'must be an IAM path such as role/Developer (the account is added per recipient)');
+
+/** The share options a request may set; the policy's own values apply when a request leaves them out. */
+export const ShareOption = z.enum(['sharePrincipals', 'shareTagOptions']);
+export type ShareOption = z.infer<typeof ShareOption>;
+
+/** A target a request may name: a node, or (`descendants: true`) an OU and every OU below it. */
+export const RequestableTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ORGANIZATION'), id: OrganizationId }).strict(),
+  z
+    .object({
+      type: z.literal('ORGANIZATIONAL_UNIT'),
+      id: OrganizationalUnitId,
+      /** Also any OU below this one (its accounts are reached by the OU share either way). */
+      descendants: z.boolean().default(false),
+    })
+    .strict(),
+  z.object({ type: z.literal('ACCOUNT'), id: AccountId }).strict(),
+  z.object({ type: z.literal('EXTERNAL_ACCOUNT'), id: AccountId }).strict(),
+]);
+export type RequestableTarget = z.infer<typeof RequestableTarget>;
+
+/** What a share or unshare request may ask for a portfolio beyond the policy's own targets. */
+export const PortfolioRequests = z
+  .object({
+    targets: z.array(RequestableTarget).default([]),
+    /** Options a request may set to a value other than the policy's. */
+    options: z.array(ShareOption).default([]),
+  })
+  .strict();
+
+/** An IAM ARN pattern of a requesting principal, matched as ArnLike matches aws:PrincipalArn (`*` and `?` in any part). */
+export const RequesterPattern = z
+  .string()
+  .max(2048)
+  .regex(
+    /^arn:(aws[a-z-]*|\*):iam::([0-9*?]{1,12}):\S+$/,
+    'must be an IAM principal ARN pattern such as arn:aws:iam::111122223333:role/PlatformTeam* (account: 12 digits or a wildcard)',
+  );
+
+export const RequestAction = z.enum(['share', 'unshare', 'ownershipTransfer', 'organizationsAccess']);
+export type RequestAction = z.infer<typeof RequestAction>;
+
+/**
+ * Who may ask for each action. An action left out may be asked for by any principal of the hub
+ * account; an empty list lets nobody ask (onboarding and reconcile, which act on the policy itself,
+ * are not requests).
+ */
+export const Authorization = z
+  .object({
+    requesters: z.partialRecord(RequestAction, z.array(RequesterPattern)).default({}),
+  })
+  .strict();
+export type Authorization = z.infer<typeof Authorization>;
 
 export const PortfolioPolicy = z
   .object({
@@ -16,6 +69,8 @@ export const PortfolioPolicy = z
     /** IAM principals associated in every recipient account (the safe alternative to patterns). */
     associatePrincipals: z.array(IamPrincipalPath).default([]),
     targets: z.array(ShareTarget).min(1, 'must list at least one target'),
+    /** What a request may ask for beyond `targets` (which a request may always name). */
+    requests: PortfolioRequests.prefault({}),
     /** Whether a reconcile run removes shares of this portfolio that the policy does not list (otherwise it only reports them). */
     prune: z.boolean().default(false),
   })
@@ -39,6 +94,7 @@ export const SharingPolicy = z
       })
       .strict()
       .prefault({}),
+    authorization: Authorization.prefault({}),
     portfolios: z.array(PortfolioPolicy),
   })
   .strict()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, PortfolioId, RequestId, ShareTarget } from './identifiers.js';
 import { AccountFailure, RequestFailure } from './outcomes.js';
+import { RequestedBy } from './requested-by.js';
 
 /** An unshare request: the `detail` of a `Portfolio Unshare Requested` event, or the body of `DELETE /shares`. */
 export const UnshareRequest = z
@@ -18,8 +19,8 @@ export const UnshareWorkflowInput = z.object({
   requestId: RequestId,
   portfolioId: PortfolioId,
   target: ShareTarget,
-  /** Who asked: a caller (api, event), an account leaving an entitled place, or a reconcile run that prunes. */
-  origin: z.enum(['api', 'event', 'account-change', 'reconcile']),
+  /** Who asked: a caller (api, event), onboarding for an account leaving an entitled place, or a reconcile run that prunes. */
+  requestedBy: RequestedBy,
 });
 export type UnshareWorkflowInput = z.infer<typeof UnshareWorkflowInput>;
 
@@ -53,6 +54,7 @@ export const UnshareResultDetail = z
     outcome: UnshareOutcome,
     portfolioId: z.string().nullable(),
     target: ShareTarget.nullable(),
+    requestedBy: RequestedBy.nullable(),
     shareToken: z.string().nullable(),
     alreadyAbsent: z.boolean(),
     unsharedAccounts: z.array(AccountId),

@@ -7,6 +7,8 @@ import { parseWith } from '../validation.js';
 /** The EventBridge envelope fields the intake relies on. */
 export const EventEnvelope = z.object({
   id: z.string().min(1),
+  /** The account whose trail recorded the event (the management account, or a forwarding member). */
+  account: AccountId,
   source: z.string(),
   'detail-type': z.string(),
   time: z.string(),

@@ -1,3 +1,4 @@
+import { AccountId } from '../contracts/identifiers.js';
 import { ValidationError } from '../errors.js';
 import { parseWith } from '../validation.js';
 import { publishResult } from '../workflow/publish-result.js';
@@ -20,12 +21,24 @@ export const takeAccountEvent = async (event: unknown, dependencies: IntakeDepen
     const started = await startWorkflow(dependencies.sfn, {
       stateMachineArn: dependencies.stateMachineArn,
       name: requestId,
-      input: { requestId, accountId, trigger, membership, memberRoleName: dependencies.policy.settings.memberRoleName },
+      input: {
+        requestId,
+        accountId,
+        trigger,
+        membership,
+        requestedBy: { type: 'event', accountId: envelope.account, source: envelope.source, eventId: envelope.id },
+        memberRoleName: dependencies.policy.settings.memberRoleName,
+      },
     });
     return { requestId, ...started };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const eventName = (event as { detail?: { eventName?: unknown } } | null)?.detail?.eventName;
+    const envelope = event as { account?: unknown; source?: unknown } | null;
+    const requestedBy =
+      AccountId.safeParse(envelope?.account).success && typeof envelope?.source === 'string' && envelope.source
+        ? { type: 'event' as const, accountId: envelope.account as string, source: envelope.source, eventId }
+        : null;
     await publishResult(
       dependencies.eventBridge,
       dependencies.eventBusName,
@@ -33,6 +46,7 @@ export const takeAccountEvent = async (event: unknown, dependencies: IntakeDepen
         requestId,
         { error: error.name, message: error.message },
         isDepartureEvent(eventName) ? { eventName } : null,
+        requestedBy,
       ),
     );
     return { requestId, state: 'rejected', message: error.message };

@@ -79,7 +79,7 @@ export const selectShareRemovals = (
     } else if (options.memberRejects && share.target.type === 'EXTERNAL_ACCOUNT') {
       result.toReject.push(share);
     } else {
-      result.removals.push(toUnshareWorkflowInput(share, unshareRequestId(requestId, share), 'account-change'));
+      result.removals.push(toUnshareWorkflowInput(share, unshareRequestId(requestId, share), { type: 'workflow', workflow: 'onboard-account', requestId }));
     }
   }
   return result;

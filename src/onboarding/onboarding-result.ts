@@ -12,6 +12,7 @@ import {
   RejectedShare,
   type RemovedShare,
 } from '../contracts/onboarding.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { RequestFailure } from '../contracts/outcomes.js';
 import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
@@ -142,6 +143,7 @@ export const summariseOnboarding = (
   if (input.request.membership === 'DEPARTED') {
     return offboardingResult({
       requestId,
+      requestedBy: input.request.requestedBy,
       outcome: failedIf(failure, removedShares),
       accountId,
       eventName: input.request.trigger.eventName,
@@ -155,6 +157,7 @@ export const summariseOnboarding = (
   const rejectedShares = input.rejection?.rejectedShares ?? [];
   return onboardingResult({
     requestId,
+    requestedBy: input.request.requestedBy,
     outcome: failedIf(failure, portfolios, removedShares, rejectedShares),
     accountId,
     organizationalUnitPath: input.plan?.parentPath ?? [],
@@ -171,12 +174,14 @@ export const rejectedAccountEventResult = (
   requestId: string,
   failure: RequestFailure,
   departure: { eventName: string } | null,
+  requestedBy: RequestedBy | null,
   at = now(),
 ): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
   const times = { startedAt: at.toISOString(), endedAt: at.toISOString() };
   if (departure) {
     return offboardingResult({
       requestId,
+      requestedBy,
       outcome: 'FAILED',
       accountId: null,
       eventName: departure.eventName,
@@ -188,6 +193,7 @@ export const rejectedAccountEventResult = (
   }
   return onboardingResult({
     requestId,
+    requestedBy,
     outcome: 'FAILED',
     accountId: null,
     organizationalUnitPath: [],

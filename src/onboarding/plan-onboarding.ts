@@ -32,19 +32,18 @@ const planPortfolio = async (
   { portfolio, entitledBy }: Entitlement,
   placement: AccountPlacement,
   list: ShareLister,
-  policy: SharingPolicy,
 ): Promise<PortfolioPlan> => {
   const kinds: ShareTarget['type'][] =
     entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
   const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
   // The request id is deterministic, so a repeated onboarding finds the same share execution.
-  const share = toShareWorkflowInput(
-    { portfolioId: portfolio.portfolioId, target: entitledBy },
-    childRequestId(request.requestId, portfolio.portfolioId),
-    'onboarding',
-    policy,
-  );
-  const { memberActions } = share;
+  const share = toShareWorkflowInput({ portfolioId: portfolio.portfolioId, target: entitledBy }, childRequestId(request.requestId, portfolio.portfolioId), {
+    type: 'workflow',
+    workflow: 'onboard-account',
+    requestId: request.requestId,
+  });
+  // What the member account needs once it sees the portfolio, from the policy (runMemberActions checks it again).
+  const memberActions = { accept: entitledBy.type === 'EXTERNAL_ACCOUNT', iamPrincipals: portfolio.associatePrincipals };
   return {
     portfolioId: portfolio.portfolioId,
     entitledBy,
@@ -86,7 +85,7 @@ export const planOnboarding = async (
 
   const portfolios: PortfolioPlan[] = [];
   if (member) {
-    for (const entitlement of entitlements) portfolios.push(await planPortfolio(request, entitlement, placement, list, policy));
+    for (const entitlement of entitlements) portfolios.push(await planPortfolio(request, entitlement, placement, list));
   }
   const memberRejects = member && policy.settings.rejectUnentitledShares;
   const policyPortfolioIds = policy.portfolios.map((portfolio) => portfolio.portfolioId);

@@ -3,7 +3,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { ValidationError } from '../errors.js';
-import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
+import { authorizeRequester } from '../policy/authorization.js';
 import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
@@ -11,6 +12,7 @@ import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/work
 export interface OwnershipApiDependencies {
   sfn: SFNClient;
   policy: SharingPolicy;
+  hubAccountId: string;
   stateMachineArn: string;
 }
 
@@ -19,7 +21,7 @@ export interface OwnershipApiDependencies {
  * from the path is validated as a transfer request, started under its request id, answered 202.
  */
 export const transferProductOwnership = async (
-  request: { body?: string; isBase64Encoded?: boolean; pathParameters?: Record<string, string | undefined> },
+  request: { body?: string; isBase64Encoded?: boolean; pathParameters?: Record<string, string | undefined> } & IamRequestContext,
   dependencies: OwnershipApiDependencies,
 ): Promise<ApiResponse> => {
   const body = parseJsonBody(request.body, request.isBase64Encoded);
@@ -32,7 +34,9 @@ export const transferProductOwnership = async (
     throw new ValidationError(`Invalid request: provisionedProductId: ${message}`, [{ path: 'provisionedProductId', message }]);
   }
   const requestId = transfer.requestId ?? randomUUID();
-  return acceptWorkflowRequest(dependencies, requestId, toOwnershipTransferWorkflowInput(transfer, requestId, 'api', dependencies.policy));
+  const input = toOwnershipTransferWorkflowInput(transfer, requestId, apiRequester(request), dependencies.policy);
+  authorizeRequester(dependencies.policy, 'ownershipTransfer', input.requestedBy, dependencies.hubAccountId);
+  return acceptWorkflowRequest(dependencies, requestId, input);
 };
 
 /** `GET /ownership-transfers/{requestId}`: the transfer's status and, once it ended, its result. */

@@ -1,7 +1,7 @@
 import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
 import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type IntakeDependencies, type IntakeOutcome, takeRequestEvent } from '../workflow/request-event.js';
+import { type IntakeDependencies, type IntakeOutcome, type RequestEnvelope, takeRequestEvent } from '../workflow/request-event.js';
 import { rejectedOwnershipTransferResult } from './transfer-result.js';
 
 /**
@@ -9,20 +9,20 @@ import { rejectedOwnershipTransferResult } from './transfer-result.js';
  * invalid one ends in an `Ownership Transfer Failed` event that names the field.
  */
 export const takeOwnershipTransferRequestEvent = (
-  event: { id: string; detail: unknown },
+  event: RequestEnvelope,
   dependencies: IntakeDependencies,
 ): Promise<IntakeOutcome> =>
   takeRequestEvent(
     event,
     {
-      toInput: (detail, requestId) =>
+      toInput: (detail, requestId, requestedBy) =>
         toOwnershipTransferWorkflowInput(
           parseWith(OwnershipTransferRequest, detail, 'Ownership Transfer Requested detail'),
           requestId,
-          'event',
+          requestedBy,
           dependencies.policy,
         ),
-      rejected: (detail, failure) => rejectedOwnershipTransferResult(detail, failure),
+      rejected: (detail, failure, requestedBy) => rejectedOwnershipTransferResult(detail, failure, requestedBy),
     },
     dependencies,
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { outcomeOf, type RequestFailure, type RequestOutcome } from '../contracts/outcomes.js';
 import {
   FoundProducts,
@@ -95,6 +96,7 @@ export const summariseOwnershipTransfer = (
     ownerArn: request.ownerArn,
     provisionedProductId: request.provisionedProductId,
     fromOwnerArn: request.fromOwnerArn,
+    requestedBy: request.requestedBy,
     products,
     summary: summaryOf(request, products, remaining, failure),
     failure,
@@ -109,10 +111,12 @@ const stringOrNull = (value: unknown): string | null => (typeof value === 'strin
 export const rejectedOwnershipTransferResult = (
   request: Record<string, unknown> & { requestId: string },
   failure: RequestFailure,
+  requestedBy: RequestedBy | null,
   at = now(),
 ): ResultEvent<OwnershipTransferResultDetail> =>
   toResult({
     requestId: request.requestId,
+    requestedBy,
     outcome: 'FAILED',
     accountId: stringOrNull(request.accountId),
     ownerArn: stringOrNull(request.ownerArn),

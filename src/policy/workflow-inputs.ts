@@ -1,50 +1,36 @@
 import type { OwnershipTransferRequest, OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
 import type { ShareRequest, ShareWorkflowInput } from '../contracts/share.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import type { UnshareRequest, UnshareWorkflowInput } from '../contracts/unshare.js';
-import { findPortfolioPolicy } from './entitlements.js';
 
 // What each workflow is started with, from a valid request, by whichever part starts it (the API, a
-// rule's intake, onboarding, a reconcile run). Options, member actions and role names come from the
-// policy, never from the request alone.
+// rule's intake, onboarding, a reconcile run): what was asked and who asked. Each workflow's first step
+// checks it against the policy (src/policy/authorization.ts) and takes options, member actions and role
+// names from the policy, never from its input.
 
-/** The share workflow's input, with the policy's options and member actions for the portfolio. */
-export const toShareWorkflowInput = (
-  request: ShareRequest,
-  requestId: string,
-  origin: ShareWorkflowInput['origin'],
-  policy: SharingPolicy,
-): ShareWorkflowInput => {
-  const portfolio = findPortfolioPolicy(policy, request.portfolioId);
-  return {
-    requestId,
-    portfolioId: request.portfolioId,
-    target: request.target,
-    sharePrincipals: request.sharePrincipals ?? portfolio?.sharePrincipals ?? false,
-    shareTagOptions: request.shareTagOptions ?? portfolio?.shareTagOptions ?? false,
-    origin,
-    allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-    memberRoleName: policy.settings.memberRoleName,
-    memberActions: {
-      // Only account shares are accepted; accepting an organization share fails in AWS.
-      accept: request.target.type === 'EXTERNAL_ACCOUNT',
-      iamPrincipals: portfolio?.associatePrincipals ?? [],
-    },
-  };
-};
+/** The share workflow's input: what was asked, and by whom; the workflow decides the rest from the policy. */
+export const toShareWorkflowInput = (request: ShareRequest, requestId: string, requestedBy: RequestedBy): ShareWorkflowInput => ({
+  requestId,
+  portfolioId: request.portfolioId,
+  target: request.target,
+  ...(request.sharePrincipals === undefined ? {} : { sharePrincipals: request.sharePrincipals }),
+  ...(request.shareTagOptions === undefined ? {} : { shareTagOptions: request.shareTagOptions }),
+  requestedBy,
+});
 
 /** The unshare workflow's input. */
 export const toUnshareWorkflowInput = (
   request: Pick<UnshareRequest, 'portfolioId' | 'target'>,
   requestId: string,
-  origin: UnshareWorkflowInput['origin'],
-): UnshareWorkflowInput => ({ requestId, portfolioId: request.portfolioId, target: request.target, origin });
+  requestedBy: RequestedBy,
+): UnshareWorkflowInput => ({ requestId, portfolioId: request.portfolioId, target: request.target, requestedBy });
 
 /** The transfer workflow's input, with the member role the policy names. */
 export const toOwnershipTransferWorkflowInput = (
   request: OwnershipTransferRequest,
   requestId: string,
-  origin: OwnershipTransferWorkflowInput['origin'],
+  requestedBy: RequestedBy,
   policy: SharingPolicy,
 ): OwnershipTransferWorkflowInput => ({
   requestId,
@@ -52,6 +38,6 @@ export const toOwnershipTransferWorkflowInput = (
   ownerArn: request.ownerArn,
   provisionedProductId: request.provisionedProductId ?? null,
   fromOwnerArn: request.fromOwnerArn ?? null,
-  origin,
+  requestedBy,
   memberRoleName: policy.settings.memberRoleName,
 });

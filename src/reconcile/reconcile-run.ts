@@ -16,8 +16,8 @@ import {
   ShareAction,
   type TakenAction,
 } from '../contracts/reconcile.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { ShareWorkflowInput } from '../contracts/share.js';
-import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { UnshareWorkflowInput } from '../contracts/unshare.js';
 import { toShareWorkflowInput, toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
@@ -66,7 +66,6 @@ export const prepareReconcileRun = (
   request: ReconcileWorkflowInput,
   runId: string,
   plan: { generatedAt: string; organizationsAccess: OrganizationsAccess; portfolios: PortfolioReconcilePlan[] },
-  policy: SharingPolicy,
 ): ReconcileRun => {
   let sequence = 0;
   const drifted = plan.portfolios.filter(hasDrift).map((portfolio) => ({
@@ -75,9 +74,10 @@ export const prepareReconcileRun = (
       sequence += 1;
       const requestId = childRequestId(runId, `${action.toLowerCase()}-${sequence}`);
       const { portfolioId } = portfolio;
+      const requestedBy = { type: 'workflow', workflow: 'reconcile-sharing', requestId: runId } as const;
       return action === 'SHARE'
-        ? { action, target, requestId, input: toShareWorkflowInput({ portfolioId, target }, requestId, 'reconcile', policy) }
-        : { action, target, requestId, input: toUnshareWorkflowInput({ portfolioId, target }, requestId, 'reconcile') };
+        ? { action, target, requestId, input: toShareWorkflowInput({ portfolioId, target }, requestId, requestedBy) }
+        : { action, target, requestId, input: toUnshareWorkflowInput({ portfolioId, target }, requestId, requestedBy) };
     }),
   }));
   return {
@@ -89,6 +89,10 @@ export const prepareReconcileRun = (
     drifted,
   };
 };
+
+/** Who a run acts for: the schedule, or the starter that named itself. */
+const reconcileRequester = (request: ReconcileWorkflowInput): RequestedBy | null =>
+  request.trigger === 'schedule' ? { type: 'schedule', schedule: 'reconcile' } : (request.requestedBy ?? null);
 
 /** One action's iteration output: the child's result, or the error that stopped it. */
 const ActionRun = z.object({
@@ -146,6 +150,7 @@ const PUT_EVENTS_MAX_ENTRIES = 10;
  */
 export const summariseReconciliation = (input: SummariseReconciliationInput, at = now()): ReconciliationSummary => {
   const request = ReconcileWorkflowInput.safeParse(input.request ?? {});
+  const requestedBy = request.success ? reconcileRequester(request.data) : null;
   const runFailure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const plan = input.plan ?? null;
 
@@ -160,6 +165,7 @@ export const summariseReconciliation = (input: SummariseReconciliationInput, at 
       DriftDetectedDetail,
       {
         runId: input.runId,
+        requestedBy,
         mode: plan?.mode,
         portfolioId: portfolio.portfolioId,
         missing: portfolio.missing,
@@ -226,6 +232,7 @@ export const summariseReconciliation = (input: SummariseReconciliationInput, at 
         ReconciliationCompletedDetail,
         {
           runId: input.runId,
+          requestedBy,
           outcome,
           mode: plan?.mode ?? (request.success ? request.data.mode : null),
           trigger: plan?.trigger ?? (request.success ? request.data.trigger : null),

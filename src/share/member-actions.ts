@@ -6,7 +6,9 @@ import { mapWithConcurrency } from '../concurrency.js';
 import { AccountId, PortfolioId } from '../contracts/identifiers.js';
 import type { AccountFailure } from '../contracts/outcomes.js';
 import { MemberActions } from '../contracts/share.js';
-import { describeError, MemberRoleUnavailableError } from '../errors.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { describeError, MemberRoleUnavailableError, NotAuthorizedError } from '../errors.js';
+import { authorizedPortfolio } from '../policy/authorization.js';
 
 /** One batch of member accounts for one portfolio: the input of the member-actions function. */
 export const MemberActionsBatch = z.object({
@@ -22,6 +24,23 @@ export const MemberActionsBatch = z.object({
   failWhenRoleUnavailable: z.boolean().default(false),
 });
 export type MemberActionsBatch = z.infer<typeof MemberActionsBatch>;
+
+/**
+ * Refuses a batch that asks for principals the deployed policy does not associate for the
+ * portfolio (or a portfolio it does not list): the step acts with the member role in every account,
+ * so it takes only what the policy says, never what its input adds.
+ */
+export const authorizeMemberActions = (batch: MemberActionsBatch, policy: SharingPolicy): MemberActionsBatch => {
+  const { portfolio, path } = authorizedPortfolio(policy, batch.portfolioId);
+  const extra = batch.actions.iamPrincipals.filter((principal) => !portfolio.associatePrincipals.includes(principal));
+  if (extra.length > 0) {
+    throw new NotAuthorizedError(
+      `${path}.associatePrincipals of ${batch.portfolioId} does not list ${extra.join(', ')}: member actions associate only the policy's principals`,
+      `${path}.associatePrincipals`,
+    );
+  }
+  return batch;
+};
 
 export interface MemberBatchResult {
   succeeded: string[];

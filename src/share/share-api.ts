@@ -1,26 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { ShareRequest } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
-import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
+import { authorizeShare } from './authorize-share.js';
 
 export interface ShareApiDependencies {
   sfn: SFNClient;
+  organizations: OrganizationsClient;
   policy: SharingPolicy;
+  hubAccountId: string;
   stateMachineArn: string;
 }
 
-/** `POST /shares`: validates, starts the share workflow under the request id, answers 202. */
+/**
+ * `POST /shares`: validates, checks the request against the policy (403 naming the rule, nothing
+ * started), starts the share workflow under the request id, answers 202.
+ */
 export const createShare = async (
-  request: { body?: string; isBase64Encoded?: boolean },
+  request: { body?: string; isBase64Encoded?: boolean } & IamRequestContext,
   dependencies: ShareApiDependencies,
 ): Promise<ApiResponse> => {
   const shareRequest = parseWith(ShareRequest, parseJsonBody(request.body, request.isBase64Encoded), 'request body');
   const requestId = shareRequest.requestId ?? randomUUID();
-  return acceptWorkflowRequest(dependencies, requestId, toShareWorkflowInput(shareRequest, requestId, 'api', dependencies.policy));
+  const input = toShareWorkflowInput(shareRequest, requestId, apiRequester(request));
+  await authorizeShare(input, dependencies);
+  return acceptWorkflowRequest(dependencies, requestId, input);
 };
 
 /** `GET /shares/{requestId}`: the execution's status and, once it ended, the result it reported. */

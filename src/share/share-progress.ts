@@ -3,7 +3,7 @@ import policies from '../../statemachines/policies.json' with { type: 'json' };
 import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { chunk } from '../concurrency.js';
 import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
-import { ShareWorkflowInput } from '../contracts/share.js';
+import { AuthorizedShare } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
 
 // Tuning numbers and the initial progress live in the workflows' one table, statemachines/policies.json.
@@ -33,7 +33,7 @@ export const INITIAL_PROGRESS: ShareProgress = parseWith(
 );
 
 export const EvaluateShareInput = z.object({
-  request: ShareWorkflowInput,
+  request: AuthorizedShare,
   progress: ShareProgress,
   /** The final status of the share just made (absent for account shares, which have no token). */
   status: ShareStatus.nullish(),
@@ -42,7 +42,7 @@ export const EvaluateShareInput = z.object({
 });
 export type EvaluateShareInput = z.infer<typeof EvaluateShareInput>;
 
-const needsMemberActions = (request: ShareWorkflowInput): boolean =>
+const needsMemberActions = (request: AuthorizedShare): boolean =>
   request.memberActions.accept || request.memberActions.iamPrincipals.length > 0;
 
 /**

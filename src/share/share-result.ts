@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import { AccountFailure, outcomeOf, type RequestFailure } from '../contracts/outcomes.js';
-import { ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
+import { AuthorizedShare, ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
 import {
   CaughtError,
@@ -21,7 +22,8 @@ const MemberBatchOutcome = z.object({
 });
 
 export const SummariseShareInput = z.object({
-  request: ShareWorkflowInput,
+  /** The authorized share; the request as it came when the authorize step refused or failed. */
+  request: z.union([AuthorizedShare, ShareWorkflowInput]),
   startedAt: z.string(),
   shareToken: z.string().nullable(),
   progress: ShareProgress,
@@ -49,12 +51,16 @@ export const summariseShare = (input: SummariseShareInput, at = now()): ResultEv
   const sharedAccounts = input.progress.sharedAccounts.filter((accountId) => !memberFailed.has(accountId));
   const failedAccounts = [...input.progress.failedAccounts, ...memberFailures];
   const failure = input.failure ? caughtErrorToFailure(input.failure) : input.progress.failure;
+  const authorized = 'memberActions' in input.request ? (input.request as AuthorizedShare) : null;
 
   return toResult({
     requestId: input.request.requestId,
     outcome: outcomeOf(sharedAccounts.length, failedAccounts.length, failure),
     portfolioId: input.request.portfolioId,
     target: input.request.target,
+    requestedBy: input.request.requestedBy,
+    options: authorized ? { sharePrincipals: authorized.sharePrincipals, shareTagOptions: authorized.shareTagOptions } : null,
+    warnings: authorized?.warnings ?? [],
     shareToken: input.shareToken,
     sharedAccounts,
     failedAccounts,
@@ -65,9 +71,17 @@ export const summariseShare = (input: SummariseShareInput, at = now()): ResultEv
 };
 
 /** The result event of a request that never reached a workflow (it did not validate). */
-export const rejectedShareResult = (request: RejectedRequest, failure: RequestFailure, at = now()): ResultEvent<ShareResultDetail> =>
+export const rejectedShareResult = (
+  request: RejectedRequest,
+  failure: RequestFailure,
+  requestedBy: RequestedBy | null,
+  at = now(),
+): ResultEvent<ShareResultDetail> =>
   toResult({
     ...rejectedRequestFields(request),
+    requestedBy,
+    options: null,
+    warnings: [],
     outcome: 'FAILED',
     shareToken: null,
     sharedAccounts: [],

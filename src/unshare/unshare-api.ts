@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { UnshareRequest } from '../contracts/unshare.js';
-import { type ApiResponse, parseJsonBody } from '../lambda/http.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { acceptWorkflowRequest, describeWorkflowRequest, type WorkflowRoute } from '../workflow/workflow-api.js';
+import { authorizeUnshare } from './authorize-unshare.js';
 
-/** `DELETE /shares`: validates, starts the unshare workflow under the request id, answers 202. */
-export const deleteShare = (request: { body?: string; isBase64Encoded?: boolean }, dependencies: WorkflowRoute): Promise<ApiResponse> => {
+/** `DELETE /shares`: validates, checks the policy (403 naming the rule), starts the unshare workflow under the request id, answers 202. */
+export const deleteShare = (
+  request: { body?: string; isBase64Encoded?: boolean } & IamRequestContext,
+  dependencies: WorkflowRoute & { policy: SharingPolicy; hubAccountId: string },
+): Promise<ApiResponse> => {
   const unshareRequest = parseWith(UnshareRequest, parseJsonBody(request.body, request.isBase64Encoded), 'request body');
   const requestId = unshareRequest.requestId ?? randomUUID();
-  return acceptWorkflowRequest(dependencies, requestId, toUnshareWorkflowInput(unshareRequest, requestId, 'api'));
+  const input = authorizeUnshare(toUnshareWorkflowInput(unshareRequest, requestId, apiRequester(request)), dependencies);
+  return acceptWorkflowRequest(dependencies, requestId, input);
 };
 
 /** `GET /unshares/{requestId}`: the execution's status and, once it ended, the result it reported. */

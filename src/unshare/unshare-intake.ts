@@ -1,19 +1,19 @@
 import { UnshareRequest } from '../contracts/unshare.js';
 import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type IntakeOutcome, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
+import { type IntakeOutcome, type RequestEnvelope, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
 import { rejectedUnshareResult } from './unshare-result.js';
 
 /** A `Portfolio Unshare Requested` event; an invalid one ends in a `Portfolio Unshare Failed` event that names the field. */
 export const takeUnshareRequestEvent = (
-  event: { id: string; detail: unknown },
+  event: RequestEnvelope,
   dependencies: RequestEventDependencies,
 ): Promise<IntakeOutcome> =>
   takeRequestEvent(
     event,
     {
-      toInput: (detail, requestId) =>
-        toUnshareWorkflowInput(parseWith(UnshareRequest, detail, 'Portfolio Unshare Requested detail'), requestId, 'event'),
+      toInput: (detail, requestId, requestedBy) =>
+        toUnshareWorkflowInput(parseWith(UnshareRequest, detail, 'Portfolio Unshare Requested detail'), requestId, requestedBy),
       rejected: rejectedUnshareResult,
     },
     dependencies,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
@@ -67,6 +68,7 @@ export const summariseUnshare = (input: SummariseUnshareInput, at = now()): Resu
     outcome: failure || outcome.failedAccounts.length > 0 ? 'FAILED' : 'SUCCEEDED',
     portfolioId: input.request.portfolioId,
     target: input.request.target,
+    requestedBy: input.request.requestedBy,
     shareToken: input.shareToken,
     alreadyAbsent: input.alreadyAbsent,
     unsharedAccounts: outcome.unsharedAccounts,
@@ -80,9 +82,15 @@ export const summariseUnshare = (input: SummariseUnshareInput, at = now()): Resu
 };
 
 /** The result event of an unshare request that never reached the workflow (it did not validate). */
-export const rejectedUnshareResult = (request: RejectedRequest, failure: RequestFailure, at = now()): ResultEvent<UnshareResultDetail> =>
+export const rejectedUnshareResult = (
+  request: RejectedRequest,
+  failure: RequestFailure,
+  requestedBy: RequestedBy | null,
+  at = now(),
+): ResultEvent<UnshareResultDetail> =>
   toResult({
     ...rejectedRequestFields(request),
+    requestedBy,
     outcome: 'FAILED',
     shareToken: null,
     alreadyAbsent: false,

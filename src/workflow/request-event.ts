@@ -2,6 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { RequestId } from '../contracts/identifiers.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { ValidationError } from '../errors.js';
 import { publishResult } from './publish-result.js';
@@ -31,31 +32,51 @@ export const requestIdFor = (detail: unknown, fallback: string): string => {
 /** How one kind of request event becomes a workflow input, or a Failed result event. */
 export interface RequestEventHandling<I> {
   /** Validates the detail and builds the workflow input; throws ValidationError for a bad request. */
-  toInput: (detail: unknown, requestId: string) => I;
+  toInput: (detail: unknown, requestId: string, requestedBy: RequestedBy) => I;
   /** The Failed result event of a detail that did not validate. */
-  rejected: (detail: Record<string, unknown> & { requestId: string }, failure: RequestFailure) => ResultEvent<unknown>;
+  rejected: (detail: Record<string, unknown> & { requestId: string }, failure: RequestFailure, requestedBy: RequestedBy) => ResultEvent<unknown>;
 }
+
+/** The EventBridge envelope fields an intake reads. */
+export interface RequestEnvelope {
+  id: string;
+  /** The account that put the event. */
+  account: string;
+  source: string;
+  detail: unknown;
+}
+
+/** Who asked for an event request: the account that put it and its source (PutEvents carries no principal). */
+export const eventRequester = (event: RequestEnvelope): RequestedBy => ({
+  type: 'event',
+  accountId: event.account,
+  source: event.source,
+  eventId: event.id,
+});
 
 /**
  * A `… Requested` event: validated, normalised and started once under its request id (or the event
- * id); an invalid one ends in its Failed result event that names the problem.
+ * id); an invalid one ends in its Failed result event that names the problem. Whether the policy
+ * allows it is the workflow's first step, so that a refusal, like any outcome, is reported once
+ * however often the event is delivered (the execution name is the request id).
  */
 export const takeRequestEvent = async <I>(
-  event: { id: string; detail: unknown },
+  event: RequestEnvelope,
   handling: RequestEventHandling<I>,
   dependencies: RequestEventDependencies,
 ): Promise<IntakeOutcome> => {
   const requestId = requestIdFor(event.detail, event.id);
+  const requestedBy = eventRequester(event);
   let input: I;
   try {
-    input = handling.toInput(event.detail, requestId);
+    input = handling.toInput(event.detail, requestId, requestedBy);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
     await publishResult(
       dependencies.eventBridge,
       dependencies.eventBusName,
-      handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }),
+      handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }, requestedBy),
     );
     return { requestId, state: 'rejected', message: error.message };
   }

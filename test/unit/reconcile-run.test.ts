@@ -47,7 +47,7 @@ describe('reconcile run', () => {
   });
 
   it('turns planned actions into child inputs: a share as the intake builds it with origin reconcile, an unshare with the unshare contract; nothing in REPORT mode', () => {
-    const run = prepareReconcileRun({ mode: 'APPLY', trigger: 'schedule' }, 'run-1', plan, policy);
+    const run = prepareReconcileRun({ mode: 'APPLY', trigger: 'schedule' }, 'run-1', plan);
 
     expect(run).toMatchObject({
       mode: 'APPLY',
@@ -85,11 +85,11 @@ describe('reconcile run', () => {
         },
       },
     ]);
-    expect(prepareReconcileRun({ mode: 'REPORT', trigger: 'on-demand' }, 'run-2', plan, policy).drifted[0]?.actions).toEqual([]);
+    expect(prepareReconcileRun({ mode: 'REPORT', trigger: 'on-demand' }, 'run-2', plan).drifted[0]?.actions).toEqual([]);
   });
 
   it('reports actions of a run that failed before they ended as UNKNOWN, with the run failure, and the run as FAILED', () => {
-    const run = prepareReconcileRun({ mode: 'APPLY', trigger: 'on-demand' }, 'run-3', plan, policy);
+    const run = prepareReconcileRun({ mode: 'APPLY', trigger: 'on-demand' }, 'run-3', plan);
 
     const result = summariseReconciliation(
       {
@@ -128,7 +128,7 @@ describe('reconcile run', () => {
 
   it('puts drift events ten to a PutEvents call', () => {
     const many = Array.from({ length: 12 }, (_, index) => ({ ...drifted, portfolioId: `port-portfolio${String(index).padStart(4, '0')}` }));
-    const run = prepareReconcileRun({ mode: 'REPORT', trigger: 'on-demand' }, 'run-4', { ...plan, portfolios: many }, policy);
+    const run = prepareReconcileRun({ mode: 'REPORT', trigger: 'on-demand' }, 'run-4', { ...plan, portfolios: many });
 
     const result = summariseReconciliation({
       request: { mode: 'REPORT' },

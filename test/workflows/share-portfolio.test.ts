@@ -7,6 +7,7 @@ import {
   EnableAWSOrganizationsAccessCommand,
   GetAWSOrganizationsAccessStatusCommand,
   InvalidStateException,
+  ListPrincipalsForPortfolioCommand,
   ResourceNotFoundException,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
@@ -14,6 +15,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
@@ -29,14 +31,24 @@ const request = (overrides: Partial<ShareWorkflowInput> = {}): ShareWorkflowInpu
   requestId: 'req-1',
   portfolioId: PORTFOLIO,
   target: { type: 'ORGANIZATIONAL_UNIT', id: OU },
-  sharePrincipals: false,
-  shareTagOptions: false,
-  origin: 'api',
-  allowEnableOrganizationsAccess: false,
-  memberRoleName: 'PortfolioShareMemberRole',
-  memberActions: { accept: false, iamPrincipals: [] },
+  requestedBy: API_CALLER,
   ...overrides,
 });
+
+/** The deployed policy the workflow's steps read: the portfolio shared with OU, and what a test adds. */
+const policy = (options: { associatePrincipals?: string[]; allowEnableOrganizationsAccess?: boolean; external?: string } = {}) =>
+  usePolicy({
+    version: 1,
+    settings: { allowEnableOrganizationsAccess: options.allowEnableOrganizationsAccess ?? false },
+    portfolios: [
+      {
+        portfolioId: PORTFOLIO,
+        associatePrincipals: options.associatePrincipals ?? [],
+        targets: [{ type: 'ORGANIZATIONAL_UNIT', id: OU }],
+        requests: { targets: options.external ? [{ type: 'EXTERNAL_ACCOUNT', id: options.external }] : [] },
+      },
+    ],
+  });
 
 const emitted = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 
@@ -48,6 +60,7 @@ const credentials = {
 };
 
 beforeEach(() => {
+  policy();
   serviceCatalog.reset();
   eventBridge.reset();
   sts.reset();
@@ -171,10 +184,8 @@ describe('share-portfolio state machine', () => {
       .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` })
       .rejects(Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }));
 
-    const run = await runWorkflow(
-      'share-portfolio.asl.json',
-      request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }),
-    );
+    policy({ associatePrincipals: ['role/Developer'] });
+    const run = await runWorkflow('share-portfolio.asl.json', request());
 
     expect(run.error).toBeUndefined();
     expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input)).toEqual([
@@ -191,10 +202,8 @@ describe('share-portfolio state machine', () => {
     const [external] = accounts(1) as [string];
     serviceCatalog.on(CreatePortfolioShareCommand).resolves({});
 
-    const run = await runWorkflow(
-      'share-portfolio.asl.json',
-      request({ target: { type: 'EXTERNAL_ACCOUNT', id: external }, memberActions: { accept: true, iamPrincipals: [] } }),
-    );
+    policy({ external });
+    const run = await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'EXTERNAL_ACCOUNT', id: external } }));
 
     expect(serviceCatalog.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(0);
     expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(0);
@@ -232,7 +241,8 @@ describe('share-portfolio state machine', () => {
       .on(DescribePortfolioShareStatusCommand)
       .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
 
-    const run = await runWorkflow('share-portfolio.asl.json', request({ allowEnableOrganizationsAccess: true }));
+    policy({ allowEnableOrganizationsAccess: true });
+    const run = await runWorkflow('share-portfolio.asl.json', request());
 
     expect(serviceCatalog.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(1);
     expect(serviceCatalog.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(4);
@@ -265,6 +275,93 @@ describe('share-portfolio state machine', () => {
   });
 });
 
+describe('share-portfolio authorization (the deployed policy decides)', () => {
+  const expectRefused = (rule: string, requestedBy: unknown = API_CALLER) => {
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(0);
+    expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(0);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(emitted()).toHaveLength(1);
+    expect(emitted()[0]?.DetailType).toBe('Portfolio Share Failed');
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'NotAuthorized' }, requestedBy, options: null });
+    expect(detail.failure?.message).toContain(rule);
+    return detail;
+  };
+
+  it('refuses a portfolio the policy does not list, sharing nothing', async () => {
+    await runWorkflow('share-portfolio.asl.json', request({ portfolioId: 'port-databases0001' }));
+    expectRefused('is not in the sharing policy');
+  });
+
+  it('refuses a target the policy does not list, and an option it does not let a request set', async () => {
+    await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' } }));
+    expectRefused('portfolios[0].requests.targets');
+
+    eventBridge.resetHistory();
+    await runWorkflow('share-portfolio.asl.json', request({ requestId: 'req-2', sharePrincipals: true }));
+    expectRefused('portfolios[0].requests.options does not include sharePrincipals');
+  });
+
+  it('refuses an account outside the organization unless the policy lists it', async () => {
+    await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'EXTERNAL_ACCOUNT', id: '999988887777' } }));
+    expectRefused('must be listed by id');
+  });
+
+  it('refuses a direct StartExecution whose input sets the member actions, naming them', async () => {
+    policy({ associatePrincipals: ['role/DatabaseAdmin'] });
+    const forged = { ...request(), memberActions: { accept: false, iamPrincipals: ['role/OrganizationAccountAccessRole'] } };
+
+    await runWorkflow('share-portfolio.asl.json', forged as ShareWorkflowInput);
+
+    expectRefused('may not set memberActions');
+  });
+
+  it('refuses a requester of another account when no rule names it, and one no pattern matches', async () => {
+    const outsider = {
+      type: 'api' as const,
+      principalArn: 'arn:aws:iam::210987654321:role/Developer',
+      userArn: 'arn:aws:sts::210987654321:assumed-role/Developer/sam',
+      accountId: '210987654321',
+    };
+    await runWorkflow('share-portfolio.asl.json', request({ requestedBy: outsider }));
+    expectRefused('authorization.requesters.share is not set', outsider);
+
+    usePolicy({
+      version: 1,
+      authorization: { requesters: { share: ['arn:aws:iam::123456789012:role/Platform*'] } },
+      portfolios: [{ portfolioId: PORTFOLIO, targets: [{ type: 'ORGANIZATIONAL_UNIT', id: OU }] }],
+    });
+    eventBridge.resetHistory();
+    const developer = { ...API_CALLER, principalArn: 'arn:aws:iam::123456789012:role/Developer' };
+    await runWorkflow('share-portfolio.asl.json', request({ requestId: 'req-2', requestedBy: developer }));
+    expectRefused('matches no pattern of authorization.requesters.share', developer);
+  });
+
+  it('records the options used, and warns when principal sharing exposes IAM_PATTERN principals', async () => {
+    usePolicy({
+      version: 1,
+      portfolios: [{ portfolioId: PORTFOLIO, sharePrincipals: true, targets: [{ type: 'ORGANIZATIONAL_UNIT', id: OU }] }],
+    });
+    serviceCatalog.on(ListPrincipalsForPortfolioCommand).resolves({
+      Principals: [
+        { PrincipalARN: 'arn:aws:iam:::role/Developer*', PrincipalType: 'IAM_PATTERN' },
+        { PrincipalARN: 'arn:aws:iam::123456789012:role/Admin', PrincipalType: 'IAM' },
+      ],
+    });
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+
+    await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)[0]?.args[0].input).toMatchObject({ SharePrincipals: true });
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail.options).toEqual({ sharePrincipals: true, shareTagOptions: false });
+    expect(detail.warnings).toEqual([expect.stringContaining('arn:aws:iam:::role/Developer*')]);
+    expect(detail.requestedBy).toEqual(API_CALLER);
+  });
+});
+
 describe('share-portfolio cost per account', () => {
   // Member actions run in batches, so a large OU costs a few transitions per batch, not per account.
   it.each([1, 100, 5_000])(
@@ -277,20 +374,18 @@ describe('share-portfolio cost per account', () => {
         .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: shared } });
       serviceCatalog.on(AssociatePrincipalWithPortfolioCommand).resolves({});
 
-      const run = await runWorkflow(
-        'share-portfolio.asl.json',
-        request({ memberActions: { accept: false, iamPrincipals: ['role/Developer'] } }),
-      );
+      policy({ associatePrincipals: ['role/Developer'] });
+      const run = await runWorkflow('share-portfolio.asl.json', request());
 
       const detail = expectValidResultEvent(emitted()[0]);
       expect(detail.sharedAccounts).toHaveLength(count);
       expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
       const batches = Math.ceil(count / 100);
-      // A fixed 16 (prepare, access check, create, wait for the share, evaluate, Map, summarise, emit, finish) plus one a batch;
+      // A fixed 17 (prepare, authorize, access check, create, wait for the share, evaluate, Map, summarise, emit, finish) plus one a batch;
       // the share's two status checks run in one await-share-action child of 9 (before the child, they were 20 + one a batch in one execution).
-      expect(run.transitions).toBe(16 + batches);
+      expect(run.transitions).toBe(17 + batches);
       expect(run.children.map((child) => child.transitions)).toEqual([9]);
-      expect(totalTransitions(run)).toBe(25 + batches);
+      expect(totalTransitions(run)).toBe(26 + batches);
       expect(run.historyEvents).toBeLessThan(25_000 / 20);
       console.info(
         `share to ${count} accounts: ${totalTransitions(run)} state transitions (${(totalTransitions(run) / count).toFixed(3)} per account) in ${1 + run.children.length} executions, ~${run.historyEvents} history events in the share`,

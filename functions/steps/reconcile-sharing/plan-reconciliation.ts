@@ -7,10 +7,9 @@ import { PlanReconciliationInput, prepareReconcileRun } from '../../../src/recon
 /** Reconcile-sharing step: the plan, and the child executions that carry out its actions. */
 export const handler = lambdaHandler(
   async ({ request, runId }) => {
-    const policy = loadPolicy();
-    const plan = await planReconciliation({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), policy });
+    const plan = await planReconciliation({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), policy: loadPolicy() });
     logger.info('Reconciliation planned', { runId, mode: request.mode, ...plan.summary });
-    return prepareReconcileRun(request, runId, plan, policy);
+    return prepareReconcileRun(request, runId, plan);
   },
   { schema: PlanReconciliationInput, name: 'reconcile-sharing input' },
 );

@@ -2,7 +2,8 @@ import { stsClient } from '../../../src/aws/clients.js';
 import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
 import { sleep } from '../../../src/clock.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
-import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-actions.js';
+import { loadPolicy } from '../../../src/policy/load-policy.js';
+import { authorizeMemberActions, MemberActionsBatch, runMemberActions } from '../../../src/share/member-actions.js';
 
 /**
  * Share-portfolio step, also run by onboard-account for an account an existing share already covers:
@@ -10,7 +11,7 @@ import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-
  */
 export const handler = lambdaHandler(
   async (event) => {
-    const result = await runMemberActions(event, {
+    const result = await runMemberActions(authorizeMemberActions(event, loadPolicy()), {
       memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
       sleep,
     });
