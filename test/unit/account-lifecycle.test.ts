@@ -51,6 +51,7 @@ const request = (
   accountId: ACCOUNT,
   trigger: { source: 'aws.organizations', eventName, eventId: 'e5a1f00d-0000-4000-8000-000000000001', time: '2026-11-21T10:00:00Z' },
   membership,
+  requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'e5a1f00d-0000-4000-8000-000000000001' },
   memberRoleName: 'PortfolioShareMemberRole',
 });
 

@@ -65,6 +65,7 @@ const input = (membership: 'MEMBER' | 'DEPARTED', eventName: OnboardingWorkflowI
   accountId: ACCOUNT,
   trigger: { source: 'aws.organizations', eventName, eventId: 'event-7', time: '2026-11-21T10:00:00Z' },
   membership,
+  requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'event-7' },
   memberRoleName: 'PortfolioShareMemberRole',
 });
 const moved = input('MEMBER', 'MoveAccount');
@@ -137,7 +138,7 @@ describe('account moved out of an entitled OU', () => {
         requestId: `event-7-${PIPELINES}-unshare-account`,
         portfolioId: PIPELINES,
         target: { type: 'ACCOUNT', id: ACCOUNT },
-        origin: 'account-change',
+        requestedBy: { type: 'workflow', workflow: 'onboard-account', requestId: 'event-7' },
       },
     ]);
     const { detailType, detail } = onlyResult<OnboardingResultDetail>('Account Onboarding');

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import policies from '../../statemachines/policies.json' with { type: 'json' };
+import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
@@ -93,15 +94,14 @@ describe('share-portfolio with the await-share-action child', () => {
     requestId: 'req-1',
     portfolioId: 'port-abcd1234efgh5',
     target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
-    sharePrincipals: false,
-    shareTagOptions: false,
-    origin: 'api',
-    allowEnableOrganizationsAccess: false,
-    memberRoleName: 'PortfolioShareMemberRole',
-    memberActions: { accept: false, iamPrincipals: [] },
+    requestedBy: API_CALLER,
   };
 
   beforeEach(() => {
+    usePolicy({
+      version: 1,
+      portfolios: [{ portfolioId: 'port-abcd1234efgh5', targets: [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }] }],
+    });
     serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
     serviceCatalog.on(CreatePortfolioShareCommand).resolves({ PortfolioShareToken: 'share-token-1' });
   });
@@ -113,7 +113,7 @@ describe('share-portfolio with the await-share-action child', () => {
   };
 
   // The README's cost table: the share's own transitions stay at 15, the child takes 4 a check and 1 more.
-  it.each([1, 2, 5])('costs the share 15 transitions and the child 4 a status check and 1 more (%i checks)', async (checks) => {
+  it.each([1, 2, 5])('costs the share 16 transitions and the child 4 a status check and 1 more (%i checks)', async (checks) => {
     const status = serviceCatalog.on(DescribePortfolioShareStatusCommand);
     for (let check = 1; check < checks; check++) status.resolvesOnce({ Status: 'IN_PROGRESS' });
     status.resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['210000000000'] } });
@@ -121,9 +121,9 @@ describe('share-portfolio with the await-share-action child', () => {
     const run = await runWorkflow('share-portfolio.asl.json', request);
 
     expect(onlyResult()).toMatchObject({ outcome: 'SUCCEEDED' });
-    expect(run.transitions).toBe(15);
+    expect(run.transitions).toBe(16);
     expect(run.children.map((child) => child.transitions)).toEqual([4 * checks + 1]);
-    expect(totalTransitions(run)).toBe(16 + 4 * checks);
+    expect(totalTransitions(run)).toBe(17 + 4 * checks);
   });
 
   it('reports a share whose status never settles as Failed with ShareStatusTimeout', async () => {

@@ -56,6 +56,7 @@ const onboardingInput = {
     destinationParentId: CHILD_OU,
   },
   membership: 'MEMBER',
+  requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'event-1' },
   memberRoleName: 'PortfolioShareMemberRole',
 };
 
@@ -113,7 +114,7 @@ describe('onboard-account state machine', () => {
       expect.objectContaining({
         requestId: `event-1-${DATA}`,
         target: { type: 'ORGANIZATIONAL_UNIT', id: CHILD_OU },
-        origin: 'onboarding',
+        requestedBy: { type: 'workflow', workflow: 'onboard-account', requestId: 'event-1' },
       }),
     ]);
     expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand).map((call) => call.args[0].input.PrincipalARN)).toEqual([

@@ -117,7 +117,7 @@ describe('reconcile-sharing state machine', () => {
           requestId: 'run-1-share-1',
           portfolioId: NETWORKING,
           target: { type: 'ORGANIZATION', id: ORG },
-          origin: 'reconcile',
+          requestedBy: { type: 'workflow', workflow: 'reconcile-sharing', requestId: 'run-1' },
         }),
       },
     ]);
@@ -189,7 +189,7 @@ describe('reconcile-sharing state machine', () => {
           requestId: 'run-pruned-unshare-1',
           portfolioId: DATA,
           target: { type: 'ORGANIZATIONAL_UNIT', id: SANDBOX },
-          origin: 'reconcile',
+          requestedBy: { type: 'workflow', workflow: 'reconcile-sharing', requestId: 'run-pruned' },
         },
       },
     ]);

@@ -19,6 +19,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { UnshareResultDetail, UnshareWorkflowInput } from '../../src/contracts/unshare.js';
+import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
 
@@ -38,8 +39,13 @@ const request = (overrides: Partial<UnshareWorkflowInput> = {}): UnshareWorkflow
   requestId: 'unshare-1',
   portfolioId: PORTFOLIO,
   target: { type: 'ORGANIZATIONAL_UNIT', id: OU },
-  origin: 'api',
+  requestedBy: API_CALLER,
   ...overrides,
+});
+
+// The deployed policy manages the portfolio; any of its shares may be removed by a hub principal.
+beforeEach(() => {
+  usePolicy({ version: 1, portfolios: [{ portfolioId: PORTFOLIO, targets: [{ type: 'ORGANIZATIONAL_UNIT', id: OU }] }] });
 });
 
 const emitted = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
