@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context.js';
+import { iamRequestContext, usePolicy } from '../support/policy.js';
 
 const sfn = mockClient(SFNClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:share-portfolio';
@@ -11,6 +12,10 @@ let getShare: typeof createShare;
 
 beforeAll(async () => {
   process.env.SHARE_STATE_MACHINE_ARN = MACHINE;
+  usePolicy({
+    version: 1,
+    portfolios: [{ portfolioId: 'port-abcd1234efgh5', targets: [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }] }],
+  });
   createShare = (await import('../../functions/api/create-share.js')).handler as never;
   getShare = (await import('../../functions/api/get-share.js')).handler as never;
 });
@@ -20,9 +25,9 @@ beforeEach(() => {
   sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:r`, startDate: new Date() });
 });
 
-const post = (body: string | undefined) =>
+const post = (body: string | undefined, context: unknown = iamRequestContext()) =>
   createShare(
-    { body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    { body, isBase64Encoded: false, headers: {}, ...(context as object) } as unknown as APIGatewayProxyEventV2,
     lambdaContext('createShare'),
   );
 const get = (requestId: string) =>
@@ -60,6 +65,57 @@ describe('POST /shares', () => {
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).message).toContain(field);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /shares refused by the sharing policy', () => {
+  const ask = (target: unknown, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target, ...extra });
+
+  it.each([
+    [
+      'a portfolio the policy does not list',
+      JSON.stringify({ portfolioId: 'port-databases0001', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' } }),
+      'portfolios',
+    ],
+    [
+      'the whole organization, which the policy does not list',
+      ask({ type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }),
+      'portfolios[0].requests.targets',
+    ],
+    ['an account outside the organization', ask({ type: 'EXTERNAL_ACCOUNT', id: '999988887777' }), 'portfolios[0].requests.targets'],
+    [
+      'principal sharing the policy does not let a request turn on',
+      ask({ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }, { sharePrincipals: true }),
+      'portfolios[0].requests.options',
+    ],
+  ])('answers 403 naming the rule for %s, and starts nothing', async (_name, body, rule) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(403);
+    expect(bodyOf(response)).toMatchObject({ error: 'NotAuthorized', rule });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('answers 403 for a caller of another account, and for a request with no IAM caller', async () => {
+    const body = ask({ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' });
+    const outsider = await post(body, iamRequestContext('arn:aws:iam::210987654321:user/sam', '210987654321'));
+    expect(outsider.statusCode).toBe(403);
+    expect(bodyOf(outsider)).toMatchObject({ rule: 'authorization.requesters.share' });
+    expect(bodyOf(outsider).message).toContain('arn:aws:iam::210987654321:user/sam is not one');
+
+    expect((await post(body, { requestContext: {} })).statusCode).toBe(403);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('records the caller as IAM reports it in the workflow input', async () => {
+    await post(ask({ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }));
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}').requestedBy).toEqual({
+      type: 'api',
+      principalArn: 'arn:aws:iam::123456789012:role/PlatformTeam',
+      userArn: 'arn:aws:sts::123456789012:assumed-role/PlatformTeam/alex',
+      accountId: '123456789012',
+    });
   });
 });
 

@@ -42,10 +42,12 @@ beforeEach(() => {
 describe('share request intake', () => {
   const event = {
     id: 'c0ffee00-0000-4000-8000-000000000001',
+    account: '123456789012',
+    source: 'portfolio-share-orchestrator',
     detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }, requestId: 'ticket-42' },
   };
 
-  it('starts the share workflow under the request id with the policy options for the portfolio', async () => {
+  it('starts the share workflow under the request id with what was asked and who put the event (the workflow checks the policy)', async () => {
     const outcome = await takeShareRequestEvent(event, dependencies(SHARE_MACHINE));
 
     expect(outcome).toMatchObject({ requestId: 'ticket-42', state: 'started' });
@@ -55,12 +57,7 @@ describe('share request intake', () => {
       requestId: 'ticket-42',
       portfolioId: 'port-abcd1234efgh5',
       target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
-      sharePrincipals: true,
-      shareTagOptions: false,
-      origin: 'event',
-      allowEnableOrganizationsAccess: false,
-      memberRoleName: 'PortfolioShareMemberRole',
-      memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
+      requestedBy: { type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId: event.id },
     });
   });
 
@@ -80,7 +77,11 @@ describe('share request intake', () => {
 
   it('turns an invalid request into one Portfolio Share Failed event naming the field, under the event id', async () => {
     const outcome = await takeShareRequestEvent(
-      { id: 'c0ffee00-0000-4000-8000-000000000002', detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '12' } } },
+      {
+        ...event,
+        id: 'c0ffee00-0000-4000-8000-000000000002',
+        detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '12' } },
+      },
       dependencies(SHARE_MACHINE),
     );
 
@@ -93,12 +94,30 @@ describe('share request intake', () => {
     expect(detail.failure.message).toContain('target.id: must be a 12-digit AWS account id');
     expect(detail.portfolioId).toBe('port-abcd1234efgh5');
     expect(detail.target).toBeNull();
+    expect(detail.requestedBy).toEqual({
+      type: 'event',
+      accountId: '123456789012',
+      source: 'portfolio-share-orchestrator',
+      eventId: 'c0ffee00-0000-4000-8000-000000000002',
+    });
+  });
+
+  it('refuses principal sharing on an account target as invalid (AWS shares principal names with organization node shares only)', async () => {
+    const outcome = await takeShareRequestEvent(
+      { ...event, detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '210987654321' }, sharePrincipals: true } },
+      dependencies(SHARE_MACHINE),
+    );
+    expect(outcome.state).toBe('rejected');
+    expect(JSON.parse(published()[0]?.Detail ?? '{}').failure.message).toContain(
+      'sharePrincipals: applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets',
+    );
   });
 });
 
 describe('account event intake', () => {
   const envelope = {
     id: 'e5a1f00d-0000-4000-8000-000000000001',
+    account: '123456789012',
     'detail-type': 'AWS Service Event via CloudTrail',
     time: '2026-11-21T10:00:00Z',
   };
@@ -245,6 +264,7 @@ describe('account event intake', () => {
       accountId: '210987654321',
       trigger: { source: 'aws.organizations', eventName: event.detail.eventName, eventId: envelope.id, time: envelope.time },
       membership: 'DEPARTED',
+      requestedBy: { type: 'event', accountId: event.account, source: 'aws.organizations', eventId: envelope.id },
       memberRoleName: 'PortfolioShareMemberRole',
     });
   });
