@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, paginateListStateMachines, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import type { ReconciliationCompletedDetail } from '../src/contracts/reconcile.js';
 import { principalArnOf } from '../src/contracts/requested-by.js';
 import { clientConfigFor, describeFailure, LOCAL_ENDPOINT, regionFrom } from './endpoint.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
 import { describePortfolioShares, listOrganizationPortfolioAccess } from '../catalog/portfolio-access.js';
 import { AccountId, ORGANIZATION_NODE_TYPES, PortfolioId } from '../contracts/identifiers.js';
+import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import {
   AccessChangeInProgressError,
   ApiError,
@@ -13,7 +14,6 @@ import {
   OrganizationAccessUnavailableError,
   PortfolioNotFoundError,
 } from '../errors.js';
-import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { authorizeRequester } from '../policy/authorization.js';
 import { parseWith } from '../validation.js';

@@ -19,7 +19,8 @@ export const ShareRequest = z
       context.addIssue({
         code: 'custom',
         path: ['sharePrincipals'],
-        message: 'applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets (AWS shares principal names with organization node shares only)',
+        message:
+          'applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets (AWS shares principal names with organization node shares only)',
       });
     }
   });

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ApiError, isErrorNamed, NotAuthorizedError, ValidationError } from '../errors.js';
 import { principalArnOf, RequestedBy } from '../contracts/requested-by.js';
+import { ApiError, isErrorNamed, NotAuthorizedError, ValidationError } from '../errors.js';
 import { logger } from './handler.js';
 
 export interface ApiResponse {

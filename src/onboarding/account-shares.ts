@@ -79,7 +79,9 @@ export const selectShareRemovals = (
     } else if (options.memberRejects && share.target.type === 'EXTERNAL_ACCOUNT') {
       result.toReject.push(share);
     } else {
-      result.removals.push(toUnshareWorkflowInput(share, unshareRequestId(requestId, share), { type: 'workflow', workflow: 'onboard-account', requestId }));
+      result.removals.push(
+        toUnshareWorkflowInput(share, unshareRequestId(requestId, share), { type: 'workflow', workflow: 'onboard-account', requestId }),
+      );
     }
   }
   return result;

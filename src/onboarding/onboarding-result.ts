@@ -12,8 +12,8 @@ import {
   RejectedShare,
   type RemovedShare,
 } from '../contracts/onboarding.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
 import { RequestFailure } from '../contracts/outcomes.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';

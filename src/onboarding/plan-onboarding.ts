@@ -37,11 +37,15 @@ const planPortfolio = async (
     entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
   const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
   // The request id is deterministic, so a repeated onboarding finds the same share execution.
-  const share = toShareWorkflowInput({ portfolioId: portfolio.portfolioId, target: entitledBy }, childRequestId(request.requestId, portfolio.portfolioId), {
-    type: 'workflow',
-    workflow: 'onboard-account',
-    requestId: request.requestId,
-  });
+  const share = toShareWorkflowInput(
+    { portfolioId: portfolio.portfolioId, target: entitledBy },
+    childRequestId(request.requestId, portfolio.portfolioId),
+    {
+      type: 'workflow',
+      workflow: 'onboard-account',
+      requestId: request.requestId,
+    },
+  );
   // What the member account needs once it sees the portfolio, from the policy (runMemberActions checks it again).
   const memberActions = { accept: entitledBy.type === 'EXTERNAL_ACCOUNT', iamPrincipals: portfolio.associatePrincipals };
   return {

@@ -8,10 +8,7 @@ import { rejectedOwnershipTransferResult } from './transfer-result.js';
  * An `Ownership Transfer Requested` event: started once under its request id (or the event id); an
  * invalid one ends in an `Ownership Transfer Failed` event that names the field.
  */
-export const takeOwnershipTransferRequestEvent = (
-  event: RequestEnvelope,
-  dependencies: IntakeDependencies,
-): Promise<IntakeOutcome> =>
+export const takeOwnershipTransferRequestEvent = (event: RequestEnvelope, dependencies: IntakeDependencies): Promise<IntakeOutcome> =>
   takeRequestEvent(
     event,
     {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
 import { outcomeOf, type RequestFailure, type RequestOutcome } from '../contracts/outcomes.js';
 import {
   FoundProducts,
@@ -11,6 +10,7 @@ import {
   ProductProgress,
   type ProductTransfer,
 } from '../contracts/ownership-transfer.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { parseWith } from '../validation.js';
 import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
 

@@ -27,7 +27,10 @@ export const arnLike = (pattern: string, arn: string): boolean => {
 };
 
 const globMatches = (pattern: string, value: string): boolean => {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(value);
 };
 
@@ -35,7 +38,8 @@ const globMatches = (pattern: string, value: string): boolean => {
 const accountPart = (pattern: string): string => pattern.split(':')[4] ?? '';
 
 /** Requests come from callers; onboarding and reconcile children act on the policy itself. */
-const isRequest = (requestedBy: RequestedBy): boolean => requestedBy.type === 'api' || requestedBy.type === 'event' || requestedBy.type === 'caller';
+const isRequest = (requestedBy: RequestedBy): boolean =>
+  requestedBy.type === 'api' || requestedBy.type === 'event' || requestedBy.type === 'caller';
 
 /** Refuses a requester that authorization.requesters does not allow for the action. */
 export const authorizeRequester = (policy: SharingPolicy, action: RequestAction, requestedBy: RequestedBy, hubAccountId: string): void => {
@@ -45,7 +49,9 @@ export const authorizeRequester = (policy: SharingPolicy, action: RequestAction,
   if (requestedBy.type === 'event') {
     // PutEvents carries no principal: the bus policy holds the principal to the same patterns; here
     // the account that put the event must be one the patterns (or the default) name.
-    const allowed = patterns ? patterns.some((pattern) => globMatches(accountPart(pattern), requestedBy.accountId)) : requestedBy.accountId === hubAccountId;
+    const allowed = patterns
+      ? patterns.some((pattern) => globMatches(accountPart(pattern), requestedBy.accountId))
+      : requestedBy.accountId === hubAccountId;
     if (!allowed) {
       throw new NotAuthorizedError(
         patterns
@@ -59,11 +65,16 @@ export const authorizeRequester = (policy: SharingPolicy, action: RequestAction,
   const { principalArn } = requestedBy;
   if (!patterns) {
     if (requestedBy.accountId === hubAccountId) return;
-    throw new NotAuthorizedError(`${rule} is not set, so only principals of the hub account ${hubAccountId} may ask; ${principalArn} is not one`, rule);
+    throw new NotAuthorizedError(
+      `${rule} is not set, so only principals of the hub account ${hubAccountId} may ask; ${principalArn} is not one`,
+      rule,
+    );
   }
   if (!patterns.some((pattern) => arnLike(pattern, principalArn))) {
     throw new NotAuthorizedError(
-      patterns.length === 0 ? `${rule} is empty: nobody may ask for this` : `${principalArn} matches no pattern of ${rule} (${patterns.join(', ')})`,
+      patterns.length === 0
+        ? `${rule} is empty: nobody may ask for this`
+        : `${principalArn} matches no pattern of ${rule} (${patterns.join(', ')})`,
       rule,
     );
   }
@@ -96,7 +107,10 @@ export const authorizeTarget = async (
   if (portfolio.targets.some((listed) => sameTarget(listed, target))) return;
   const name = portfolio.name ? ` (${portfolio.name})` : '';
   if (!isRequest(requestedBy)) {
-    throw new NotAuthorizedError(`${path}.targets of ${portfolio.portfolioId}${name} does not list ${describeTarget(target)}`, `${path}.targets`);
+    throw new NotAuthorizedError(
+      `${path}.targets of ${portfolio.portfolioId}${name} does not list ${describeTarget(target)}`,
+      `${path}.targets`,
+    );
   }
   const rules = portfolio.requests.targets;
   if (rules.some((rule) => sameTarget(rule, target))) return;

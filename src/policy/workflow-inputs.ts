@@ -1,6 +1,6 @@
 import type { OwnershipTransferRequest, OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
-import type { ShareRequest, ShareWorkflowInput } from '../contracts/share.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
+import type { ShareRequest, ShareWorkflowInput } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import type { UnshareRequest, UnshareWorkflowInput } from '../contracts/unshare.js';
 

@@ -13,7 +13,10 @@ const POLICY_DECIDED = ['memberActions', 'iamPrincipals', 'memberRoleName', 'all
 
 /** The authorize step's input: the share workflow's input, with the fields an older or forged input may carry kept to be refused. */
 export const ShareAuthorizationInput = ShareWorkflowInput.extend(
-  Object.fromEntries(POLICY_DECIDED.map((field) => [field, z.unknown().optional()])) as Record<(typeof POLICY_DECIDED)[number], z.ZodOptional<z.ZodUnknown>>,
+  Object.fromEntries(POLICY_DECIDED.map((field) => [field, z.unknown().optional()])) as Record<
+    (typeof POLICY_DECIDED)[number],
+    z.ZodOptional<z.ZodUnknown>
+  >,
 );
 export type ShareAuthorizationInput = z.infer<typeof ShareAuthorizationInput>;
 
@@ -33,7 +36,10 @@ export interface AuthorizeShareDependencies {
  * naming the rule that refused it. The API runs it before starting anything; the share workflow runs
  * it first, so an execution started any other way is held to the same policy.
  */
-export const authorizeShare = async (input: ShareAuthorizationInput, dependencies: AuthorizeShareDependencies): Promise<AuthorizedShare> => {
+export const authorizeShare = async (
+  input: ShareAuthorizationInput,
+  dependencies: AuthorizeShareDependencies,
+): Promise<AuthorizedShare> => {
   const { policy } = dependencies;
   const asked = POLICY_DECIDED.filter((field) => input[field] !== undefined);
   if (asked.length > 0) {
@@ -46,7 +52,10 @@ export const authorizeShare = async (input: ShareAuthorizationInput, dependencie
   const { portfolio, path } = authorizedPortfolio(policy, input.portfolioId);
   await authorizeTarget(portfolio, path, input.target, input.requestedBy, (id) => findParentPath(dependencies.organizations, id));
   const options = authorizedShareOptions(portfolio, path, input.target, input);
-  const patterns = options.sharePrincipals && dependencies.serviceCatalog ? await listPatternPrincipals(dependencies.serviceCatalog, portfolio.portfolioId) : [];
+  const patterns =
+    options.sharePrincipals && dependencies.serviceCatalog
+      ? await listPatternPrincipals(dependencies.serviceCatalog, portfolio.portfolioId)
+      : [];
   return {
     requestId: input.requestId,
     portfolioId: input.portfolioId,

@@ -8,7 +8,10 @@ import { authorizedPortfolio, authorizeRequester } from '../policy/authorization
  * no one access, and shares the policy does not list are exactly what a clean-up removes.
  * Throws NotAuthorizedError naming the rule.
  */
-export const authorizeUnshare = (input: UnshareWorkflowInput, dependencies: { policy: SharingPolicy; hubAccountId: string }): UnshareWorkflowInput => {
+export const authorizeUnshare = (
+  input: UnshareWorkflowInput,
+  dependencies: { policy: SharingPolicy; hubAccountId: string },
+): UnshareWorkflowInput => {
   authorizeRequester(dependencies.policy, 'unshare', input.requestedBy, dependencies.hubAccountId);
   authorizedPortfolio(dependencies.policy, input.portfolioId);
   return input;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { UnshareRequest } from '../contracts/unshare.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
+import { UnshareRequest } from '../contracts/unshare.js';
 import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';

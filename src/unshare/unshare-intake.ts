@@ -5,10 +5,7 @@ import { type IntakeOutcome, type RequestEnvelope, type RequestEventDependencies
 import { rejectedUnshareResult } from './unshare-result.js';
 
 /** A `Portfolio Unshare Requested` event; an invalid one ends in a `Portfolio Unshare Failed` event that names the field. */
-export const takeUnshareRequestEvent = (
-  event: RequestEnvelope,
-  dependencies: RequestEventDependencies,
-): Promise<IntakeOutcome> =>
+export const takeUnshareRequestEvent = (event: RequestEnvelope, dependencies: RequestEventDependencies): Promise<IntakeOutcome> =>
   takeRequestEvent(
     event,
     {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
 import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
+import type { RequestedBy } from '../contracts/requested-by.js';
 import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
 import {

@@ -34,7 +34,11 @@ export interface RequestEventHandling<I> {
   /** Validates the detail and builds the workflow input; throws ValidationError for a bad request. */
   toInput: (detail: unknown, requestId: string, requestedBy: RequestedBy) => I;
   /** The Failed result event of a detail that did not validate. */
-  rejected: (detail: Record<string, unknown> & { requestId: string }, failure: RequestFailure, requestedBy: RequestedBy) => ResultEvent<unknown>;
+  rejected: (
+    detail: Record<string, unknown> & { requestId: string },
+    failure: RequestFailure,
+    requestedBy: RequestedBy,
+  ) => ResultEvent<unknown>;
 }
 
 /** The EventBridge envelope fields an intake reads. */

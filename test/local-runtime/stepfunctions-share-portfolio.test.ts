@@ -36,6 +36,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import { usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { FUNCTIONS } from '../support/workflow-harness.js';
 
@@ -61,6 +62,15 @@ const track = <T extends { destroy(): void }>(client: T): T => {
 };
 
 beforeAll(async () => {
+  // The functions read the deployed policy and the hub account as deployed ones do: from their environment.
+  process.env.HUB_ACCOUNT_ID = MANAGEMENT;
+  usePolicy({
+    version: 1,
+    settings: { memberRoleName: MEMBER_ROLE },
+    portfolios: [
+      { portfolioId: PORTFOLIO, associatePrincipals: ['role/Developer'], targets: [{ type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU }] },
+    ],
+  });
   const fixture = testFixture();
   aws = await startLocalAws({
     port: 0,
@@ -121,12 +131,7 @@ describe('share-portfolio on the local Step Functions service', () => {
       requestId: 'sfn-share-1',
       portfolioId: PORTFOLIO,
       target: { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU },
-      sharePrincipals: false,
-      shareTagOptions: false,
-      origin: 'api',
-      allowEnableOrganizationsAccess: false,
-      memberRoleName: MEMBER_ROLE,
-      memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
+      requestedBy: { type: 'caller', principalArn: `arn:aws:iam::${MANAGEMENT}:root`, accountId: MANAGEMENT },
     };
     const before = stepFunctions.stats();
     const { executionArn = '' } = await sfn.send(
@@ -207,7 +212,7 @@ describe('share-portfolio on the local Step Functions service', () => {
     expect(childTypes).toContain('WaitStateEntered');
     expect(types.filter((type) => type === 'MapIterationStarted')).toHaveLength(1);
     expect(events.find((event) => event.type === 'LambdaFunctionScheduled')?.lambdaFunctionScheduledEventDetails?.resource).toBe(
-      `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:evaluateShare`,
+      `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:authorizeShare`,
     );
     const entered = [...types, ...childTypes].filter((type) => type?.endsWith('StateEntered')).length;
     expect(stepFunctions.stats().stateTransitions - before.stateTransitions).toBe(entered);

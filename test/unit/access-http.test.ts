@@ -18,6 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { iamRequestContext } from '../support/policy.js';
 
 const organizations = mockClient(OrganizationsClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
@@ -56,7 +57,7 @@ const call = async (
   timeoutSeconds = 29,
 ) => {
   const response = await handlers[name]?.(
-    { isBase64Encoded: false, requestContext: {}, headers: {}, ...request } as unknown as APIGatewayProxyEventV2,
+    { isBase64Encoded: false, ...iamRequestContext(), headers: {}, ...request } as unknown as APIGatewayProxyEventV2,
     lambdaContext(name, 'us-east-1', '123456789012', timeoutSeconds),
   );
   return { status: response?.statusCode, body: JSON.parse(response?.body ?? '{}') as Record<string, any> };

@@ -113,7 +113,7 @@ describe('which account-level shares an account event removes', () => {
         requestId: 'e5a1f00d-0000-4000-8000-000000000001-port-pipelines0001-unshare-account',
         portfolioId: PIPELINES,
         target: { type: 'ACCOUNT', id: ACCOUNT },
-        origin: 'account-change',
+        requestedBy: { type: 'workflow', workflow: 'onboard-account', requestId: 'e5a1f00d-0000-4000-8000-000000000001' },
       },
     ]);
     expect(plan.keptShares).toEqual([
@@ -315,7 +315,7 @@ describe('account event results', () => {
     requestId: unshareRequestId('e1', { portfolioId, target: { type, id: ACCOUNT } }),
     portfolioId,
     target: { type, id: ACCOUNT },
-    origin: 'account-change' as const,
+    requestedBy: { type: 'workflow' as const, workflow: 'onboard-account' as const, requestId: 'e5a1f00d-0000-4000-8000-000000000001' },
   });
   const plan = {
     accountId: ACCOUNT,
@@ -359,6 +359,12 @@ describe('account event results', () => {
     expect(result.detailType).toBe('Account Offboarding Succeeded');
     expect(result.detail).toEqual({
       requestId: 'e5a1f00d-0000-4000-8000-000000000001',
+      requestedBy: {
+        type: 'event',
+        accountId: '123456789012',
+        source: 'aws.organizations',
+        eventId: 'e5a1f00d-0000-4000-8000-000000000001',
+      },
       outcome: 'SUCCEEDED',
       accountId: ACCOUNT,
       eventName: 'RemoveAccountFromOrganization',

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context.js';
+import { API_CALLER, iamRequestContext } from '../support/policy.js';
 
 const sfn = mockClient(SFNClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:transfer-ownership';
@@ -34,14 +35,14 @@ const put = (id: string, body: unknown) =>
       body: typeof body === 'string' ? body : JSON.stringify(body),
       pathParameters: { id },
       isBase64Encoded: false,
-      requestContext: {},
+      ...iamRequestContext(),
       headers: {},
     } as unknown as APIGatewayProxyEventV2,
     lambdaContext('transferProductOwnership'),
   );
 const get = (requestId: string) =>
   getTransfer(
-    { pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    { pathParameters: { requestId }, ...iamRequestContext(), headers: {} } as unknown as APIGatewayProxyEventV2,
     lambdaContext('getOwnershipTransfer'),
   );
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '{}');
@@ -60,7 +61,7 @@ describe('PUT /provisioned-products/{id}/owner', () => {
       ownerArn: OWNER,
       provisionedProductId: 'pp-paymentsvpc01',
       fromOwnerArn: null,
-      origin: 'api',
+      requestedBy: API_CALLER,
       memberRoleName: 'PortfolioShareMemberRole',
     });
   });

@@ -33,7 +33,12 @@ const workflowInput = (overrides: Partial<OwnershipTransferWorkflowInput> = {}):
   ownerArn: ROLE,
   provisionedProductId: null,
   fromOwnerArn: USER,
-  origin: 'event',
+  requestedBy: {
+    type: 'event',
+    accountId: '123456789012',
+    source: 'portfolio-share-orchestrator',
+    eventId: 'c0ffee00-0000-4000-8000-000000000009',
+  },
   memberRoleName: 'PortfolioShareMemberRole',
   ...overrides,
 });
@@ -301,6 +306,8 @@ describe('ownership transfer request intake', () => {
   };
   const event = {
     id: 'c0ffee00-0000-4000-8000-000000000009',
+    account: '123456789012',
+    source: 'portfolio-share-orchestrator',
     detail: { accountId: ACCOUNT, ownerArn: ROLE, fromOwnerArn: USER, requestId: 'leaver-jordan' },
   };
 

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortfolioReconcilePlan } from '../../src/contracts/reconcile.js';
-import { parsePolicy } from '../../src/policy/load-policy.js';
 import { childRequestId, prepareReconcileRun, summariseReconciliation } from '../../src/reconcile/reconcile-run.js';
-
-const policy = parsePolicy(`
-version: 1
-settings: { memberRoleName: MemberRole, allowEnableOrganizationsAccess: true }
-portfolios:
-  - portfolioId: port-cicdpipeline1
-    sharePrincipals: true
-    associatePrincipals: [role/Developer]
-    prune: true
-    targets: [{ type: EXTERNAL_ACCOUNT, id: '999988887777' }]
-`);
 
 const drifted: PortfolioReconcilePlan = {
   portfolioId: 'port-cicdpipeline1',
@@ -46,7 +34,7 @@ describe('reconcile run', () => {
     expect(first).not.toBe(second);
   });
 
-  it('turns planned actions into child inputs: a share as the intake builds it with origin reconcile, an unshare with the unshare contract; nothing in REPORT mode', () => {
+  it('turns planned actions into child inputs: a share and an unshare asked for by the run (the child workflows take options from the policy); nothing in REPORT mode', () => {
     const run = prepareReconcileRun({ mode: 'APPLY', trigger: 'schedule' }, 'run-1', plan);
 
     expect(run).toMatchObject({
@@ -65,12 +53,7 @@ describe('reconcile run', () => {
           requestId: 'run-1-share-1',
           portfolioId: 'port-cicdpipeline1',
           target: { type: 'EXTERNAL_ACCOUNT', id: '999988887777' },
-          sharePrincipals: true,
-          shareTagOptions: false,
-          origin: 'reconcile',
-          allowEnableOrganizationsAccess: true,
-          memberRoleName: 'MemberRole',
-          memberActions: { accept: true, iamPrincipals: ['role/Developer'] },
+          requestedBy: { type: 'workflow', workflow: 'reconcile-sharing', requestId: 'run-1' },
         },
       },
       {
@@ -81,7 +64,7 @@ describe('reconcile run', () => {
           requestId: 'run-1-unshare-2',
           portfolioId: 'port-cicdpipeline1',
           target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-sandbox1' },
-          origin: 'reconcile',
+          requestedBy: { type: 'workflow', workflow: 'reconcile-sharing', requestId: 'run-1' },
         },
       },
     ]);

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShareStatus } from '../../src/catalog/share-status.js';
-import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import type { AuthorizedShare } from '../../src/contracts/share.js';
 import { evaluateShare, INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE } from '../../src/share/share-progress.js';
 import { summariseShare } from '../../src/share/share-result.js';
 
-const request: ShareWorkflowInput = {
+const request: AuthorizedShare = {
   requestId: 'req-1',
   portfolioId: 'port-abcd1234efgh5',
   target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' },
+  requestedBy: { type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId: 'e-1' },
   sharePrincipals: true,
   shareTagOptions: false,
-  origin: 'event',
   allowEnableOrganizationsAccess: false,
   memberRoleName: 'PortfolioShareMemberRole',
   memberActions: { accept: false, iamPrincipals: [] },
+  warnings: [],
 };
 
 describe('share status classification', () => {

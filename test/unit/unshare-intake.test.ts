@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { API_CALLER, iamRequestContext, usePolicy } from '../support/policy.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
@@ -27,6 +28,10 @@ let deleteShare: (event: APIGatewayProxyEventV2, context: unknown) => Promise<AP
 let getUnshare: typeof deleteShare;
 
 beforeAll(async () => {
+  usePolicy({
+    version: 1,
+    portfolios: [{ portfolioId: 'port-abcd1234efgh5', targets: [{ type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }] }],
+  });
   process.env.UNSHARE_STATE_MACHINE_ARN = MACHINE;
   deleteShare = (await import('../../functions/api/delete-share.js')).handler as never;
   getUnshare = (await import('../../functions/api/get-unshare.js')).handler as never;
@@ -41,12 +46,12 @@ beforeEach(() => {
 
 const del = (body: string | undefined) =>
   deleteShare(
-    { body, isBase64Encoded: false, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    { body, isBase64Encoded: false, ...iamRequestContext(), headers: {} } as unknown as APIGatewayProxyEventV2,
     lambdaContext('deleteShare'),
   );
 const get = (requestId: string) =>
   getUnshare(
-    { pathParameters: { requestId }, requestContext: {}, headers: {} } as unknown as APIGatewayProxyEventV2,
+    { pathParameters: { requestId }, ...iamRequestContext(), headers: {} } as unknown as APIGatewayProxyEventV2,
     lambdaContext('getUnshare'),
   );
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? '{}');
@@ -54,6 +59,8 @@ const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(respo
 describe('unshare request intake', () => {
   const event = {
     id: 'c0ffee00-0000-4000-8000-000000000011',
+    account: '123456789012',
+    source: 'portfolio-share-orchestrator',
     detail: { portfolioId: 'port-abcd1234efgh5', target: OU_TARGET, requestId: 'ticket-7' },
   };
 
@@ -62,7 +69,12 @@ describe('unshare request intake', () => {
 
     expect(outcome).toMatchObject({ requestId: 'ticket-7', state: 'started', executionArn: executionArn('ticket-7') });
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: MACHINE, name: 'ticket-7' });
-    expect(startedInput()).toEqual({ requestId: 'ticket-7', portfolioId: 'port-abcd1234efgh5', target: OU_TARGET, origin: 'event' });
+    expect(startedInput()).toEqual({
+      requestId: 'ticket-7',
+      portfolioId: 'port-abcd1234efgh5',
+      target: OU_TARGET,
+      requestedBy: { type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId: event.id },
+    });
     expect(published()).toEqual([]);
   });
 
@@ -81,6 +93,7 @@ describe('unshare request intake', () => {
   it('turns an invalid request into one Portfolio Unshare Failed event naming the field', async () => {
     const outcome = await takeUnshareRequestEvent(
       {
+        ...event,
         id: 'c0ffee00-0000-4000-8000-000000000012',
         detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'EXTERNAL_ACCOUNT', id: '12' } },
       },
@@ -112,7 +125,12 @@ describe('DELETE /shares', () => {
 
     expect(response.statusCode).toBe(202);
     expect(bodyOf(response)).toEqual({ requestId: 'ticket-8', status: 'ACCEPTED', executionArn: executionArn('ticket-8') });
-    expect(startedInput()).toEqual({ requestId: 'ticket-8', portfolioId: 'port-abcd1234efgh5', target: OU_TARGET, origin: 'api' });
+    expect(startedInput()).toEqual({
+      requestId: 'ticket-8',
+      portfolioId: 'port-abcd1234efgh5',
+      target: OU_TARGET,
+      requestedBy: API_CALLER,
+    });
   });
 
   it('answers 202 ALREADY_ACCEPTED for the same request again, and 409 for a reused request id with another body', async () => {

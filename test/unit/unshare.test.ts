@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareTarget } from '../../src/contracts/identifiers.js';
 import { findShare, findStillVisible, MAX_STILL_VISIBLE_LISTED } from '../../src/unshare/still-visible.js';
 import { type SummariseUnshareInput, summariseUnshare } from '../../src/unshare/unshare-result.js';
+import { API_CALLER } from '../support/policy.js';
 
 const organizations = mockClient(OrganizationsClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
@@ -161,7 +162,7 @@ describe('findStillVisible', () => {
 
 describe('summariseUnshare', () => {
   const base: SummariseUnshareInput = {
-    request: { requestId: 'unshare-1', portfolioId: PORTFOLIO, target: { type: 'ORGANIZATIONAL_UNIT', id: PROD }, origin: 'api' },
+    request: { requestId: 'unshare-1', portfolioId: PORTFOLIO, target: { type: 'ORGANIZATIONAL_UNIT', id: PROD }, requestedBy: API_CALLER },
     startedAt: '2026-11-21T10:00:00Z',
     shareToken: 'delete-token',
     alreadyAbsent: false,

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OwnershipTransferResultDetail, OwnershipTransferWorkflowInput } from '../../src/contracts/ownership-transfer.js';
 import { idempotencyTokenFor } from '../../src/ownership/owner-changes.js';
-import { API_CALLER, usePolicy } from '../support/policy.js';
+import { API_CALLER } from '../support/policy.js';
 import { expectValidEvent } from '../support/result-events.js';
 import { runWorkflow } from '../support/workflow-harness.js';
 

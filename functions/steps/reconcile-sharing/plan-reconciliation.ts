@@ -7,7 +7,11 @@ import { PlanReconciliationInput, prepareReconcileRun } from '../../../src/recon
 /** Reconcile-sharing step: the plan, and the child executions that carry out its actions. */
 export const handler = lambdaHandler(
   async ({ request, runId }) => {
-    const plan = await planReconciliation({ serviceCatalog: serviceCatalogClient(), organizations: organizationsClient(), policy: loadPolicy() });
+    const plan = await planReconciliation({
+      serviceCatalog: serviceCatalogClient(),
+      organizations: organizationsClient(),
+      policy: loadPolicy(),
+    });
     logger.info('Reconciliation planned', { runId, mode: request.mode, ...plan.summary });
     return prepareReconcileRun(request, runId, plan);
   },
