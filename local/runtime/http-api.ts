@@ -9,7 +9,8 @@ export interface HttpApiOptions {
   routes: LocalRoute[];
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
   /** Whether an access key is known to the local endpoint (IAM authorisation of the routes). */
-  isKnownAccessKey: (accessKeyId: string) => boolean;
+  /** Who signed with this key (and session token), as the endpoint knows it; undefined for an unknown key. */
+  callerOf: (accessKeyId: string, sessionToken: string | undefined) => { arn: string; accountId: string; userId: string } | undefined;
   onRequest?: (line: { method: string; path: string; status: number }) => void;
 }
 
@@ -58,9 +59,12 @@ export const startHttpApi = async (options: HttpApiOptions) => {
     };
     if (!matched?.match) return finish(404, JSON.stringify({ message: 'Not Found' }));
     const { route, names } = matched.entry;
+    let caller: ReturnType<HttpApiOptions['callerOf']>;
     if (route.iamAuthorised) {
       const key = SIGV4.exec(request.headers.authorization ?? '')?.[1];
-      if (!key || !options.isKnownAccessKey(key)) return finish(403, JSON.stringify({ message: 'Forbidden' }));
+      const token = request.headers['x-amz-security-token'];
+      caller = key ? options.callerOf(key, Array.isArray(token) ? token[0] : token) : undefined;
+      if (!caller) return finish(403, JSON.stringify({ message: 'Forbidden' }));
     }
     const body = await readBody(request);
     const event = {
@@ -84,6 +88,22 @@ export const startHttpApi = async (options: HttpApiOptions) => {
           userAgent: request.headers['user-agent'] ?? '',
         },
         requestId: randomUUID(),
+        // What API Gateway's IAM authorizer reports about the signer (payload format 2.0).
+        ...(caller
+          ? {
+              authorizer: {
+                iam: {
+                  accessKey: SIGV4.exec(request.headers.authorization ?? '')?.[1] ?? null,
+                  accountId: caller.accountId,
+                  callerId: caller.userId,
+                  cognitoIdentity: null,
+                  principalOrgId: null,
+                  userArn: caller.arn,
+                  userId: caller.userId,
+                },
+              },
+            }
+          : {}),
         routeKey: `${route.method} ${route.path}`,
         stage: '$default',
         timeEpoch: Date.now(),

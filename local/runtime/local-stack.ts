@@ -137,10 +137,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       port: options.httpPort ?? 3000,
       routes: definitions.routes,
       invokeFunction: (key, event) => functions.invoke(key, event),
-      isKnownAccessKey: (key) => {
-        // A session key is known too; the API does not check its token, as it checks no signature.
-        const resolved = aws.identity.resolve(key, undefined);
-        return resolved.ok || resolved.reason === 'invalid-session-token';
+      callerOf: (key, sessionToken) => {
+        const resolved = aws.identity.resolve(key, sessionToken);
+        return resolved.ok ? resolved.caller : undefined;
       },
       onRequest: ({ method, path, status }) => say(`http    ${method} ${path} → ${status}`),
     });

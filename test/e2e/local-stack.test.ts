@@ -105,17 +105,19 @@ describe('local stack end to end', () => {
     expect(anonymous.status).toBe(403);
   });
 
-  it('reports an unknown portfolio in one Portfolio Share Failed event', async () => {
-    await http('POST', '/shares', {
+  it('refuses a portfolio the policy does not list with a 403 naming the rule, and starts nothing', async () => {
+    const refused = await http('POST', '/shares', {
       portfolioId: 'port-doesnotexist1',
       target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOADS },
       requestId: 'e2e-unknown',
     });
-    const result = await resultOf('e2e-unknown');
-    expect(result['detail-type']).toBe('Portfolio Share Failed');
-    expect(result.detail.failure).toMatchObject({ error: expect.stringMatching(/^ServiceCatalog\./) });
-    expect(results('Portfolio Share Failed', 'e2e-unknown')).toHaveLength(1);
-  }, 60_000);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: 'NotAuthorized', rule: 'portfolios' });
+    const { executions = [] } = await new SFNClient(config).send(
+      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArns.sharePortfolio }),
+    );
+    expect(executions.filter((execution) => execution.name === 'e2e-unknown')).toEqual([]);
+  });
 
   it('names the account without the member role in a Partially Succeeded share', async () => {
     await http('POST', '/shares', {
