@@ -183,12 +183,15 @@ describe('Organizations access', () => {
     expect((await http('GET', '/organizations-access')).body).toMatchObject({ readyForOrganizationSharing: true, missing: [] });
   }, 60_000);
 
-  it("decides by the hub's account, not the caller's: a delegated administrator's key may call the route", async () => {
-    const again = await http('PUT', '/organizations-access', { enabled: true }, { accessKeyId: 'AKIASHAREDSERVICES01' });
+  it("lets only the requesters the policy allows change access: a delegated administrator's key is refused by default", async () => {
+    const again = await http('PUT', '/organizations-access', { enabled: true });
     expect(again).toMatchObject({
       status: 200,
       body: { changed: false, message: 'Organizations access for Service Catalog is already ENABLED; nothing changed.' },
     });
+    const outsider = await http('PUT', '/organizations-access', { enabled: false }, { accessKeyId: 'AKIASHAREDSERVICES01' });
+    expect(outsider).toMatchObject({ status: 403, body: { error: 'NotAuthorized', rule: 'authorization.requesters.organizationsAccess' } });
+    expect((await http('GET', '/organizations-access')).body).toMatchObject({ accessStatus: 'ENABLED' });
 
     const invalid = await http('PUT', '/organizations-access', { enabled: 'yes' });
     expect(invalid.status).toBe(400);

@@ -18,7 +18,10 @@ const WORKLOADS = 'ou-ex12-workload';
 describe('local stack with Organizations access disabled and a policy that may not enable it', () => {
   it('fails the share with OrganizationsAccessDisabled, in one event', async () => {
     const policy = join(tmpdir(), `pso-policy-${process.pid}.yml`);
-    writeFileSync(policy, 'version: 1\nsettings: { allowEnableOrganizationsAccess: false }\nportfolios: []\n');
+    writeFileSync(
+      policy,
+      `version: 1\nsettings: { allowEnableOrganizationsAccess: false }\nportfolios:\n  - { portfolioId: ${PIPELINES}, targets: [{ type: ORGANIZATIONAL_UNIT, id: ${WORKLOADS} }] }\n`,
+    );
     const e2e = await startE2eStack({ environment: { SHARING_POLICY_PATH: policy } });
     const local = e2e.stack;
     try {
