@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { DetailType, EVENT_SOURCE } from './events.js';
-import { OwnershipTransferRequest } from './ownership-transfer.js';
+import { OnboardingWorkflowInput } from './onboarding.js';
+import { OwnershipTransferRequest, OwnershipTransferWorkflowInput } from './ownership-transfer.js';
+import { ReconcileWorkflowInput } from './reconcile.js';
 import { RESULT_DETAIL_SCHEMAS } from './result-details.js';
-import { ShareRequest } from './share.js';
+import { ShareRequest, ShareWorkflowInput } from './share.js';
 import { SharingPolicy } from './sharing-policy.js';
-import { UnshareRequest } from './unshare.js';
+import { UnshareRequest, UnshareWorkflowInput } from './unshare.js';
 
 const fileName = (detailType: string) => `${detailType.toLowerCase().replaceAll(' ', '-')}.schema.json`;
 
@@ -27,6 +29,21 @@ const eventSchema = (detailType: string, detail: z.ZodType) => ({
   },
 });
 
+/** The execution input of each state machine that is started from outside a workflow (its first step checks it again). */
+const WORKFLOW_INPUTS: Record<string, z.ZodType> = {
+  'share-portfolio': ShareWorkflowInput,
+  'unshare-portfolio': UnshareWorkflowInput,
+  'transfer-ownership': OwnershipTransferWorkflowInput,
+  'onboard-account': OnboardingWorkflowInput,
+  'reconcile-sharing': ReconcileWorkflowInput,
+};
+
+const workflowInputSchema = (name: string, input: z.ZodType) => ({
+  ...z.toJSONSchema(input, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+  $id: `https://github.com/portfolio-share-orchestrator/schemas/workflows/${name}.input.schema.json`,
+  title: `${name} execution input`,
+});
+
 /** Every JSON Schema file the repository publishes, by path, generated from the zod schemas. */
 export const jsonSchemaFiles = (): Record<string, object> => ({
   'config/sharing-policy.schema.json': {
@@ -38,6 +55,12 @@ export const jsonSchemaFiles = (): Record<string, object> => ({
   [`schemas/events/${fileName(DetailType.ownershipTransferRequested)}`]: eventSchema(
     DetailType.ownershipTransferRequested,
     OwnershipTransferRequest,
+  ),
+  ...Object.fromEntries(
+    Object.entries(WORKFLOW_INPUTS).map(([name, input]) => [
+      `schemas/workflows/${name}.input.schema.json`,
+      workflowInputSchema(name, input),
+    ]),
   ),
   ...Object.fromEntries(
     Object.entries(RESULT_DETAIL_SCHEMAS).map(([detailType, schema]) => [
