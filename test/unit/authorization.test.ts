@@ -186,7 +186,10 @@ describe('what may be asked', () => {
 
 describe('authorization rules in the policy file', () => {
   it.each([
-    ['authorization:\n  requesters:\n    share: [role/PlatformTeam]', 'authorization.requesters.share[0]: must be an IAM principal ARN pattern'],
+    [
+      'authorization:\n  requesters:\n    share: [role/PlatformTeam]',
+      'authorization.requesters.share[0]: must be an IAM principal ARN pattern',
+    ],
     ['authorization:\n  requesters:\n    sharing: []', 'authorization.requesters'],
     [
       'portfolios:\n  - { portfolioId: port-a, targets: [{ type: ORGANIZATION, id: o-a1b2c3d4e5 }], requests: { options: [sharePrincipal] } }',
