@@ -10,3 +10,18 @@ export const listPatternPrincipals = async (serviceCatalog: ServiceCatalogClient
   }
   return patterns;
 };
+
+/**
+ * What principal sharing exposes for a portfolio: its IAM_PATTERN principals are shared by name, so in
+ * every recipient account any role or user whose name matches gets the portfolio, and an
+ * administrator there can create one (AWS documents this). One warning, or none.
+ */
+export const principalSharingWarnings = async (serviceCatalog: ServiceCatalogClient, portfolioId: string): Promise<string[]> => {
+  const patterns = await listPatternPrincipals(serviceCatalog, portfolioId);
+  return patterns.length
+    ? [
+        `sharePrincipals shares the portfolio's IAM_PATTERN principals by name (${patterns.join(', ')}): in every recipient account, ` +
+          'any role or user whose name matches gets the portfolio, and an administrator there can create one (see docs/sharing-policy.md, Principal sharing)',
+      ]
+    : [];
+};

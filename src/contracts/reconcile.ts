@@ -65,6 +65,8 @@ export const PortfolioReconcilePlan = z
     optionDrift: z.array(OptionDrift),
     /** What an APPLY run does, in this order, one at a time. */
     actions: z.array(PlannedAction),
+    /** What the policy's share options expose (principal sharing of IAM_PATTERN principals). */
+    warnings: z.array(z.string()).default([]),
   })
   .strict();
 export type PortfolioReconcilePlan = z.infer<typeof PortfolioReconcilePlan>;

@@ -2,6 +2,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { readOrganizationsAccessStatus } from '../catalog/access-status.js';
 import { findAccountPlacement } from '../catalog/account-placement.js';
+import { principalSharingWarnings } from '../catalog/portfolio-principals.js';
 import { now } from '../clock.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { isOrganizationNodeTarget, type ShareTarget } from '../contracts/identifiers.js';
@@ -120,6 +121,8 @@ export const diffPortfolio = (portfolio: PortfolioPolicy, existing: PlannedShare
       ...missing.filter((target) => !blockedKeys.has(targetKey(target))).map((target) => ({ action: 'SHARE' as const, target })),
       ...(portfolio.prune ? extra.map((target) => ({ action: 'UNSHARE' as const, target })) : []),
     ],
+    // Filled in by planReconciliation, which reads the portfolio's principals.
+    warnings: [],
   };
 };
 
@@ -159,6 +162,9 @@ const placementsOf = async (organizations: OrganizationsClient, accountIds: stri
  * What a reconcile would do: for every portfolio of the policy, its shares against the policy's
  * targets. Reads only; the workflow, `GET /plan` and `npm run plan` all start from it.
  */
+const isOrganizationNodeShareWithPrincipals = (target: ShareTarget): boolean =>
+  target.type === 'ORGANIZATION' || target.type === 'ORGANIZATIONAL_UNIT';
+
 export const planReconciliation = async (dependencies: PlanDependencies, at = now()): Promise<ReconcilePlan> => {
   const { serviceCatalog, organizations, policy } = dependencies;
   const organizationsAccess = await planOrganizationsAccess(serviceCatalog, policy);
@@ -177,9 +183,16 @@ export const planReconciliation = async (dependencies: PlanDependencies, at = no
   });
   const placements = await placementsOf(organizations, unlistedAccounts);
 
-  const portfolios = policy.portfolios.map((portfolio, index) =>
-    diffPortfolio(portfolio, existing[index] ?? [], { canShareOrganizationNodes, placementOf: (accountId) => placements.get(accountId) }),
+  // Principal sharing applies to organization and OU shares: warn where it exposes IAM_PATTERN principals.
+  const warnings = await mapWithConcurrency(policy.portfolios, PORTFOLIO_CONCURRENCY, (portfolio) =>
+    portfolio.sharePrincipals && portfolio.targets.some(isOrganizationNodeShareWithPrincipals)
+      ? principalSharingWarnings(serviceCatalog, portfolio.portfolioId)
+      : Promise.resolve([]),
   );
+  const portfolios = policy.portfolios.map((portfolio, index) => ({
+    ...diffPortfolio(portfolio, existing[index] ?? [], { canShareOrganizationNodes, placementOf: (accountId) => placements.get(accountId) }),
+    warnings: warnings[index] ?? [],
+  }));
   return parseWith(
     ReconcilePlan,
     { generatedAt: at.toISOString(), organizationsAccess, portfolios, summary: summarisePlan(portfolios) },

@@ -93,13 +93,13 @@ export const renderPlan = (plan: ReconcilePlan): string => {
     const title = [portfolio.portfolioId, portfolio.name ? `(${portfolio.name})` : '', `prune: ${portfolio.prune}`]
       .filter(Boolean)
       .join('  ');
-    if (lines.length === 0) {
-      out.push(`  ${title}  — in sync`);
-      continue;
+    if (lines.length === 0) out.push(`  ${title}  — in sync`);
+    else {
+      out.push(`  ${title}`);
+      for (const line of lines)
+        out.push(`    ${line.symbol} ${line.target.type.padEnd(typeWidth)}  ${line.target.id.padEnd(idWidth)}  ${line.note}`);
     }
-    out.push(`  ${title}`);
-    for (const line of lines)
-      out.push(`    ${line.symbol} ${line.target.type.padEnd(typeWidth)}  ${line.target.id.padEnd(idWidth)}  ${line.note}`);
+    for (const warning of portfolio.warnings) out.push(`    warning: ${warning}`);
   }
   out.push('', planSummaryLine(plan));
   return `${out.join('\n')}\n`;

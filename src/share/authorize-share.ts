@@ -2,7 +2,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import { findParentPath } from '../catalog/account-placement.js';
-import { listPatternPrincipals } from '../catalog/portfolio-principals.js';
+import { principalSharingWarnings } from '../catalog/portfolio-principals.js';
 import { type AuthorizedShare, ShareWorkflowInput } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { NotAuthorizedError } from '../errors.js';
@@ -52,10 +52,8 @@ export const authorizeShare = async (
   const { portfolio, path } = authorizedPortfolio(policy, input.portfolioId);
   await authorizeTarget(portfolio, path, input.target, input.requestedBy, (id) => findParentPath(dependencies.organizations, id));
   const options = authorizedShareOptions(portfolio, path, input.target, input);
-  const patterns =
-    options.sharePrincipals && dependencies.serviceCatalog
-      ? await listPatternPrincipals(dependencies.serviceCatalog, portfolio.portfolioId)
-      : [];
+  const warnings =
+    options.sharePrincipals && dependencies.serviceCatalog ? await principalSharingWarnings(dependencies.serviceCatalog, portfolio.portfolioId) : [];
   return {
     requestId: input.requestId,
     portfolioId: input.portfolioId,
@@ -69,11 +67,6 @@ export const authorizeShare = async (
       accept: input.target.type === 'EXTERNAL_ACCOUNT',
       iamPrincipals: portfolio.associatePrincipals,
     },
-    warnings: patterns.length
-      ? [
-          `sharePrincipals shares the portfolio's IAM_PATTERN principals by name (${patterns.join(', ')}): in every recipient account, ` +
-            'any role or user whose name matches gets the portfolio, and an administrator there can create one (see docs/sharing-policy.md, Principal sharing)',
-        ]
-      : [],
+    warnings,
   };
 };

@@ -2,6 +2,7 @@ import { DescribeOrganizationCommand, ListParentsCommand, OrganizationsClient } 
 import {
   GetAWSOrganizationsAccessStatusCommand,
   ListOrganizationPortfolioAccessCommand,
+  ListPrincipalsForPortfolioCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -55,6 +56,7 @@ beforeEach(() => {
   serviceCatalog.reset();
   organizations.reset();
   serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
+  serviceCatalog.on(ListPrincipalsForPortfolioCommand).resolves({ Principals: [] });
   organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Id: ORG } });
   // 333333333333 sits in ou-ex12-prodwork under ou-ex12-workload; 444444444444 in a sandbox OU.
   organizations
@@ -71,6 +73,23 @@ beforeEach(() => {
 });
 
 describe('reconcile plan', () => {
+  it('warns, in the plan and its table, where principal sharing exposes IAM_PATTERN principals', async () => {
+    fakeShareListing(serviceCatalog, {});
+    serviceCatalog.on(ListPrincipalsForPortfolioCommand).resolves({
+      Principals: [{ PrincipalARN: 'arn:aws:iam:::role/Developer*', PrincipalType: 'IAM_PATTERN' }],
+    });
+
+    const result = await plan();
+
+    const sharing = result.portfolios.filter((portfolio) => portfolio.warnings.length > 0);
+    // Only the pipelines share principals; the other portfolios' principals are not shared by name.
+    expect(sharing.map((portfolio) => portfolio.portfolioId)).toEqual([PIPELINES]);
+    expect(serviceCatalog).toHaveReceivedCommandTimes(ListPrincipalsForPortfolioCommand, 1);
+    expect(renderPlan(result)).toContain(
+      "warning: sharePrincipals shares the portfolio's IAM_PATTERN principals by name (arn:aws:iam:::role/Developer*)",
+    );
+  });
+
   it('finds every policy target missing when nothing is shared, and plans one share each', async () => {
     fakeShareListing(serviceCatalog, {});
 

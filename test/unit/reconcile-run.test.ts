@@ -12,6 +12,7 @@ const drifted: PortfolioReconcilePlan = {
   unaccepted: [],
   covered: [],
   optionDrift: [],
+  warnings: [],
   actions: [
     { action: 'SHARE', target: { type: 'EXTERNAL_ACCOUNT', id: '999988887777' } },
     { action: 'UNSHARE', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ex12-sandbox1' } },
