@@ -72,7 +72,6 @@ export const OwnershipTransferWorkflowInput = z.object({
   provisionedProductId: ProvisionedProductId.nullable(),
   fromOwnerArn: IamPrincipalArn.nullable(),
   origin: z.enum(['api', 'event']),
-  memberRoleName: z.string().min(1),
 });
 export type OwnershipTransferWorkflowInput = z.infer<typeof OwnershipTransferWorkflowInput>;
 

@@ -33,7 +33,6 @@ export const ShareWorkflowInput = z.object({
   shareTagOptions: z.boolean(),
   origin: z.enum(['api', 'event', 'onboarding', 'reconcile']),
   allowEnableOrganizationsAccess: z.boolean(),
-  memberRoleName: z.string().min(1),
   memberActions: MemberActions,
 });
 export type ShareWorkflowInput = z.infer<typeof ShareWorkflowInput>;

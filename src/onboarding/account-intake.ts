@@ -20,7 +20,7 @@ export const takeAccountEvent = async (event: unknown, dependencies: IntakeDepen
     const started = await startWorkflow(dependencies.sfn, {
       stateMachineArn: dependencies.stateMachineArn,
       name: requestId,
-      input: { requestId, accountId, trigger, membership, memberRoleName: dependencies.policy.settings.memberRoleName },
+      input: { requestId, accountId, trigger, membership },
     });
     return { requestId, ...started };
   } catch (error) {

@@ -24,7 +24,6 @@ export const toShareWorkflowInput = (
     shareTagOptions: request.shareTagOptions ?? portfolio?.shareTagOptions ?? false,
     origin,
     allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-    memberRoleName: policy.settings.memberRoleName,
     memberActions: {
       // Only account shares are accepted; accepting an organization share fails in AWS.
       accept: request.target.type === 'EXTERNAL_ACCOUNT',
@@ -45,7 +44,7 @@ export const toOwnershipTransferWorkflowInput = (
   request: OwnershipTransferRequest,
   requestId: string,
   origin: OwnershipTransferWorkflowInput['origin'],
-  policy: SharingPolicy,
+  _policy: SharingPolicy,
 ): OwnershipTransferWorkflowInput => ({
   requestId,
   accountId: request.accountId,
@@ -53,5 +52,4 @@ export const toOwnershipTransferWorkflowInput = (
   provisionedProductId: request.provisionedProductId ?? null,
   fromOwnerArn: request.fromOwnerArn ?? null,
   origin,
-  memberRoleName: policy.settings.memberRoleName,
 });

@@ -125,7 +125,6 @@ describe('share-portfolio on the local Step Functions service', () => {
       shareTagOptions: false,
       origin: 'api',
       allowEnableOrganizationsAccess: false,
-      memberRoleName: MEMBER_ROLE,
       memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
     };
     const before = stepFunctions.stats();

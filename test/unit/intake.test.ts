@@ -59,7 +59,6 @@ describe('share request intake', () => {
       shareTagOptions: false,
       origin: 'event',
       allowEnableOrganizationsAccess: false,
-      memberRoleName: 'PortfolioShareMemberRole',
       memberActions: { accept: false, iamPrincipals: ['role/Developer'] },
     });
   });
@@ -245,7 +244,6 @@ describe('account event intake', () => {
       accountId: '210987654321',
       trigger: { source: 'aws.organizations', eventName: event.detail.eventName, eventId: envelope.id, time: envelope.time },
       membership: 'DEPARTED',
-      memberRoleName: 'PortfolioShareMemberRole',
     });
   });
 

@@ -61,7 +61,6 @@ describe('PUT /provisioned-products/{id}/owner', () => {
       provisionedProductId: 'pp-paymentsvpc01',
       fromOwnerArn: null,
       origin: 'api',
-      memberRoleName: 'PortfolioShareMemberRole',
     });
   });
 

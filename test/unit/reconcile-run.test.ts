@@ -69,7 +69,6 @@ describe('reconcile run', () => {
           shareTagOptions: false,
           origin: 'reconcile',
           allowEnableOrganizationsAccess: true,
-          memberRoleName: 'MemberRole',
           memberActions: { accept: true, iamPrincipals: ['role/Developer'] },
         },
       },

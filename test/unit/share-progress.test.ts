@@ -12,7 +12,6 @@ const request: ShareWorkflowInput = {
   shareTagOptions: false,
   origin: 'event',
   allowEnableOrganizationsAccess: false,
-  memberRoleName: 'PortfolioShareMemberRole',
   memberActions: { accept: false, iamPrincipals: [] },
 };
 

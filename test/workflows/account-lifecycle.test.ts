@@ -65,7 +65,6 @@ const input = (membership: 'MEMBER' | 'DEPARTED', eventName: OnboardingWorkflowI
   accountId: ACCOUNT,
   trigger: { source: 'aws.organizations', eventName, eventId: 'event-7', time: '2026-11-21T10:00:00Z' },
   membership,
-  memberRoleName: 'PortfolioShareMemberRole',
 });
 const moved = input('MEMBER', 'MoveAccount');
 const removed = input('DEPARTED', 'RemoveAccountFromOrganization');

@@ -97,7 +97,6 @@ describe('share-portfolio with the await-share-action child', () => {
     shareTagOptions: false,
     origin: 'api',
     allowEnableOrganizationsAccess: false,
-    memberRoleName: 'PortfolioShareMemberRole',
     memberActions: { accept: false, iamPrincipals: [] },
   };
 

@@ -56,7 +56,6 @@ const onboardingInput = {
     destinationParentId: CHILD_OU,
   },
   membership: 'MEMBER',
-  memberRoleName: 'PortfolioShareMemberRole',
 };
 
 const credentials = {

@@ -33,7 +33,6 @@ const request = (overrides: Partial<ShareWorkflowInput> = {}): ShareWorkflowInpu
   shareTagOptions: false,
   origin: 'api',
   allowEnableOrganizationsAccess: false,
-  memberRoleName: 'PortfolioShareMemberRole',
   memberActions: { accept: false, iamPrincipals: [] },
   ...overrides,
 });
@@ -168,7 +167,7 @@ describe('share-portfolio state machine', () => {
       .on(DescribePortfolioShareStatusCommand)
       .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [good, noRole] } });
     sts
-      .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` })
+      .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole-ShareAcceptance` })
       .rejects(Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }));
 
     const run = await runWorkflow(

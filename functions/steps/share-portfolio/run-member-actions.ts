@@ -1,5 +1,4 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { sleep } from '../../../src/clock.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-actions.js';
@@ -11,7 +10,7 @@ import { MemberActionsBatch, runMemberActions } from '../../../src/share/member-
 export const handler = lambdaHandler(
   async (event) => {
     const result = await runMemberActions(event, {
-      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
+      memberServiceCatalog: memberSessionsFor('shareAcceptance'),
       sleep,
     });
     logger.info('Member actions done', {
