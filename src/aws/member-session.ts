@@ -16,7 +16,12 @@ export interface MemberSessionOptions {
   createClient?: (credentials: ConstructorParameters<typeof ServiceCatalogClient>[0]) => ServiceCatalogClient;
 }
 
-export type MemberServiceCatalog = (accountId: string) => Promise<ServiceCatalogClient>;
+/**
+ * A client acting in a member account. `sourceIdentity` (who asked, or which workflow) is set on the
+ * session as `sts:SourceIdentity`, so that the member account's CloudTrail records it on every call;
+ * the member roles' trust policies allow `sts:SetSourceIdentity` for this.
+ */
+export type MemberServiceCatalog = (accountId: string, sourceIdentity?: string) => Promise<ServiceCatalogClient>;
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 /** Renew a little before the session expires so a long batch never uses stale credentials. */
@@ -31,8 +36,9 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
   const create = options.createClient ?? ((config) => new ServiceCatalogClient(config ?? {}));
   const cache = new Map<string, { client: ServiceCatalogClient; expiresAt: number }>();
 
-  return async (accountId) => {
-    const cached = cache.get(accountId);
+  return async (accountId, sourceIdentity) => {
+    const key = sourceIdentity === undefined ? accountId : `${accountId} ${sourceIdentity}`;
+    const cached = cache.get(key);
     if (cached && cached.expiresAt - RENEW_BEFORE_MS > Date.now()) return cached.client;
 
     const roleArn = `arn:${partition}:iam::${accountId}:role/${options.roleName}`;
@@ -43,6 +49,7 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
           RoleArn: roleArn,
           RoleSessionName: options.sessionName ?? 'portfolio-share-orchestrator',
           ...(options.sessionPolicy ? { Policy: options.sessionPolicy } : {}),
+          ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
         }),
       );
     } catch (error) {
@@ -62,7 +69,7 @@ export const memberServiceCatalog = (options: MemberSessionOptions): MemberServi
         sessionToken: credentials.SessionToken,
       },
     });
-    cache.set(accountId, { client, expiresAt: credentials.Expiration?.getTime() ?? Date.now() + 15 * 60_000 });
+    cache.set(key, { client, expiresAt: credentials.Expiration?.getTime() ?? Date.now() + 15 * 60_000 });
     return client;
   };
 };

@@ -43,7 +43,6 @@ export const OnboardingWorkflowInput = z.object({
   membership: AccountMembership,
   /** The account event: the account that recorded it, its source and id. */
   requestedBy: RequestedBy,
-  memberRoleName: z.string().min(1),
 });
 export type OnboardingWorkflowInput = z.infer<typeof OnboardingWorkflowInput>;
 
@@ -105,7 +104,6 @@ export type RejectedShare = z.infer<typeof RejectedShare>;
 /** The rejection step's input, what the member account rejects: the account shares it holds or is offered that the policy does not entitle it to. */
 export const RejectionRequest = z.object({
   accountId: AccountId,
-  memberRoleName: z.string().min(1),
   /** Portfolios the policy entitles the account to: never rejected. */
   entitledPortfolioIds: z.array(z.string()),
   /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */

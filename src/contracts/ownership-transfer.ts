@@ -73,7 +73,6 @@ export const OwnershipTransferWorkflowInput = z.object({
   provisionedProductId: ProvisionedProductId.nullable(),
   fromOwnerArn: IamPrincipalArn.nullable(),
   requestedBy: RequestedBy,
-  memberRoleName: z.string().min(1),
 });
 export type OwnershipTransferWorkflowInput = z.infer<typeof OwnershipTransferWorkflowInput>;
 

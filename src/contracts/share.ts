@@ -62,7 +62,6 @@ export const AuthorizedShare = z.object({
   sharePrincipals: z.boolean(),
   shareTagOptions: z.boolean(),
   allowEnableOrganizationsAccess: z.boolean(),
-  memberRoleName: z.string().min(1),
   memberActions: MemberActions,
   /** What the share's options expose that the requester should know (e.g. IAM_PATTERN principals shared by name). */
   warnings: z.array(z.string()),

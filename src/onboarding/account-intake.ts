@@ -27,7 +27,6 @@ export const takeAccountEvent = async (event: unknown, dependencies: IntakeDepen
         trigger,
         membership,
         requestedBy: { type: 'event', accountId: envelope.account, source: envelope.source, eventId: envelope.id },
-        memberRoleName: dependencies.policy.settings.memberRoleName,
       },
     });
     return { requestId, ...started };

@@ -106,7 +106,6 @@ export const planOnboarding = async (
     rejection: memberRejects
       ? {
           accountId: request.accountId,
-          memberRoleName: request.memberRoleName,
           entitledPortfolioIds: entitlements.map((entitlement) => entitlement.portfolio.portfolioId),
           // The member account cannot list offers it has not accepted; the hub can, for its own portfolios.
           pendingPortfolioIds: [...new Set(toReject.filter((share) => !share.accepted).map((share) => share.portfolioId))],

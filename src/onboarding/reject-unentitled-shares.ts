@@ -41,11 +41,11 @@ export const acceptedImportedPortfolios = async (client: ServiceCatalogClient, a
  */
 export const rejectUnentitledShares = async (
   request: RejectionRequest,
-  dependencies: { memberServiceCatalog: MemberServiceCatalog },
+  dependencies: { memberServiceCatalog: MemberServiceCatalog; roleName: string },
 ): Promise<{ rejectedShares: RejectedShare[] }> => {
   const client = await dependencies.memberServiceCatalog(request.accountId);
   const rejectedShares: RejectedShare[] = [];
-  const accepted = await acceptedImportedPortfolios(client, request.accountId, request.memberRoleName);
+  const accepted = await acceptedImportedPortfolios(client, request.accountId, dependencies.roleName);
   for (const portfolioId of selectRejections(accepted, request)) {
     try {
       await client.send(new RejectPortfolioShareCommand({ PortfolioId: portfolioId, PortfolioShareType: 'IMPORTED' }));

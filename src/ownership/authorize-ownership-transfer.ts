@@ -2,14 +2,11 @@ import type { OwnershipTransferWorkflowInput } from '../contracts/ownership-tran
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { authorizeRequester } from '../policy/authorization.js';
 
-/**
- * Whether the policy allows an ownership transfer (authorization.requesters.ownershipTransfer), and
- * the input with the member role the deployed policy names, whatever the input said.
- */
+/** Whether the policy allows an ownership transfer (authorization.requesters.ownershipTransfer); the steps take the member role from the deployed policy. */
 export const authorizeOwnershipTransfer = (
   input: OwnershipTransferWorkflowInput,
   dependencies: { policy: SharingPolicy; hubAccountId: string },
 ): OwnershipTransferWorkflowInput => {
   authorizeRequester(dependencies.policy, 'ownershipTransfer', input.requestedBy, dependencies.hubAccountId);
-  return { ...input, memberRoleName: dependencies.policy.settings.memberRoleName };
+  return input;
 };

@@ -34,7 +34,7 @@ export const transferProductOwnership = async (
     throw new ValidationError(`Invalid request: provisionedProductId: ${message}`, [{ path: 'provisionedProductId', message }]);
   }
   const requestId = transfer.requestId ?? randomUUID();
-  const input = toOwnershipTransferWorkflowInput(transfer, requestId, apiRequester(request), dependencies.policy);
+  const input = toOwnershipTransferWorkflowInput(transfer, requestId, apiRequester(request));
   authorizeRequester(dependencies.policy, 'ownershipTransfer', input.requestedBy, dependencies.hubAccountId);
   return acceptWorkflowRequest(dependencies, requestId, input);
 };

@@ -17,7 +17,6 @@ export const takeOwnershipTransferRequestEvent = (event: RequestEnvelope, depend
           parseWith(OwnershipTransferRequest, detail, 'Ownership Transfer Requested detail'),
           requestId,
           requestedBy,
-          dependencies.policy,
         ),
       rejected: (detail, failure, requestedBy) => rejectedOwnershipTransferResult(detail, failure, requestedBy),
     },

@@ -1,7 +1,6 @@
 import type { OwnershipTransferRequest, OwnershipTransferWorkflowInput } from '../contracts/ownership-transfer.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
 import type { ShareRequest, ShareWorkflowInput } from '../contracts/share.js';
-import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import type { UnshareRequest, UnshareWorkflowInput } from '../contracts/unshare.js';
 
 // What each workflow is started with, from a valid request, by whichever part starts it (the API, a
@@ -26,12 +25,11 @@ export const toUnshareWorkflowInput = (
   requestedBy: RequestedBy,
 ): UnshareWorkflowInput => ({ requestId, portfolioId: request.portfolioId, target: request.target, requestedBy });
 
-/** The transfer workflow's input, with the member role the policy names. */
+/** The transfer workflow's input: what was asked, and by whom. */
 export const toOwnershipTransferWorkflowInput = (
   request: OwnershipTransferRequest,
   requestId: string,
   requestedBy: RequestedBy,
-  policy: SharingPolicy,
 ): OwnershipTransferWorkflowInput => ({
   requestId,
   accountId: request.accountId,
@@ -39,5 +37,4 @@ export const toOwnershipTransferWorkflowInput = (
   provisionedProductId: request.provisionedProductId ?? null,
   fromOwnerArn: request.fromOwnerArn ?? null,
   requestedBy,
-  memberRoleName: policy.settings.memberRoleName,
 });

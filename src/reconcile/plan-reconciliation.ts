@@ -190,7 +190,10 @@ export const planReconciliation = async (dependencies: PlanDependencies, at = no
       : Promise.resolve([]),
   );
   const portfolios = policy.portfolios.map((portfolio, index) => ({
-    ...diffPortfolio(portfolio, existing[index] ?? [], { canShareOrganizationNodes, placementOf: (accountId) => placements.get(accountId) }),
+    ...diffPortfolio(portfolio, existing[index] ?? [], {
+      canShareOrganizationNodes,
+      placementOf: (accountId) => placements.get(accountId),
+    }),
     warnings: warnings[index] ?? [],
   }));
   return parseWith(

@@ -53,7 +53,9 @@ export const authorizeShare = async (
   await authorizeTarget(portfolio, path, input.target, input.requestedBy, (id) => findParentPath(dependencies.organizations, id));
   const options = authorizedShareOptions(portfolio, path, input.target, input);
   const warnings =
-    options.sharePrincipals && dependencies.serviceCatalog ? await principalSharingWarnings(dependencies.serviceCatalog, portfolio.portfolioId) : [];
+    options.sharePrincipals && dependencies.serviceCatalog
+      ? await principalSharingWarnings(dependencies.serviceCatalog, portfolio.portfolioId)
+      : [];
   return {
     requestId: input.requestId,
     portfolioId: input.portfolioId,
@@ -61,7 +63,6 @@ export const authorizeShare = async (
     requestedBy: input.requestedBy,
     ...options,
     allowEnableOrganizationsAccess: policy.settings.allowEnableOrganizationsAccess,
-    memberRoleName: policy.settings.memberRoleName,
     memberActions: {
       // Only account shares are accepted; accepting an organization share fails in AWS.
       accept: input.target.type === 'EXTERNAL_ACCOUNT',

@@ -15,7 +15,6 @@ export const MemberActionsBatch = z.object({
   portfolioId: PortfolioId,
   accounts: z.array(AccountId).min(1),
   actions: MemberActions,
-  memberRoleName: z.string().min(1),
   /**
    * Onboarding sets this: a brand-new account's role may not exist yet, so the function fails with
    * MemberRoleUnavailableError and the state machine retries it with backoff for a bounded time.

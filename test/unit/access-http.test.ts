@@ -227,9 +227,9 @@ describe('GET /accounts/{accountId}/portfolios', () => {
     expect(unavailable.body).toMatchObject({
       error: 'MemberRoleUnavailableError',
       accountId: '777777777777',
-      roleName: 'PortfolioShareMemberRole',
+      roleName: 'PortfolioShareMemberRole-ReadOnly',
     });
-    expect(unavailable.body.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole');
+    expect(unavailable.body.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole-ReadOnly');
 
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) },

@@ -52,7 +52,6 @@ const request = (
   trigger: { source: 'aws.organizations', eventName, eventId: 'e5a1f00d-0000-4000-8000-000000000001', time: '2026-11-21T10:00:00Z' },
   membership,
   requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'e5a1f00d-0000-4000-8000-000000000001' },
-  memberRoleName: 'PortfolioShareMemberRole',
 });
 
 /** DescribePortfolioShares answers: every portfolio has the given shares of each type (two pages for org-member-account shares). */
@@ -196,7 +195,6 @@ describe('which account-level shares an account event removes', () => {
     expect(plan.removals.map((removal) => [removal.portfolioId, removal.target.type])).toEqual([[PIPELINES, 'ACCOUNT']]);
     expect(plan.rejection).toEqual({
       accountId: ACCOUNT,
-      memberRoleName: 'PortfolioShareMemberRole',
       entitledPortfolioIds: [PARTNERS, NETWORKING],
       // The offer of the entitled partner portfolio stays, for the member actions to accept.
       pendingPortfolioIds: [PIPELINES],
@@ -246,11 +244,11 @@ describe('which account-level shares an account event removes', () => {
 describe('member-side rejection of unentitled shares', () => {
   const rejection = {
     accountId: ACCOUNT,
-    memberRoleName: 'PortfolioShareMemberRole',
     entitledPortfolioIds: [NETWORKING],
     pendingPortfolioIds: [PIPELINES],
   };
-  const member = () => ({ memberServiceCatalog: async () => new ServiceCatalogClient({}) });
+  const roleName = 'PortfolioShareMemberRole-ShareRejection';
+  const member = () => ({ memberServiceCatalog: async () => new ServiceCatalogClient({}), roleName });
 
   it('selects accepted imports and pending offers the policy does not entitle the account to', () => {
     expect(selectRejections([NETWORKING, 'port-vendor000001', 'port-vendor000001'], rejection)).toEqual(['port-vendor000001', PIPELINES]);
@@ -295,7 +293,7 @@ describe('member-side rejection of unentitled shares', () => {
     await expect(rejectUnentitledShares(rejection, member())).rejects.toMatchObject({
       name: 'MemberRoleDeniedError',
       message: expect.stringContaining(
-        'PortfolioShareMemberRole in 210987654321 does not allow servicecatalog:ListAcceptedPortfolioShares',
+        'PortfolioShareMemberRole-ShareRejection in 210987654321 does not allow servicecatalog:ListAcceptedPortfolioShares',
       ),
     });
     expect(serviceCatalog).not.toHaveReceivedCommand(RejectPortfolioShareCommand);
@@ -303,9 +301,9 @@ describe('member-side rejection of unentitled shares', () => {
 
   it('lets an unavailable member role through, for the state machine to retry', async () => {
     const unavailable = new MemberRoleUnavailableError(ACCOUNT, 'Cannot assume the role');
-    await expect(rejectUnentitledShares(rejection, { memberServiceCatalog: async () => Promise.reject(unavailable) })).rejects.toBe(
-      unavailable,
-    );
+    await expect(
+      rejectUnentitledShares(rejection, { memberServiceCatalog: async () => Promise.reject(unavailable), roleName }),
+    ).rejects.toBe(unavailable);
   });
 });
 

@@ -265,7 +265,6 @@ describe('account event intake', () => {
       trigger: { source: 'aws.organizations', eventName: event.detail.eventName, eventId: envelope.id, time: envelope.time },
       membership: 'DEPARTED',
       requestedBy: { type: 'event', accountId: event.account, source: 'aws.organizations', eventId: envelope.id },
-      memberRoleName: 'PortfolioShareMemberRole',
     });
   });
 

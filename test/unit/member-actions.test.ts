@@ -23,7 +23,6 @@ const batch = {
   portfolioId: 'port-abcd1234efgh5',
   accounts: ['111111111111'],
   actions: { accept: true, iamPrincipals: ['role/Developer', 'user/alice'] },
-  memberRoleName: 'PortfolioShareMemberRole',
   failWhenRoleUnavailable: false,
 };
 

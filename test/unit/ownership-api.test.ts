@@ -62,7 +62,6 @@ describe('PUT /provisioned-products/{id}/owner', () => {
       provisionedProductId: 'pp-paymentsvpc01',
       fromOwnerArn: null,
       requestedBy: API_CALLER,
-      memberRoleName: 'PortfolioShareMemberRole',
     });
   });
 

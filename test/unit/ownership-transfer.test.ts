@@ -39,7 +39,6 @@ const workflowInput = (overrides: Partial<OwnershipTransferWorkflowInput> = {}):
     source: 'portfolio-share-orchestrator',
     eventId: 'c0ffee00-0000-4000-8000-000000000009',
   },
-  memberRoleName: 'PortfolioShareMemberRole',
   ...overrides,
 });
 
@@ -318,11 +317,11 @@ describe('ownership transfer request intake', () => {
       .resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:leaver-jordan`, startDate: new Date() });
   });
 
-  it('starts the workflow once under the request id with the policy’s member role', async () => {
+  it('starts the workflow once under the request id', async () => {
     expect(await takeOwnershipTransferRequestEvent(event, dependencies)).toMatchObject({ requestId: 'leaver-jordan', state: 'started' });
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe('leaver-jordan');
-    expect(JSON.parse(start?.input ?? '{}')).toEqual(workflowInput({ requestId: 'leaver-jordan', memberRoleName: 'MemberRole' }));
+    expect(JSON.parse(start?.input ?? '{}')).toEqual(workflowInput({ requestId: 'leaver-jordan' }));
 
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     sfn.on(DescribeExecutionCommand).resolves({ input: start?.input, status: 'RUNNING' } as never);

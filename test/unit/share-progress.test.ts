@@ -12,7 +12,6 @@ const request: AuthorizedShare = {
   sharePrincipals: true,
   shareTagOptions: false,
   allowEnableOrganizationsAccess: false,
-  memberRoleName: 'PortfolioShareMemberRole',
   memberActions: { accept: false, iamPrincipals: [] },
   warnings: [],
 };

@@ -66,7 +66,6 @@ const input = (membership: 'MEMBER' | 'DEPARTED', eventName: OnboardingWorkflowI
   trigger: { source: 'aws.organizations', eventName, eventId: 'event-7', time: '2026-11-21T10:00:00Z' },
   membership,
   requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'event-7' },
-  memberRoleName: 'PortfolioShareMemberRole',
 });
 const moved = input('MEMBER', 'MoveAccount');
 const removed = input('DEPARTED', 'RemoveAccountFromOrganization');

@@ -57,7 +57,6 @@ const onboardingInput = {
   },
   membership: 'MEMBER',
   requestedBy: { type: 'event', accountId: '123456789012', source: 'aws.organizations', eventId: 'event-1' },
-  memberRoleName: 'PortfolioShareMemberRole',
 };
 
 const credentials = {

@@ -181,7 +181,7 @@ describe('share-portfolio state machine', () => {
       .on(DescribePortfolioShareStatusCommand)
       .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [good, noRole] } });
     sts
-      .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole` })
+      .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${noRole}:role/PortfolioShareMemberRole-ShareAcceptance` })
       .rejects(Object.assign(new Error(`not authorized to perform: sts:AssumeRole`), { name: 'AccessDenied' }));
 
     policy({ associatePrincipals: ['role/Developer'] });

@@ -33,7 +33,6 @@ const request = (overrides: Partial<OwnershipTransferWorkflowInput> = {}): Owner
   provisionedProductId: 'pp-paymentsvpc01',
   fromOwnerArn: null,
   requestedBy: API_CALLER,
-  memberRoleName: 'PortfolioShareMemberRole',
   ...overrides,
 });
 
@@ -100,7 +99,9 @@ describe('transfer-ownership state machine', () => {
     const run = await runWorkflow(FILE, request());
 
     expect(run.error).toBeUndefined();
-    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/PortfolioShareMemberRole`);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.RoleArn).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/PortfolioShareMemberRole-OwnershipTransfer`,
+    );
     expect(serviceCatalog.commandCalls(UpdateProvisionedProductPropertiesCommand).map((call) => call.args[0].input)).toEqual([
       {
         ProvisionedProductId: 'pp-paymentsvpc01',
@@ -192,7 +193,7 @@ describe('transfer-ownership state machine', () => {
 
   it('fails naming the member role when it cannot be assumed, and changes nothing', async () => {
     sts
-      .on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::777777777777:role/PortfolioShareMemberRole' })
+      .on(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::777777777777:role/PortfolioShareMemberRole-OwnershipTransfer' })
       .rejects(Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
 
     const run = await runWorkflow(FILE, request({ accountId: '777777777777', ownerArn: 'arn:aws:iam::777777777777:role/Owner' }));
@@ -203,7 +204,7 @@ describe('transfer-ownership state machine', () => {
     expect(detailType).toBe('Ownership Transfer Failed');
     expect(detail.products).toEqual([]);
     expect(detail.failure).toMatchObject({ error: 'MemberRoleUnavailableError' });
-    expect(detail.failure?.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole');
+    expect(detail.failure?.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole-OwnershipTransfer');
   });
 
   it('fails naming a provisioned product that does not exist in the account', async () => {

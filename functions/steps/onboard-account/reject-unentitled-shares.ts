@@ -1,5 +1,4 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { deployedMemberRoleName, memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { RejectionRequest } from '../../../src/contracts/onboarding.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitled-shares.js';
@@ -8,7 +7,8 @@ import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitle
 export const handler = lambdaHandler(
   async (event) => {
     const result = await rejectUnentitledShares(event, {
-      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
+      memberServiceCatalog: memberSessionsFor('shareRejection'),
+      roleName: deployedMemberRoleName('shareRejection'),
     });
     logger.info('Unentitled shares rejected', { accountId: event.accountId, rejected: result.rejectedShares.length });
     return result;

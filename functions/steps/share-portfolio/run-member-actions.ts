@@ -1,5 +1,4 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { sleep } from '../../../src/clock.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { loadPolicy } from '../../../src/policy/load-policy.js';
@@ -12,7 +11,7 @@ import { authorizeMemberActions, MemberActionsBatch, runMemberActions } from '..
 export const handler = lambdaHandler(
   async (event) => {
     const result = await runMemberActions(authorizeMemberActions(event, loadPolicy()), {
-      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.memberRoleName),
+      memberServiceCatalog: memberSessionsFor('shareAcceptance'),
       sleep,
     });
     logger.info('Member actions done', {

@@ -1,11 +1,9 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { lambdaHandler } from '../../../src/lambda/handler.js';
 import { describeOwnerChangeRecords, OwnerChangeBatch } from '../../../src/ownership/owner-changes.js';
 
 /** Transfer-ownership step: DescribeRecord for the batch's records that have not reached a final status. */
 export const handler = lambdaHandler(
-  async (event) =>
-    describeOwnerChangeRecords(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
+  async (event) => describeOwnerChangeRecords(event, { memberServiceCatalog: memberSessionsFor('ownershipTransfer') }),
   { schema: OwnerChangeBatch, name: 'owner change batch' },
 );

@@ -1,5 +1,4 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { FindProductsInput, findProvisionedProducts } from '../../../src/ownership/find-products.js';
 
@@ -7,7 +6,7 @@ import { FindProductsInput, findProvisionedProducts } from '../../../src/ownersh
 export const handler = lambdaHandler(
   async (event) => {
     const found = await findProvisionedProducts(event, {
-      memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName),
+      memberServiceCatalog: memberSessionsFor('ownershipTransfer'),
     });
     logger.info('Provisioned products found', { requestId: event.request.requestId, count: found.count, remaining: found.remaining });
     return found;

@@ -1,11 +1,9 @@
-import { stsClient } from '../../../src/aws/clients.js';
-import { sharedMemberServiceCatalog } from '../../../src/aws/member-session.js';
+import { memberSessionsFor } from '../../../src/aws/member-roles.js';
 import { lambdaHandler } from '../../../src/lambda/handler.js';
 import { OwnerChangeBatch, requestOwnerChanges } from '../../../src/ownership/owner-changes.js';
 
 /** Transfer-ownership step: UpdateProvisionedProductProperties OWNER for a batch of products in the member account. */
 export const handler = lambdaHandler(
-  async (event) =>
-    requestOwnerChanges(event, { memberServiceCatalog: sharedMemberServiceCatalog(stsClient(), event.request.memberRoleName) }),
+  async (event) => requestOwnerChanges(event, { memberServiceCatalog: memberSessionsFor('ownershipTransfer') }),
   { schema: OwnerChangeBatch, name: 'owner change batch' },
 );
