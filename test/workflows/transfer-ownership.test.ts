@@ -98,7 +98,9 @@ describe('transfer-ownership state machine', () => {
     const run = await runWorkflow(FILE, request());
 
     expect(run.error).toBeUndefined();
-    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/PortfolioShareMemberRole-OwnershipTransfer`);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input.RoleArn).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/PortfolioShareMemberRole-OwnershipTransfer`,
+    );
     expect(serviceCatalog.commandCalls(UpdateProvisionedProductPropertiesCommand).map((call) => call.args[0].input)).toEqual([
       {
         ProvisionedProductId: 'pp-paymentsvpc01',
