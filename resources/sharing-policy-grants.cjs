@@ -28,7 +28,7 @@ const allowEnableOrganizationsAccess = () => String(readPolicy().settings?.allow
 
 // Who may put each request detail-type on the bus: the policy's authorization.requesters patterns for
 // the action, or, when the policy names none, every principal of the hub account.
-const HUB_ACCOUNT_PRINCIPALS = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:*' };
+const HUB_ACCOUNT_PRINCIPALS = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:*` };
 const requesters = (action) => () => {
   const patterns = readPolicy().authorization?.requesters?.[action];
   return patterns === undefined ? [HUB_ACCOUNT_PRINCIPALS] : patterns;
