@@ -26,8 +26,6 @@ export interface AuthorizeShareDependencies {
   hubAccountId: string;
   /** For requests.targets rules with `descendants` (ListParents). */
   organizations: OrganizationsClient;
-  /** When given, the portfolio's IAM_PATTERN principals are read to warn about principal sharing. */
-  serviceCatalog?: ServiceCatalogClient;
 }
 
 /**
@@ -52,10 +50,6 @@ export const authorizeShare = async (
   const { portfolio, path } = authorizedPortfolio(policy, input.portfolioId);
   await authorizeTarget(portfolio, path, input.target, input.requestedBy, (id) => findParentPath(dependencies.organizations, id));
   const options = authorizedShareOptions(portfolio, path, input.target, input);
-  const warnings =
-    options.sharePrincipals && dependencies.serviceCatalog
-      ? await principalSharingWarnings(dependencies.serviceCatalog, portfolio.portfolioId)
-      : [];
   return {
     requestId: input.requestId,
     portfolioId: input.portfolioId,
@@ -68,6 +62,21 @@ export const authorizeShare = async (
       accept: input.target.type === 'EXTERNAL_ACCOUNT',
       iamPrincipals: portfolio.associatePrincipals,
     },
-    warnings,
+    warnings: [],
   };
+};
+
+/**
+ * The share workflow's step: the authorization, and what principal sharing exposes (the portfolio's
+ * IAM_PATTERN principals, read from Service Catalog) as the result's warnings. The API route only
+ * authorizes, so its function neither reads principals nor needs the permission to.
+ */
+export const authorizeShareStep = async (
+  input: ShareAuthorizationInput,
+  dependencies: AuthorizeShareDependencies & { serviceCatalog: ServiceCatalogClient },
+): Promise<AuthorizedShare> => {
+  const authorized = await authorizeShare(input, dependencies);
+  return authorized.sharePrincipals
+    ? { ...authorized, warnings: await principalSharingWarnings(dependencies.serviceCatalog, authorized.portfolioId) }
+    : authorized;
 };
