@@ -77,7 +77,7 @@ describe('access listing', () => {
 
     const seen = await http('GET', '/accounts/333333333333/portfolios');
     expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ accountId: '333333333333', roleName: 'PortfolioShareMemberRole' });
+    expect(seen.body).toMatchObject({ accountId: '333333333333', roleName: 'PortfolioShareMemberRole-ReadOnly' });
     expect(seen.body.portfolios).toContainEqual(
       expect.objectContaining({
         id: PIPELINES,
@@ -113,7 +113,7 @@ describe('access listing', () => {
     expect(noRole.body).toMatchObject({
       error: 'MemberRoleUnavailableError',
       accountId: '777777777777',
-      roleName: 'PortfolioShareMemberRole',
+      roleName: 'PortfolioShareMemberRole-ReadOnly',
     });
     expect(noRole.body.message).toContain('arn:aws:iam::777777777777:role/PortfolioShareMemberRole');
   }, 60_000);

@@ -71,7 +71,15 @@ describe('local stack end to end', () => {
     expect((await resultOf(ctEvent.id))['detail-type']).toBe('Account Onboarding Succeeded');
     expect(await visiblePortfolios(managed.accountId)).toEqual(expect.arrayContaining([NETWORKING, PIPELINES]));
 
-    stack.aws.organization.joinByInvitation('888888888888', 'invited-team', 'invited@example.com', { roles: ['PortfolioShareMemberRole'] });
+    stack.aws.organization.joinByInvitation('888888888888', 'invited-team', 'invited@example.com', {
+      roles: [
+        'PortfolioShareMemberRole-ShareAcceptance',
+        'PortfolioShareMemberRole-ShareRejection',
+        'PortfolioShareMemberRole-OwnershipTransfer',
+        'PortfolioShareMemberRole-ReadOnly',
+        'OrganizationAccountAccessRole',
+      ],
+    });
     const accepted = await stack.aws.events.waitFor({ eventName: 'AcceptHandshake' }, 10_000);
     const invited = await resultOf(accepted.id);
     expect(invited['detail-type']).toBe('Account Onboarding Succeeded');

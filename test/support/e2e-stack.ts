@@ -74,7 +74,8 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
   /** Service Catalog as a member account, through its PortfolioShareMemberRole. */
   const memberServiceCatalog = async (accountId: string) => {
     const { Credentials } = await new STSClient(config).send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/PortfolioShareMemberRole`, RoleSessionName: 'e2e' }),
+      // A role of the test's own in the account, to look at what the account sees (the member roles do one duty each).
+      new AssumeRoleCommand({ RoleArn: stack.aws.identity.createRole(accountId, 'E2eInspector').arn, RoleSessionName: 'e2e' }),
     );
     return new ServiceCatalogClient({
       ...config,
