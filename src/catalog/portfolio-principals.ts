@@ -21,7 +21,7 @@ export const principalSharingWarnings = async (serviceCatalog: ServiceCatalogCli
   return patterns.length
     ? [
         `sharePrincipals shares the portfolio's IAM_PATTERN principals by name (${patterns.join(', ')}): in every recipient account, ` +
-          'any role or user whose name matches gets the portfolio, and an administrator there can create one (see docs/sharing-policy.md, Principal sharing)',
+          'any role or user whose name matches gets the portfolio, and an administrator there can create one (see docs/authorization.md, Principal sharing)',
       ]
     : [];
 };

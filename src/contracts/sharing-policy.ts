@@ -85,7 +85,10 @@ export const SharingPolicy = z
         /** The role every member account has (deployed by the StackSet in templates/). */
         memberRoleName: z
           .string()
-          .regex(/^[\w+=,.@-]{1,46}$/, 'must be 1-46 characters of letters, digits and +=,.@_- (each member role is <name>-<Duty>, at most 64)')
+          .regex(
+            /^[\w+=,.@-]{1,46}$/,
+            'must be 1-46 characters of letters, digits and +=,.@_- (each member role is <name>-<Duty>, at most 64)',
+          )
           .default('PortfolioShareMemberRole'),
         /** Whether the workflow may call EnableAWSOrganizationsAccess when organization sharing is off. */
         allowEnableOrganizationsAccess: z.boolean().default(false),

@@ -46,6 +46,7 @@ describe('npm run plan', () => {
         '    + ORGANIZATION         o-exampleorg1     share',
         '  port-cicdpipeline1  (Delivery pipelines)  prune: false',
         '    + ORGANIZATIONAL_UNIT  ou-ex12-workload  share',
+        "    warning: sharePrincipals shares the portfolio's IAM_PATTERN principals by name (arn:aws:iam:::role/Developer*): in every recipient account, any role or user whose name matches gets the portfolio, and an administrator there can create one (see docs/authorization.md, Principal sharing)",
         '  port-databases0001  (Databases)  prune: false',
         '    + ORGANIZATIONAL_UNIT  ou-ex12-prodwork  share',
         '    + EXTERNAL_ACCOUNT     999988887777      share (the account accepts it)',

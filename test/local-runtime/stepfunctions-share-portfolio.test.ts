@@ -88,6 +88,8 @@ beforeAll(async () => {
     },
   });
   aws.onCall((call) => calls.push(call));
+  // The share's member actions assume the ShareAcceptance duty role of the policy's member role name.
+  for (const account of [PROD_A, PROD_B]) aws.identity.createRole(account, `${MEMBER_ROLE}-ShareAcceptance`);
   // The functions' own clients (member actions) find the endpoint as the local runtime points them.
   process.env.AWS_ENDPOINT_URL = aws.url;
   const config = { ...aws.clientConfig(), maxAttempts: 1 };

@@ -28,9 +28,9 @@ describe('demo organization fixture', () => {
       (account) => account.id !== fixture.organization.managementAccount.id && !fixture.standaloneAccounts.includes(account),
     );
     expect(members.length).toBeGreaterThanOrEqual(8);
-    expect(members.filter((account) => !account.roles.includes('PortfolioShareMemberRole')).map((account) => account.name)).toEqual([
-      'sandbox-alice',
-    ]);
+    expect(
+      members.filter((account) => !account.roles.includes('PortfolioShareMemberRole-ShareAcceptance')).map((account) => account.name),
+    ).toEqual(['sandbox-alice']);
     expect(fixture.organization.managementAccount.id).toBe('123456789012');
     const portfolios = fixture.serviceCatalog as Array<{ products: unknown[]; principals: unknown[] }>;
     expect(portfolios).toHaveLength(3);
