@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { AccountId, PortfolioId } from '../contracts/identifiers.js';
 import type { AccountFailure } from '../contracts/outcomes.js';
+import { RequestedBy } from '../contracts/requested-by.js';
 import { MemberActions } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { describeError, MemberRoleUnavailableError, NotAuthorizedError } from '../errors.js';
@@ -15,6 +16,8 @@ export const MemberActionsBatch = z.object({
   portfolioId: PortfolioId,
   accounts: z.array(AccountId).min(1),
   actions: MemberActions,
+  /** Who asked for the share: member sessions carry it as sts:SourceIdentity, for the member account's CloudTrail. */
+  requestedBy: RequestedBy.optional(),
   /**
    * Onboarding sets this: a brand-new account's role may not exist yet, so the function fails with
    * MemberRoleUnavailableError and the state machine retries it with backoff for a bounded time.

@@ -192,6 +192,13 @@ describe('share-portfolio state machine', () => {
       { PortfolioId: PORTFOLIO, PrincipalARN: `arn:aws:iam::${good}:role/Developer`, PrincipalType: 'IAM' },
     ]);
     expect(serviceCatalog.commandCalls(AcceptPortfolioShareCommand)).toHaveLength(0);
+    // The member sessions name who asked, for the member account's CloudTrail, and use the acceptance duty's role.
+    expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toContainEqual(
+      expect.objectContaining({
+        RoleArn: `arn:aws:iam::${good}:role/PortfolioShareMemberRole-ShareAcceptance`,
+        SourceIdentity: 'PlatformTeam',
+      }),
+    );
     expect(emitted()[0]?.DetailType).toBe('Portfolio Share Partially Succeeded');
     const detail = expectValidResultEvent(emitted()[0]);
     expect(detail.sharedAccounts).toEqual([good]);
