@@ -1,14 +1,12 @@
 import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
 import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
-import { loadPolicy } from '../../src/policy/load-policy.js';
 
 /** Target of the Organizations and Control Tower account rules: starts onboarding once per event. */
 export const handler = lambdaHandler(async (event: unknown) => {
   const outcome = await takeAccountEvent(event, {
     sfn: sfnClient(),
     eventBridge: eventBridgeClient(),
-    policy: loadPolicy(),
     stateMachineArn: requiredEnv('ONBOARD_STATE_MACHINE_ARN'),
     eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });

@@ -2,14 +2,12 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
 import { takeOwnershipTransferRequestEvent } from '../../src/ownership/ownership-intake.js';
-import { loadPolicy } from '../../src/policy/load-policy.js';
 
 /** Target of the `Ownership Transfer Requested` rule: validates and starts the transfer workflow once. */
 export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unknown>) => {
   const outcome = await takeOwnershipTransferRequestEvent(event, {
     sfn: sfnClient(),
     eventBridge: eventBridgeClient(),
-    policy: loadPolicy(),
     stateMachineArn: requiredEnv('OWNERSHIP_TRANSFER_STATE_MACHINE_ARN'),
     eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });

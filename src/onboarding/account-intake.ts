@@ -2,7 +2,7 @@ import { AccountId } from '../contracts/identifiers.js';
 import { ValidationError } from '../errors.js';
 import { parseWith } from '../validation.js';
 import { publishResult } from '../workflow/publish-result.js';
-import type { IntakeDependencies, IntakeOutcome } from '../workflow/request-event.js';
+import type { IntakeOutcome, RequestEventDependencies } from '../workflow/request-event.js';
 import { startWorkflow } from '../workflow/start-workflow.js';
 import { accountFromEvent, EventEnvelope, isDepartureEvent } from './account-events.js';
 import { rejectedAccountEventResult } from './onboarding-result.js';
@@ -12,7 +12,7 @@ import { rejectedAccountEventResult } from './onboarding-result.js';
  * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`
  * (`Account Offboarding Failed` for a departure event).
  */
-export const takeAccountEvent = async (event: unknown, dependencies: IntakeDependencies): Promise<IntakeOutcome> => {
+export const takeAccountEvent = async (event: unknown, dependencies: RequestEventDependencies): Promise<IntakeOutcome> => {
   const eventId = event && typeof event === 'object' && 'id' in event && typeof event.id === 'string' ? event.id : 'unknown-event';
   const requestId = eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
   try {

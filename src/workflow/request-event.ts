@@ -3,7 +3,6 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { RequestId } from '../contracts/identifiers.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
-import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { ValidationError } from '../errors.js';
 import { publishResult } from './publish-result.js';
 import type { ResultEvent } from './result-event.js';
@@ -14,11 +13,6 @@ export interface RequestEventDependencies {
   eventBridge: EventBridgeClient;
   stateMachineArn: string;
   eventBusName: string;
-}
-
-/** An intake that reads the policy too (for options, or the member role to name in the workflow input). */
-export interface IntakeDependencies extends RequestEventDependencies {
-  policy: SharingPolicy;
 }
 
 export type IntakeOutcome = (StartedWorkflow & { requestId: string }) | { requestId: string; state: 'rejected'; message: string };
