@@ -2,6 +2,7 @@
 // Service modules (Organizations, Service Catalog, STS, EventBridge, Step Functions) implement
 // ServiceModule; the HTTP server decodes the wire protocol, authenticates the caller and encodes
 // results and errors exactly as AWS does for that protocol.
+import type { PrincipalPolicies } from './iam/policies.js';
 
 /** The authenticated caller, decided by the SigV4 access key. */
 export interface Caller {
@@ -16,6 +17,8 @@ export interface RequestContext {
   caller: Caller;
   region: string;
   requestId: string;
+  /** The caller's policies as IAM evaluates them (for services that authorize inside an operation, as STS does). */
+  policies?: PrincipalPolicies;
 }
 
 /** An error as AWS reports it: `code` is the model's error shape name (e.g. `InvalidStateException`). */

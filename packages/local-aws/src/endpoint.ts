@@ -6,7 +6,25 @@ import { SimulatedClock } from './clock.js';
 import type { Random } from './contract.js';
 import { EventLog } from './event-log.js';
 import { EventBridge } from './eventbridge.js';
-import { DEMO_FIXTURE_PATH, type Fixture, fixtureAccounts, loadFixture, parseFixture } from './fixture.js';
+import {
+  DEMO_FIXTURE_PATH,
+  type Fixture,
+  type FixturePermissions,
+  type FixtureRole,
+  fixtureAccounts,
+  loadFixture,
+  parseFixture,
+} from './fixture.js';
+import { serviceCatalogAuthorizations } from './iam/arns.js';
+import { IamEvaluator as Evaluator, type IamEvaluator, type IamMode } from './iam/evaluator.js';
+import {
+  ADMINISTRATOR_ACCESS_ARN,
+  accountTrust,
+  checkPolicy,
+  managedPolicy,
+  type NamedPolicy,
+  type RoleDocuments,
+} from './iam/policies.js';
 import { IdentityStore, MANAGEMENT_TEST_ACCESS_KEY } from './identity.js';
 import { type KnobSettings, SimulationKnobs } from './knobs.js';
 import { GLOBAL_EVENTS_REGION } from './organizations/cloudtrail.js';
@@ -39,6 +57,8 @@ export interface StartLocalAwsOptions {
   knobs?: Partial<KnobSettings>;
   /** Extra service modules, e.g. Step Functions (`awsJson1_0`, target `AWSStepFunctions`). */
   services?: ServiceRegistration[];
+  /** IAM enforcement: `enforce` (default) refuses what the caller's policies do not allow, `report` only reports it, `off` skips it. */
+  iam?: IamMode;
   /** Called for bugs inside the endpoint (answered to clients as 500); they are also kept in `internalErrors`. */
   onInternalError?: (error: unknown, where: { service: string; operation: string }) => void;
 }
@@ -64,8 +84,10 @@ export interface LocalAws {
   readonly seed: number;
   /** The organization: state, OrganizationView, invitations (`joinByInvitation`), settings. */
   readonly organization: Organization;
-  /** Access keys and IAM roles (`createRole` / `deleteRole`). */
+  /** Access keys and IAM roles (`createRole` / `deleteRole`, `defineRoleTemplate`). */
   readonly identity: IdentityStore;
+  /** The IAM evaluation every call goes through: its mode, `onDenial`, and `authorize` for service-side checks. */
+  readonly iam: IamEvaluator;
   /** Every event published (Organizations, Control Tower, accepted PutEvents entries). */
   readonly events: EventLog;
   readonly eventBridge: EventBridge;
@@ -124,22 +146,31 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     onListenerError: (error) => report(error, { service: 'events', operation: 'subscriber' }),
   });
 
-  const identity = new IdentityStore({ random: deriveRandom(seed, 'identity') });
   const managementAccountId = fixture.organization.managementAccount.id;
+  const identity = new IdentityStore({ random: deriveRandom(seed, 'identity'), managementAccountId });
+  // The roles AWS itself creates in member accounts trust the management account and administer theirs.
+  for (const name of ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'])
+    identity.defineRoleTemplate(name, managementTrustedAdministrator(managementAccountId));
   identity.addAccessKey({ accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test', accountId: managementAccountId });
   for (const account of fixtureAccounts(fixture)) {
-    for (const role of account.roles) identity.createRole(account.id, role);
+    for (const role of account.roles) createFixtureRole(identity, account.id, managementAccountId, role);
     for (const key of account.accessKeys) {
       identity.addAccessKey({
         accessKeyId: key.accessKeyId,
         secretAccessKey: key.secretAccessKey,
         accountId: account.id,
         ...(key.user ? { userName: key.user } : {}),
+        ...(key.policies || key.managedPolicyArns ? { policies: fixturePolicies(key, `access key ${key.accessKeyId}`) } : {}),
       });
     }
   }
 
   const organization = new Organization({ fixture, clock, random: deriveRandom(seed, 'organizations'), sink: events, identity });
+  const iam = new Evaluator({
+    mode: options.iam ?? 'enforce',
+    now: () => clock.now(),
+    organizationOf: (accountId) => (organization.hasAccount(accountId) ? organization.organizationId : undefined),
+  });
   const eventBridge = new EventBridge({ clock, random: deriveRandom(seed, 'events'), sink: events });
   for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
   const controlTower = new ControlTowerSimulation({
@@ -158,11 +189,16 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   });
 
   const stats = new ApiCallStats();
-  const server = new LocalAwsServer({ identity, knobs, clock, stats, onInternalError: report });
+  const server = new LocalAwsServer({ identity, iam, knobs, clock, stats, onInternalError: report });
   server.register(organizationsRegistration(organization));
-  server.register(stsRegistration(identity));
+  server.register(stsRegistration(identity, iam));
   server.register(eventBridge.registration());
-  server.register({ module: serviceCatalog, name: 'servicecatalog', protocol: 'awsJson1_1' });
+  server.register({
+    module: serviceCatalog,
+    name: 'servicecatalog',
+    protocol: 'awsJson1_1',
+    authorizations: (operation, input, context) => serviceCatalogAuthorizations(serviceCatalog, operation, input, context),
+  });
   for (const registration of options.services ?? []) server.register(registration);
 
   let address: { url: string; port: number };
@@ -182,6 +218,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     seed,
     organization,
     identity,
+    iam,
     events,
     eventBridge,
     knobs,
@@ -202,4 +239,33 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       await server.close();
     },
   };
+}
+
+function managementTrustedAdministrator(managementAccountId: string): RoleDocuments {
+  return { trustPolicy: accountTrust(managementAccountId), policies: [managedPolicy(ADMINISTRATOR_ACCESS_ARN)] };
+}
+
+function fixturePolicies(permissions: FixturePermissions, where: string): NamedPolicy[] {
+  return [
+    ...(permissions.managedPolicyArns ?? []).map(managedPolicy),
+    ...(permissions.policies ?? []).map((policy) => ({
+      name: policy.name,
+      document: checkPolicy(policy.document, 'identity', `${where}, policy ${policy.name}`),
+    })),
+  ];
+}
+
+function createFixtureRole(identity: IdentityStore, accountId: string, managementAccountId: string, role: FixtureRole): void {
+  if (typeof role === 'string') {
+    identity.createRole(accountId, role);
+    return;
+  }
+  const where = `role ${role.name} of ${accountId}`;
+  const given = role.policies || role.managedPolicyArns;
+  identity.createRole(accountId, role.name, '/', {
+    trustPolicy: role.trustPolicy
+      ? checkPolicy(role.trustPolicy, 'trust', `${where}, trust policy`)
+      : accountTrust(accountId, managementAccountId),
+    policies: given ? fixturePolicies(role, where) : [managedPolicy(ADMINISTRATOR_ACCESS_ARN)],
+  });
 }

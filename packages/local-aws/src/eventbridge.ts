@@ -4,6 +4,7 @@
 import type { SimulatedClock } from './clock.js';
 import { AwsServiceError, type BusEvent, type EventSink, type Random, type RequestContext, type ServiceModule } from './contract.js';
 import { unknownOperationError } from './errors.js';
+import type { AuthorizationRequest } from './iam/evaluator.js';
 import { paginate } from './pagination.js';
 import { randomUuid } from './random.js';
 import type { ServiceRegistration } from './server.js';
@@ -22,6 +23,8 @@ export interface EventBusRecord {
   name: string;
   arn: string;
   description?: string;
+  /** The bus's resource-based policy (PutPermission / AWS::Events::EventBusPolicy statements), if any. */
+  policy?: { Version: string; Statement: Record<string, unknown>[] };
   /** Simulated epoch ms. */
   creationTime: number;
   lastModifiedTime: number;
@@ -60,6 +63,52 @@ export class EventBridge {
     if (description !== undefined) record.description = description;
     this.#buses.set(busKey(accountId, region, name), record);
     return record;
+  }
+
+  /**
+   * Adds or replaces (by Sid) a statement of a bus's resource-based policy, as PutPermission with a
+   * Policy or an AWS::Events::EventBusPolicy does. PutEvents to the bus is evaluated against it.
+   */
+  putPolicyStatement(accountId: string, region: string, name: string, statement: Record<string, unknown>): void {
+    const bus = this.#buses.get(busKey(accountId, region, name));
+    if (!bus) throw new Error(`No event bus ${name} in ${accountId} ${region}`);
+    const statements = (bus.policy?.Statement ?? []).filter((existing) => existing.Sid === undefined || existing.Sid !== statement.Sid);
+    bus.policy = { Version: '2012-10-17', Statement: [...statements, statement] };
+    bus.lastModifiedTime = this.#options.clock.now();
+  }
+
+  /** The IAM authorizations a call needs: PutEvents one per entry (its source and detail-type are condition keys), on its bus with the bus policy. */
+  authorizations(operation: string, input: Record<string, unknown>, context: RequestContext): AuthorizationRequest[] {
+    const action = `events:${operation}`;
+    const onBus = (nameOrArn: unknown, keys?: Record<string, string>): AuthorizationRequest[] => {
+      const target = resolveBus(nameOrArn ?? DEFAULT_EVENT_BUS, context);
+      if (!target) return [];
+      const policy = this.#buses.get(busKey(target.accountId, target.region, target.name))?.policy;
+      return [
+        {
+          action,
+          resource: busArn(target.accountId, target.region, target.name),
+          resourceAccount: target.accountId,
+          ...(keys ? { context: keys } : {}),
+          ...(policy ? { resourcePolicy: policy } : {}),
+        },
+      ];
+    };
+    switch (operation) {
+      case 'PutEvents':
+        return (Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : []).flatMap((entry) =>
+          onBus(entry.EventBusName, {
+            ...(typeof entry.Source === 'string' ? { 'events:source': entry.Source } : {}),
+            ...(typeof entry.DetailType === 'string' ? { 'events:detail-type': entry.DetailType } : {}),
+          }),
+        );
+      case 'CreateEventBus':
+      case 'DescribeEventBus':
+      case 'DeleteEventBus':
+        return onBus(input.Name);
+      default:
+        return [{ action, resource: '*' }];
+    }
   }
 
   bus(accountId: string, region: string, name: string): EventBusRecord | undefined {
@@ -104,6 +153,7 @@ export class EventBridge {
       name: 'events',
       protocol: 'awsJson1_1',
       internalError: { code: 'InternalException', message: 'An internal error occurred.', statusCode: 500 },
+      authorizations: (operation, input, context) => this.authorizations(operation, input, context),
     };
   }
 
@@ -227,6 +277,7 @@ function describe(bus: EventBusRecord): Record<string, unknown> {
     Name: bus.name,
     Arn: bus.arn,
     ...(bus.description !== undefined ? { Description: bus.description } : {}),
+    ...(bus.policy ? { Policy: JSON.stringify(bus.policy) } : {}),
     CreationTime: epochSeconds(bus.creationTime),
     LastModifiedTime: epochSeconds(bus.lastModifiedTime),
   };

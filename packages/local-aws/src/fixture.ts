@@ -23,14 +23,41 @@ const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id (q
 const roleName = z.string().regex(NAME_PATTERN, 'must be an IAM role name');
 const servicePrincipal = z.string().regex(/^[\w+=,.@-]+$/, 'must be a service principal such as servicecatalog.amazonaws.com');
 
+const policyDocument = z.looseObject({ Version: z.string().optional(), Statement: z.unknown() });
+const managedPolicyArn = z.string().regex(/^arn:aws:iam::aws:policy\/[\w+=,.@/-]+$/, 'must be an AWS managed policy ARN');
+
+/** IAM permissions: inline documents and AWS managed policies by ARN. */
+const permissions = {
+  policies: z.array(z.object({ name: z.string().min(1).max(128), document: policyDocument }).strict()).optional(),
+  managedPolicyArns: z.array(managedPolicyArn).optional(),
+};
+
 const accessKeySchema = z
   .object({
     accessKeyId: z.string().regex(/^[\w]{1,128}$/, 'must be letters, digits or _'),
     secretAccessKey: z.string().min(1),
     /** An IAM user of the account; without it the key is the account root's. */
     user: z.string().regex(NAME_PATTERN, 'must be an IAM user name').optional(),
+    /** The user's permissions; AdministratorAccess when neither is given. Only for IAM users. */
+    ...permissions,
   })
-  .strict();
+  .strict()
+  .refine((key) => key.user !== undefined || (key.policies === undefined && key.managedPolicyArns === undefined), {
+    message: 'policies are for IAM users (set user); the root user may do anything in its account',
+  });
+
+/** A role by name (trusted by its account, AdministratorAccess), or with its documents. */
+const roleSchema = z.union([
+  z.string().regex(NAME_PATTERN, 'must be an IAM role name'),
+  z
+    .object({
+      name: z.string().regex(NAME_PATTERN, 'must be an IAM role name'),
+      /** The trust policy; the account's root by default. */
+      trustPolicy: policyDocument.optional(),
+      ...permissions,
+    })
+    .strict(),
+]);
 
 const accountSchema = z
   .object({
@@ -42,13 +69,15 @@ const accountSchema = z
       .min(6)
       .max(64),
     /** IAM roles that exist in the account (e.g. PortfolioShareMemberRole). */
-    roles: z.array(roleName).default([]),
+    roles: z.array(roleSchema).default([]),
     accessKeys: z.array(accessKeySchema).default([]),
     joinedMethod: z.enum(['CREATED', 'INVITED']).default('CREATED'),
   })
   .strict();
 
 export type FixtureAccount = z.infer<typeof accountSchema>;
+export type FixtureRole = z.infer<typeof roleSchema>;
+export type FixturePermissions = { policies?: { name: string; document: Record<string, unknown> }[]; managedPolicyArns?: string[] };
 
 export interface FixtureOrganizationalUnit {
   name: string;

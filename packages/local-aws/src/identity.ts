@@ -1,6 +1,15 @@
 // Who is calling: access keys (long-term and STS session keys) and the IAM roles that exist in each
 // account. Signatures are not verified; the access key alone decides the caller, as the design says.
 import type { Caller, Random } from './contract.js';
+import {
+  ADMINISTRATOR_ACCESS_ARN,
+  defaultRoleDocuments,
+  managedPolicy,
+  type NamedPolicy,
+  type PolicyDocument,
+  type PrincipalPolicies,
+  type RoleDocuments,
+} from './iam/policies.js';
 import { BASE32, randomString, UPPER_ALPHANUMERIC } from './random.js';
 
 export const MANAGEMENT_TEST_ACCESS_KEY = 'test';
@@ -13,7 +22,12 @@ export interface RoleRecord {
   arn: string;
   /** `AROA…`, the role's unique id. */
   roleId: string;
+  /** Its trust policy and permissions; sessions are evaluated against them as they are at the time of each call. */
+  documents: RoleDocuments;
 }
+
+/** Documents for a role name in any account (e.g. a StackSet's template), or computed per account. */
+export type RoleTemplate = RoleDocuments | ((accountId: string) => RoleDocuments);
 
 export interface AccessKeyGrant {
   accessKeyId: string;
@@ -21,6 +35,14 @@ export interface AccessKeyGrant {
   accountId: string;
   /** An IAM user name; without it the key belongs to the account's root user. */
   userName?: string;
+  /** The user's policies; AdministratorAccess when not given. Ignored for the root user, who may do anything in its account. */
+  policies?: NamedPolicy[];
+}
+
+/** What AssumeRole gave the session besides the role. */
+export interface SessionOptions {
+  sessionPolicy?: PolicyDocument;
+  sourceIdentity?: string;
 }
 
 export interface SessionCredentials {
@@ -31,13 +53,17 @@ export interface SessionCredentials {
   expiration: number;
 }
 
-export type ResolvedCaller = { ok: true; caller: Caller } | { ok: false; reason: 'unknown-key' | 'invalid-session-token' | 'expired' };
+export type ResolvedCaller =
+  | { ok: true; caller: Caller; policies: PrincipalPolicies }
+  | { ok: false; reason: 'unknown-key' | 'invalid-session-token' | 'expired' };
 
 interface KeyRecord {
   secretAccessKey: string;
   caller: Caller;
   sessionToken?: string;
   expiration?: number;
+  /** Root and user keys: fixed. Role sessions: read from the role at each call. */
+  policies: () => PrincipalPolicies;
 }
 
 export class InvalidAccessKeyError extends Error {
@@ -48,11 +74,14 @@ export class IdentityStore {
   readonly #keys = new Map<string, KeyRecord>();
   readonly #roles = new Map<string, Map<string, RoleRecord>>();
   readonly #userIds = new Map<string, string>();
+  readonly #templates = new Map<string, RoleTemplate>();
   readonly #random: Random;
   readonly #realNow: () => number;
+  readonly #managementAccountId: string;
 
-  constructor(options: { random: Random; realNow?: () => number }) {
+  constructor(options: { random: Random; managementAccountId: string; realNow?: () => number }) {
     this.#random = options.random;
+    this.#managementAccountId = options.managementAccountId;
     this.#realNow = options.realNow ?? Date.now;
   }
 
@@ -72,7 +101,15 @@ export class IdentityStore {
           userId: grant.accountId,
           accessKeyId: grant.accessKeyId,
         };
-    this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller });
+    const policies: PrincipalPolicies = grant.userName
+      ? {
+          principalArn: caller.arn,
+          principalType: 'User',
+          root: false,
+          identity: grant.policies ?? [managedPolicy(ADMINISTRATOR_ACCESS_ARN)],
+        }
+      : { principalArn: caller.arn, principalType: 'Account', root: true, identity: [] };
+    this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller, policies: () => policies });
     return caller;
   }
 
@@ -81,24 +118,46 @@ export class IdentityStore {
     if (!record) return { ok: false, reason: 'unknown-key' };
     if (record.sessionToken !== undefined && record.sessionToken !== sessionToken) return { ok: false, reason: 'invalid-session-token' };
     if (record.expiration !== undefined && record.expiration <= this.#realNow()) return { ok: false, reason: 'expired' };
-    return { ok: true, caller: record.caller };
+    return { ok: true, caller: record.caller, policies: record.policies() };
   }
 
-  /** Creates the role if it does not exist yet (a StackSet or Account Factory reaching the account). */
-  createRole(accountId: string, name: string, path = '/'): RoleRecord {
+  /**
+   * Creates the role if it does not exist yet (a StackSet or Account Factory reaching the account).
+   * Its documents are the ones given, else its name's template, else `defaultRoleDocuments`; given
+   * documents replace an existing role's (a stack update).
+   */
+  createRole(accountId: string, name: string, path = '/', documents?: RoleDocuments): RoleRecord {
     const roles = this.#roles.get(accountId) ?? new Map<string, RoleRecord>();
     this.#roles.set(accountId, roles);
     const existing = roles.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (documents) existing.documents = documents;
+      return existing;
+    }
     const role: RoleRecord = {
       accountId,
       name,
       path,
       arn: `arn:aws:iam::${accountId}:role${path}${name}`,
       roleId: this.#userId(`${accountId}/role/${name}`, 'AROA'),
+      documents: documents ?? this.#templateFor(accountId, name),
     };
     roles.set(name, role);
     return role;
+  }
+
+  /** The documents every role of this name gets, in every account: those that exist now and those created later. */
+  defineRoleTemplate(name: string, template: RoleTemplate): void {
+    this.#templates.set(name, template);
+    for (const [accountId, roles] of this.#roles) {
+      const role = roles.get(name);
+      if (role) role.documents = resolveTemplate(template, accountId);
+    }
+  }
+
+  #templateFor(accountId: string, name: string): RoleDocuments {
+    const template = this.#templates.get(name);
+    return template ? resolveTemplate(template, accountId) : defaultRoleDocuments(accountId, this.#managementAccountId);
   }
 
   deleteRole(accountId: string, name: string): boolean {
@@ -118,7 +177,12 @@ export class IdentityStore {
    * SDK clients compare `Expiration` with the machine clock to decide when to refresh, and a sped-up
    * simulation must not make their cached credentials expire under them.
    */
-  issueSession(role: RoleRecord, sessionName: string, durationSeconds: number): { caller: Caller; credentials: SessionCredentials } {
+  issueSession(
+    role: RoleRecord,
+    sessionName: string,
+    durationSeconds: number,
+    options: SessionOptions = {},
+  ): { caller: Caller; credentials: SessionCredentials } {
     const accessKeyId = `ASIA${randomString(this.#random, BASE32, 16)}`;
     const credentials: SessionCredentials = {
       accessKeyId,
@@ -137,6 +201,14 @@ export class IdentityStore {
       caller,
       sessionToken: credentials.sessionToken,
       expiration: credentials.expiration,
+      policies: () => ({
+        principalArn: role.arn,
+        principalType: 'AssumedRole',
+        root: false,
+        identity: role.documents.policies,
+        ...(options.sessionPolicy ? { session: options.sessionPolicy } : {}),
+        ...(options.sourceIdentity ? { sourceIdentity: options.sourceIdentity } : {}),
+      }),
     });
     return { caller, credentials };
   }
@@ -149,4 +221,8 @@ export class IdentityStore {
     }
     return id;
   }
+}
+
+function resolveTemplate(template: RoleTemplate, accountId: string): RoleDocuments {
+  return typeof template === 'function' ? template(accountId) : template;
 }

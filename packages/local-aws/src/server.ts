@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import type { SimulatedClock } from './clock.js';
-import { AwsServiceError, type Caller, type ServiceModule } from './contract.js';
+import { AwsServiceError, type Caller, type RequestContext, type ServiceModule } from './contract.js';
+import { type AuthorizationRequest, accessDenied, type IamEvaluator } from './iam/evaluator.js';
 import type { IdentityStore } from './identity.js';
 import type { SimulationKnobs } from './knobs.js';
 import {
@@ -45,6 +46,13 @@ export interface ServiceRegistration {
   internalError?: ServiceErrorTemplate;
   /** awsJson services: the member name of the error message in the model's error shapes (`message` unless given). */
   errorMessageMember?: ErrorMessageMember;
+  /**
+   * The IAM authorizations a call needs (action, resource ARN, condition keys, resource policy), per the
+   * Service Authorization Reference; none when the service authorizes inside the operation (STS).
+   */
+  authorizations?: (operation: string, input: Record<string, unknown>, context: RequestContext) => AuthorizationRequest[];
+  /** What a refused call fails with; `AccessDeniedException` (400) unless given. */
+  accessDenied?: (message: string) => AwsServiceError;
 }
 
 /** One handled API call, as reported to `onCall` listeners (live logs, tests that inspect wire output). */
@@ -66,6 +74,7 @@ export type ApiCallListener = (call: ApiCallRecord) => void;
 
 export interface LocalAwsServerOptions {
   identity: IdentityStore;
+  iam: IamEvaluator;
   knobs: SimulationKnobs;
   clock: SimulatedClock;
   stats: ApiCallStats;
@@ -191,7 +200,7 @@ export class LocalAwsServer {
     url: URL,
     record: ApiCallRecord,
   ): Promise<EncodedResponse> {
-    const { knobs, clock, identity } = this.#options;
+    const { knobs, clock, identity, iam } = this.#options;
     const fail = (error: AwsServiceError): EncodedResponse => {
       record.errorCode = error.code;
       return encodeError(registration, record.requestId, error);
@@ -207,16 +216,26 @@ export class LocalAwsServer {
       if (!resolved.ok) return fail(authenticationError(registration.protocol, resolved.reason));
       record.caller = resolved.caller;
       record.region = scope.region;
+      const context: RequestContext = {
+        caller: resolved.caller,
+        region: scope.region,
+        requestId: record.requestId,
+        policies: resolved.policies,
+      };
+
+      const authorizations = registration.authorizations?.(operation, input, context) ?? [];
+      const refused = await iam.authorize(
+        { kind: 'caller', caller: resolved.caller, policies: resolved.policies },
+        authorizations,
+        registration.accessDenied ?? accessDenied,
+      );
+      if (refused) return fail(refused);
 
       if (!knobs.admit(registration.name, operation, resolved.caller.accountId))
         return fail(fromTemplate(registration.throttlingError ?? DEFAULT_THROTTLING_ERROR));
       if (knobs.injectFault(registration.name, operation)) return fail(fromTemplate(registration.internalError ?? DEFAULT_INTERNAL_ERROR));
 
-      const output = await registration.module.handle(operation, input, {
-        caller: resolved.caller,
-        region: scope.region,
-        requestId: record.requestId,
-      });
+      const output = await registration.module.handle(operation, input, context);
       record.output = output ?? {};
       return encodeOutput(registration, operation, record.requestId, record.output);
     } catch (error) {

@@ -1,10 +1,12 @@
 // The organization's state and its life: accounts, OUs, service access, delegated administrators,
 // asynchronous account creation, invitations. Changes publish the aws.organizations events AWS
 // publishes. It is also the OrganizationView other modules read, always at the time of the call.
+
 import type { SimulatedClock } from '../clock.js';
 import { AwsServiceError, type EventSink, type OrganizationNodeType, type OrganizationView, type Random } from '../contract.js';
 import { AwsServiceErrorWithMembers } from '../errors.js';
 import type { Fixture, FixtureAccount, FixtureOrganizationalUnit } from '../fixture.js';
+import { ADMINISTRATOR_ACCESS_ARN, accountTrust, managedPolicy } from '../iam/policies.js';
 import type { IdentityStore } from '../identity.js';
 import { BASE32, DIGITS, LOWER_ALPHANUMERIC, randomString, randomUuid } from '../random.js';
 import { cloudTrailDate } from '../time-format.js';
@@ -519,7 +521,11 @@ export class Organization implements OrganizationView {
         joinedTimestamp: now,
         parentId: this.rootId,
       });
-      this.#identity.createRole(accountId, record.roleName);
+      // The role CreateAccount makes trusts the management account and has AdministratorAccess.
+      this.#identity.createRole(accountId, record.roleName, '/', {
+        trustPolicy: accountTrust(this.managementAccountId),
+        policies: [managedPolicy(ADMINISTRATOR_ACCESS_ARN)],
+      });
       record.state = 'SUCCEEDED';
       record.accountId = accountId;
     }

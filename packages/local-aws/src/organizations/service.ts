@@ -3,6 +3,7 @@
 // InvalidInputException with its Reason, pagination (at most 20 items a page), output shapes.
 import { AwsServiceError, type RequestContext, type ServiceModule } from '../contract.js';
 import { AwsServiceErrorWithMembers, unknownOperationError } from '../errors.js';
+import { organizationsAuthorizations } from '../iam/arns.js';
 import { type PaginationProblem, paginate } from '../pagination.js';
 import type { ServiceRegistration } from '../server.js';
 import { epochSeconds } from '../time-format.js';
@@ -46,6 +47,7 @@ export function organizationsRegistration(organization: Organization): ServiceRe
     },
     // Organizations' error shapes name the message `Message`.
     errorMessageMember: 'Message',
+    authorizations: (operation, input) => organizationsAuthorizations(organization, operation, input),
   };
 }
 

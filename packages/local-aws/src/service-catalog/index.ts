@@ -73,6 +73,9 @@ export interface ServiceCatalogModule extends ServiceModule {
   /** Accounts (owner excluded) that can use the portfolio now, by any kind of share. */
   accountsWithAccess(portfolioId: string): string[];
   accessStatus(): AccessStatus;
+  /** Who owns a portfolio or product (IAM evaluates calls on their ARNs). */
+  portfolioOwner(portfolioId: string): string | undefined;
+  productOwner(productId: string): string | undefined;
 }
 
 const ACCEPT_LANGUAGES = new Set(['en', 'jp', 'zh']);
@@ -194,6 +197,14 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
 
     accessStatus() {
       return accessStatus(internalScope());
+    },
+
+    portfolioOwner(portfolioId) {
+      return state.portfolios.get(portfolioId)?.ownerAccountId;
+    },
+
+    productOwner(productId) {
+      return state.products.get(productId)?.ownerAccountId;
     },
   };
 }

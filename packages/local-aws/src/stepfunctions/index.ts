@@ -18,6 +18,7 @@
  * 30 / scale real seconds); Task timeouts and a definition's TimeoutSeconds count real seconds, as
  * the work behind a task takes real time.
  */
+import { stepFunctionsAuthorizations } from '../iam/arns.js';
 import '../polyfills.js';
 import type { ServiceRegistration } from '../server.js';
 import { stepFunctionsApi } from './api.js';
@@ -98,7 +99,12 @@ export function createStepFunctionsModule(options: StepFunctionsModuleOptions): 
   const find = (executionArn: string) => service.execution(scope, executionArn);
 
   return {
-    registration: { module: stepFunctionsApi(service), name: 'stepfunctions', protocol: 'awsJson1_0' },
+    registration: {
+      module: stepFunctionsApi(service),
+      name: 'stepfunctions',
+      protocol: 'awsJson1_0',
+      authorizations: stepFunctionsAuthorizations,
+    },
     registerStateMachine: ({ name, definition, roleArn }) => {
       const { machine } = service.registerStateMachine(scope, { name, definition, ...(roleArn === undefined ? {} : { roleArn }) });
       return { stateMachineArn: machine.arn };
