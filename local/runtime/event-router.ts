@@ -22,7 +22,8 @@ export interface EventRouterOptions {
   /** The endpoint's clock: retries wait in its simulated time. */
   clock: Pick<SimulatedClock, 'now' | 'sleep'>;
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
-  writeLog: (logGroupName: string, entry: unknown) => void;
+  /** Writes a log target's entry; rejects when the log group's resource policy refuses the rule. */
+  writeLog: (rule: LocalRule, entry: unknown) => void | Promise<void>;
   /** Called when a delivery gives up: the rule target's dead-letter queue. */
   onDeadLetter?: (delivery: Delivery) => void;
   onDelivered?: (delivery: Delivery) => void;
@@ -49,7 +50,7 @@ export const startEventRouter = (options: EventRouterOptions) => {
     for (let attempt = 1; ; attempt++) {
       try {
         const input = targetInput(asDelivered(event), rule.input, rule.name);
-        if (rule.target.kind === 'log') options.writeLog(rule.target.logGroupName, input);
+        if (rule.target.kind === 'log') await options.writeLog(rule, input);
         else await options.invokeFunction(rule.target.functionKey, input);
         options.onDelivered?.({ rule: rule.name, event, attempts: attempt });
         return;

@@ -29,7 +29,15 @@ export class LocalFunctions {
 
   static async load(
     definitions: LocalFunction[],
-    options: { region: string; accountId: string; environment: Record<string, string> },
+    options: {
+      region: string;
+      accountId: string;
+      environment: Record<string, string>;
+      /** The function's execution-role session (used once functions run in their own sandboxes). */
+      credentialsFor?: (
+        fn: LocalFunction,
+      ) => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: number }>;
+    },
   ): Promise<LocalFunctions> {
     const merged: Record<string, string> = { ...options.environment };
     for (const fn of definitions) {

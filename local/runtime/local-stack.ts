@@ -7,10 +7,12 @@ import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import {
+  type AslDefinition,
   type BusEvent,
   createStepFunctionsModule,
   type LocalAws,
   type StartLocalAwsOptions,
+  StatesError,
   startLocalAws,
 } from '@portfolio-share-orchestrator/local-aws';
 import { useClock } from '../../src/clock.js';
@@ -18,7 +20,14 @@ import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
 import { startSchedules } from './schedules.js';
-import { type LocalDefinitions, localDefinitions, PROJECT_ROOT, printServerlessConfig } from './serverless-config.js';
+import {
+  type LocalDefinitions,
+  type LocalStateMachine,
+  localDefinitions,
+  PROJECT_ROOT,
+  printServerlessConfig,
+} from './serverless-config.js';
+import { deployStackIam, principalOf, serviceCredentials, serviceSession } from './stack-iam.js';
 import { bindTaskStates } from './task-bindings.js';
 
 export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'services'> {
@@ -49,12 +58,18 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
   const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage)]);
   const accountId = aws.organization.managementAccountId;
   const definitions = localDefinitions(config, accountId);
+  const denialsFile = join(stateDir, 'iam-denials.jsonl');
+  const unsubscribeDenials = aws.iam.onDenial((denial) => {
+    appendFileSync(denialsFile, `${JSON.stringify(denial)}\n`);
+    say(`iam     ${denial.mode === 'enforce' ? 'denied' : 'would deny'} ${denial.principal} ${denial.action} on ${denial.resource}`);
+  });
   try {
     const clientConfig = { ...aws.clientConfig(), region: definitions.region };
     const eventBridge = new EventBridgeClient(clientConfig);
     await eventBridge.send(new CreateEventBusCommand({ Name: definitions.eventBusName })).catch((error: unknown) => {
       if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     });
+    deployStackIam(aws, definitions);
 
     // The functions stamp results with the endpoint's simulated time, as executions and events are,
     // and wait in it, as AWS's state changes in it.
@@ -63,6 +78,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     const functions = await LocalFunctions.load(definitions.functions, {
       region: definitions.region,
       accountId,
+      // Lambda gives each function's code a session on its execution role.
+      credentialsFor: (fn) =>
+        serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
       environment: {
         AWS_ENDPOINT_URL: aws.url,
         AWS_REGION: definitions.region,
@@ -72,18 +90,43 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         ...options.environment,
       },
     });
-    const integrationClients = {
-      servicecatalog: new ServiceCatalogClient(clientConfig),
-      organizations: new OrganizationsClient(clientConfig),
-      sfn: new SFNClient(clientConfig),
-      eventbridge: eventBridge,
-      sts: new STSClient(clientConfig),
+    // Step Functions runs each state machine's tasks with a session on the state machine's role.
+    const machineByArn = new Map(definitions.stateMachines.map((machine) => [machine.arn, machine]));
+    const bindMachine = (machine: LocalStateMachine, definition: AslDefinition) => {
+      const session = { roleArn: machine.roleArn, service: 'states.amazonaws.com', sourceArn: machine.arn, sessionName: machine.name };
+      const credentials = serviceCredentials(aws, session);
+      const config = { ...clientConfig, credentials };
+      const clients = {
+        servicecatalog: new ServiceCatalogClient(config),
+        organizations: new OrganizationsClient(config),
+        sfn: new SFNClient(config),
+        eventbridge: new EventBridgeClient(config),
+        sts: new STSClient(config),
+      };
+      const lambdas = Object.fromEntries(
+        definitions.functions.map((fn) => [
+          fn.name,
+          async (input: unknown) => {
+            // Invoking a function is lambda:InvokeFunction on its ARN, with the state machine's role.
+            const refused = await aws.iam.authorize(principalOf(aws, await credentials()), [
+              { action: 'lambda:InvokeFunction', resource: fn.arn },
+            ]);
+            if (refused) throw new StatesError('Lambda.AWSLambdaException', refused.message);
+            return functions.invoke(fn.key, input);
+          },
+        ]),
+      );
+      return bindTaskStates(definition, { clients, functions: lambdas });
     };
     const stepFunctions = createStepFunctionsModule({
       region: definitions.region,
       accountId,
       clock: aws.clock,
-      bindTasks: (machine) => bindTaskStates(machine, { clients: integrationClients, functions: functions.byName() }),
+      bindTasks: (definition, stateMachineArn) => {
+        const machine = machineByArn.get(stateMachineArn);
+        if (!machine) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);
+        return bindMachine(machine, definition);
+      },
     });
     aws.registerService(stepFunctions.registration);
     const stateMachineArns = Object.fromEntries(
@@ -106,8 +149,26 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       accountId,
       clock: aws.clock,
       invokeFunction: (key, event) => functions.invoke(key, event),
-      writeLog: (logGroupName, entry) =>
-        appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`),
+      writeLog: async (rule, entry) => {
+        if (rule.target.kind !== 'log') return;
+        const { logGroupName, logGroupArn } = rule.target;
+        // EventBridge delivers as events.amazonaws.com for the rule; the log group's resource policy decides.
+        const stream = logGroupArn.replace(/:\*$/, ':log-stream:local');
+        const refused = await aws.iam.authorize(
+          { kind: 'service', service: 'events.amazonaws.com', sourceArn: rule.arn, sourceAccount: accountId },
+          ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+            action,
+            resource: stream,
+            resourcePolicy: {
+              Version: '2012-10-17',
+              Statement: definitions.logResourcePolicies.flatMap((policy) => [policy.document.Statement].flat()),
+            },
+            resourcePolicyRequired: true,
+          })),
+        );
+        if (refused) throw new Error(refused.message);
+        appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`);
+      },
       onDeadLetter: (delivery: Delivery) => {
         appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);
         say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
@@ -128,9 +189,25 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       accountId,
       startExecution: (key, input) => {
         const stateMachineArn = stateMachineArns[key];
-        if (!stateMachineArn) throw new Error(`Schedule of unknown state machine ${key}`);
+        const schedule = definitions.schedules.find((candidate) => candidate.stateMachineKey === key);
+        if (!stateMachineArn || !schedule) throw new Error(`Schedule of unknown state machine ${key}`);
         say(`schedule ${key} ← ${JSON.stringify(input)}`);
-        stepFunctions.startExecution({ stateMachineArn, input });
+        // The schedule's rule starts the execution with its role.
+        const ruleArn = `arn:aws:events:${definitions.region}:${accountId}:rule/${schedule.name}`;
+        void serviceSession(aws, {
+          roleArn: schedule.roleArn,
+          service: 'events.amazonaws.com',
+          sourceArn: ruleArn,
+          sessionName: schedule.name,
+        })
+          .then(async (session) => {
+            const refused = await aws.iam.authorize(principalOf(aws, session), [
+              { action: 'states:StartExecution', resource: stateMachineArn },
+            ]);
+            if (refused) throw new Error(refused.message);
+            stepFunctions.startExecution({ stateMachineArn, input });
+          })
+          .catch((error: unknown) => say(`schedule ${key} failed to start: ${error instanceof Error ? error.message : String(error)}`));
       },
     });
     const http = await startHttpApi({
@@ -170,6 +247,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       },
       async close(): Promise<void> {
         schedules.stop();
+        unsubscribeDenials();
         unsubscribeSteps();
         unsubscribeAudit();
         router.stop();
@@ -179,6 +257,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       },
     };
   } catch (error) {
+    unsubscribeDenials();
     await aws.close();
     throw error;
   }

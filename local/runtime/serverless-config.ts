@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { AslDefinition } from '@portfolio-share-orchestrator/local-aws';
+import type { AslDefinition, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
+import { Stack, type TemplateResource, UnresolvedReferenceError } from './cloudformation.js';
 import type { EventPattern } from './event-pattern.js';
 import type { TargetInput } from './target-input.js';
 
@@ -19,8 +20,7 @@ export const printServerlessConfig = async (stage: string): Promise<ServerlessCo
   return JSON.parse(stdout) as ServerlessConfig;
 };
 
-type Intrinsic = { Ref: string } | { 'Fn::GetAtt': [string, string] };
-type Value = string | Intrinsic;
+type Value = string | Record<string, unknown>;
 
 interface FunctionEvent {
   eventBridge?: {
@@ -36,18 +36,26 @@ interface FunctionEvent {
 
 /** serverless-step-functions' `schedule` event: a rate or cron expression, or the object form. */
 interface StateMachineEvent {
-  schedule?: string | { rate: string; enabled?: boolean; input?: unknown; name?: string };
+  schedule?: string | { rate: string; enabled?: boolean; input?: unknown; name?: string; role?: Value };
 }
 
 export interface ServerlessConfig {
   service: string;
   provider: { stage: string; region: string; environment?: Record<string, Value>; timeout?: number };
+  custom?: { memberRoleName?: string };
   functions: Record<
     string,
-    { handler: string; name: string; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }
+    { handler: string; name: string; role?: Value; timeout?: number; environment?: Record<string, Value>; events?: FunctionEvent[] }
   >;
-  stepFunctions: { stateMachines: Record<string, { id: string; name: string; definition: unknown; events?: StateMachineEvent[] }> };
-  resources: { Resources: Record<string, CloudFormationResource> }[] | { Resources: Record<string, CloudFormationResource> };
+  stepFunctions: {
+    stateMachines: Record<string, { id: string; name: string; role?: Value; definition: unknown; events?: StateMachineEvent[] }>;
+  };
+  resources: ResourcesSection[] | ResourcesSection;
+}
+
+interface ResourcesSection {
+  Resources: Record<string, CloudFormationResource>;
+  Conditions?: Record<string, unknown>;
 }
 
 /** An EventBridge rule target as CloudFormation declares it: the parts the local runtime runs. */
@@ -60,7 +68,7 @@ interface RuleTarget {
 }
 
 /** A resource of serverless.yml's `resources`, with the properties the local runtime reads typed. */
-interface CloudFormationResource {
+interface CloudFormationResource extends TemplateResource {
   Type: string;
   Properties: {
     Name?: string;
@@ -80,14 +88,27 @@ export interface LocalFunction {
   exportName: string;
   timeoutSeconds: number;
   environment: Record<string, string>;
+  /** The execution role Lambda gives the function's code. */
+  roleArn: string;
+  arn: string;
+}
+
+/** An IAM role of the stack, with its documents as deployed. */
+export interface LocalRole {
+  logicalId: string;
+  name: string;
+  path: string;
+  arn: string;
+  documents: RoleDocuments;
 }
 
 export interface LocalRule {
   name: string;
+  arn: string;
   /** `default` or the project's bus name. */
   eventBusName: string;
   pattern: EventPattern;
-  target: { kind: 'function'; functionKey: string } | { kind: 'log'; logGroupName: string };
+  target: { kind: 'function'; functionKey: string } | { kind: 'log'; logGroupName: string; logGroupArn: string };
   retryPolicy: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   input: TargetInput;
 }
@@ -103,6 +124,9 @@ export interface LocalStateMachine {
   key: string;
   logicalId: string;
   name: string;
+  arn: string;
+  /** The role Step Functions runs the state machine's tasks with. */
+  roleArn: string;
   definition: AslDefinition;
 }
 
@@ -115,13 +139,25 @@ export interface LocalSchedule {
   enabled: boolean;
   /** The execution input; undefined passes EventBridge's Scheduled Event. */
   input: unknown;
+  /** The role the schedule starts executions with. */
+  roleArn: string;
 }
 
 export interface LocalDefinitions {
   service: string;
+  /** `<service>-<stage>`, the CloudFormation stack. */
+  stackName: string;
   region: string;
   accountId: string;
   eventBusName: string;
+  eventBusArn: string;
+  /** The statements of the bus's resource-based policy (AWS::Events::EventBusPolicy). */
+  eventBusPolicy: Record<string, unknown>[];
+  /** CloudWatch Logs resource policies (AWS::Logs::ResourcePolicy): who may write to which log groups. */
+  logResourcePolicies: { name: string; document: { Version?: string; Statement: unknown } }[];
+  roles: LocalRole[];
+  /** `settings.memberRoleName` as serverless.yml passes it on (custom.memberRoleName). */
+  memberRoleName: string | undefined;
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
   rules: LocalRule[];
@@ -129,9 +165,7 @@ export interface LocalDefinitions {
   schedules: LocalSchedule[];
 }
 
-export class UnresolvedReferenceError extends Error {
-  override name = 'UnresolvedReferenceError';
-}
+export { UnresolvedReferenceError };
 
 /**
  * Turns the resolved Serverless configuration into what the local runtime runs: functions with
@@ -140,46 +174,66 @@ export class UnresolvedReferenceError extends Error {
  */
 export const localDefinitions = (config: ServerlessConfig, accountId: string): LocalDefinitions => {
   const region = config.provider.region;
-  const resources = Object.assign({}, ...[config.resources].flat().map((part) => part.Resources)) as Record<string, CloudFormationResource>;
+  const sections = [config.resources].flat();
+  const resources = Object.assign({}, ...sections.map((part) => part.Resources)) as Record<string, CloudFormationResource>;
+  const conditions = Object.assign({}, ...sections.map((part) => part.Conditions ?? {})) as Record<string, unknown>;
   const busResource = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::Events::EventBus');
   if (!busResource) throw new UnresolvedReferenceError('serverless.yml declares no AWS::Events::EventBus');
   const [busId, bus] = busResource;
   const eventBusName = bus.Properties.Name as string;
+  const stackName = `${config.service}-${config.provider.stage}`;
 
   const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  const functionsByLogicalId = new Map(
-    Object.entries(config.functions).map(([key, fn]) => [`${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`, { key, fn }]),
-  );
   const machines = Object.entries(config.stepFunctions.stateMachines);
   const machineArn = (name: string) => `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
-
-  const resolve = (value: Value): string => {
-    if (typeof value === 'string') return value;
-    if ('Ref' in value) {
-      if (value.Ref === busId) return eventBusName;
-      const machine = machines.find(([, sm]) => sm.id === value.Ref);
-      if (machine) return machineArn(machine[1].name);
-      if (value.Ref === 'AWS::Region') return region;
-      if (value.Ref === 'AWS::AccountId') return accountId;
-    } else {
-      const [logicalId, attribute] = value['Fn::GetAtt'];
-      const fn = functionsByLogicalId.get(logicalId);
-      if (fn && attribute === 'Arn') return functionArn(fn.fn.name);
-      if (logicalId === busId)
-        return attribute === 'Arn' ? `arn:aws:events:${region}:${accountId}:event-bus/${eventBusName}` : eventBusName;
-    }
-    throw new UnresolvedReferenceError(`No local value for ${JSON.stringify(value)}`);
-  };
-  const resolveDeep = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(resolveDeep);
-    if (value && typeof value === 'object') {
-      if ('Ref' in value || 'Fn::GetAtt' in value) return resolve(value as Intrinsic);
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveDeep(item)]));
-    }
-    return value;
-  };
+  // Functions and state machines are compiled by the Serverless plugins, not listed under `resources`.
+  const extraRefs = Object.fromEntries([
+    ...Object.entries(config.functions).map(([key, fn]) => [
+      `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`,
+      { ref: fn.name, attributes: { Arn: functionArn(fn.name) } },
+    ]),
+    ...machines.map(([, sm]) => [sm.id, { ref: machineArn(sm.name), attributes: { Arn: machineArn(sm.name), Name: sm.name } }]),
+  ]);
+  const stack = new Stack({ accountId, region, stackName, resources, conditions, extraRefs });
+  const resolve = (value: Value): string => String(stack.resolve(value));
+  const resolveDeep = (value: unknown): unknown => stack.resolve(value);
   const resolveEnvironment = (environment: Record<string, Value> = {}) =>
     Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, resolve(value)]));
+  const roleArnOf = (role: Value | undefined, owner: string): string => {
+    if (role === undefined) throw new UnresolvedReferenceError(`${owner} names no role; the local stack runs each with its own`);
+    return typeof role === 'string' && !role.startsWith('arn:') ? stack.getAtt(role, 'Arn') : resolve(role);
+  };
+
+  const roles: LocalRole[] = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+    .map(([logicalId, resource]) => {
+      const properties = stack.resolve(resource.Properties) as {
+        AssumeRolePolicyDocument: RoleDocuments['trustPolicy'];
+        Policies?: { PolicyName: string; PolicyDocument: RoleDocuments['trustPolicy'] }[];
+        MaxSessionDuration?: number;
+        Path?: string;
+      };
+      return {
+        logicalId,
+        name: stack.physicalName(logicalId),
+        path: properties.Path ?? '/',
+        arn: stack.getAtt(logicalId, 'Arn'),
+        documents: {
+          trustPolicy: properties.AssumeRolePolicyDocument,
+          policies: (properties.Policies ?? []).map((policy) => ({ name: policy.PolicyName, document: policy.PolicyDocument })),
+          ...(properties.MaxSessionDuration ? { maxSessionDuration: properties.MaxSessionDuration } : {}),
+        },
+      };
+    });
+  const eventBusPolicy = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::Events::EventBusPolicy')
+    .map((resource) => stack.resolve(resource.Properties.Statement) as Record<string, unknown>);
+  const logResourcePolicies = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::Logs::ResourcePolicy')
+    .map((resource) => ({
+      name: resolve(resource.Properties.PolicyName as Value),
+      document: JSON.parse(resolve(resource.Properties.PolicyDocument as Value)) as { Statement: unknown },
+    }));
 
   const functions = Object.entries(config.functions).map(([key, fn]): LocalFunction => {
     const [modulePath, exportName] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.slice(fn.handler.lastIndexOf('.') + 1)];
@@ -190,15 +244,20 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
       exportName,
       timeoutSeconds: fn.timeout ?? config.provider.timeout ?? 6,
       environment: { ...resolveEnvironment(config.provider.environment), ...resolveEnvironment(fn.environment) },
+      roleArn: roleArnOf(fn.role, `Function ${key}`),
+      arn: functionArn(fn.name),
     };
   });
 
+  const ruleArn = (name: string, busName: string) =>
+    `arn:aws:events:${region}:${accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`;
   const rules: LocalRule[] = Object.entries(config.functions).flatMap(([key, fn]) =>
     (fn.events ?? []).flatMap((event, index) =>
       event.eventBridge
         ? [
             {
               name: `${fn.name}-rule-${index + 1}`,
+              arn: ruleArn(`${fn.name}-rule-${index + 1}`, event.eventBridge.eventBus ? resolve(event.eventBridge.eventBus) : 'default'),
               eventBusName: event.eventBridge.eventBus ? resolve(event.eventBridge.eventBus) : 'default',
               pattern: event.eventBridge.pattern,
               target: { kind: 'function' as const, functionKey: key },
@@ -224,12 +283,13 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
       const [logicalId] = target.Arn?.['Fn::GetAtt'] ?? [];
       const logGroup = logicalId ? resources[logicalId] : undefined;
       const logGroupName = logGroup?.Type === 'AWS::Logs::LogGroup' ? logGroup.Properties.LogGroupName : undefined;
-      if (!logGroupName) throw new UnresolvedReferenceError(`Rule ${name}: only log group targets run locally`);
+      if (!logGroupName || !logicalId) throw new UnresolvedReferenceError(`Rule ${name}: only log group targets run locally`);
       rules.push({
-        name,
+        name: stack.physicalName(name),
+        arn: stack.getAtt(name, 'Arn'),
         eventBusName: resource.Properties.EventBusName ? resolve(resource.Properties.EventBusName) : 'default',
         pattern,
-        target: { kind: 'log', logGroupName },
+        target: { kind: 'log', logGroupName, logGroupArn: stack.getAtt(logicalId, 'Arn') },
         input: {
           ...(target.Input !== undefined ? { input: target.Input } : {}),
           ...(target.InputPath !== undefined ? { inputPath: target.InputPath } : {}),
@@ -269,6 +329,8 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
     key,
     logicalId: sm.id,
     name: sm.name,
+    arn: machineArn(sm.name),
+    roleArn: roleArnOf(sm.role, `State machine ${key}`),
     definition: resolveDeep(sm.definition) as AslDefinition,
   }));
   const schedules: LocalSchedule[] = machines.flatMap(([key, sm]) =>
@@ -282,9 +344,26 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
           expression: schedule.rate,
           enabled: schedule.enabled !== false,
           input: schedule.input,
+          roleArn: roleArnOf(typeof event.schedule === 'string' ? undefined : event.schedule.role, `Schedule of ${key}`),
         },
       ];
     }),
   );
-  return { service: config.service, region, accountId, eventBusName, functions, stateMachines, rules, routes, schedules };
+  return {
+    service: config.service,
+    stackName,
+    region,
+    accountId,
+    eventBusName,
+    eventBusArn: stack.getAtt(busId, 'Arn'),
+    eventBusPolicy,
+    logResourcePolicies,
+    roles,
+    memberRoleName: config.custom?.memberRoleName,
+    functions,
+    stateMachines,
+    rules,
+    routes,
+    schedules,
+  };
 };

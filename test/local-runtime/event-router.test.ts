@@ -19,6 +19,7 @@ const event = (overrides: Partial<BusEvent> = {}): BusEvent => ({
 });
 const rule = (overrides: Partial<LocalRule> = {}): LocalRule => ({
   name: 'share-requests',
+  arn: 'arn:aws:events:us-east-1:123456789012:rule/project-bus/share-requests',
   eventBusName: 'project-bus',
   pattern: { source: ['portfolio-share-orchestrator'], 'detail-type': ['Portfolio Share Requested'] },
   target: { kind: 'function', functionKey: 'takeShareRequest' },
@@ -115,7 +116,7 @@ describe('event router', () => {
     const written: unknown[] = [];
     const router = startEventRouter({
       events,
-      rules: [rule({ target: { kind: 'log', logGroupName: '/audit' }, input: { inputPath: '$.detail' } })],
+      rules: [rule({ target: { kind: 'log', logGroupName: '/audit', logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/audit:*' }, input: { inputPath: '$.detail' } })],
       accountId: '123456789012',
       clock,
       invokeFunction: async () => undefined,

@@ -9,6 +9,7 @@ const hourly: LocalSchedule = {
   expression: 'rate(1 hour)',
   enabled: true,
   input: { trigger: 'schedule' },
+  roleArn: 'arn:aws:iam::123456789012:role/reconcile-schedule',
 };
 
 const run = (schedules: LocalSchedule[], runSchedules: boolean) => {

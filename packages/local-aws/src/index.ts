@@ -16,6 +16,16 @@ export {
 } from './endpoint.js';
 export { type EventFilter, EventLog, EventWaitTimeoutError } from './event-log.js';
 export { DEMO_FIXTURE_PATH, type Fixture, FixtureError } from './fixture.js';
+export {
+  type AuthorizationRequest,
+  type Denial,
+  IAM_MODES,
+  type IamEvaluator,
+  type IamMode,
+  type Principal,
+  parseIamMode,
+} from './iam/evaluator.js';
+export { checkPolicy, InvalidPolicyError, type NamedPolicy, type PolicyDocument, type RoleDocuments } from './iam/policies.js';
 export type { KnobSettings } from './knobs.js';
 export type { ApiCallRecord, ServiceRegistration } from './server.js';
 export {
