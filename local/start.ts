@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine with the demo organization.
-//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules]
+//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off]
 import { parseArgs } from 'node:util';
+import { parseIamMode } from '@portfolio-share-orchestrator/local-aws';
 import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import { startLocalStack } from './runtime/local-stack.js';
 
@@ -14,14 +15,22 @@ const { values } = parseArgs({
     // The functions' own credentials: a fixture key of another account runs the hub there (e.g. a delegated administrator).
     'hub-key': { type: 'string' },
     schedules: { type: 'boolean', default: false },
+    iam: { type: 'string', default: 'enforce' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules]',
+    'Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off]',
   );
   process.exit(0);
+}
+let iam: ReturnType<typeof parseIamMode>;
+try {
+  iam = parseIamMode(values.iam);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
 }
 const time = () => new Date().toISOString().slice(11, 19);
 const seed = numberOption('seed', values.seed);
@@ -38,6 +47,7 @@ const stack = await startLocalStack({
   ...(seed !== undefined ? { seed } : {}),
   ...(hubKeyId && hubSecret ? { environment: { AWS_ACCESS_KEY_ID: hubKeyId, AWS_SECRET_ACCESS_KEY: hubSecret } } : {}),
   schedules: values.schedules,
+  iam,
   onLine: (line) => console.log(`${time()}  ${line}`),
 });
 
@@ -58,6 +68,12 @@ for (const { schedule, state } of stack.schedules) {
   console.log(`  schedule      ${schedule.stateMachineKey} ${schedule.expression}: ${how}`);
 }
 console.log(`  audit stream  ${stack.eventsFile}`);
+const iamModes = {
+  enforce: 'enforce (each function, state machine and member session calls with its own role; denials are refused)',
+  report: 'report (denials are let through, printed and written)',
+  off: 'off (nothing is evaluated)',
+};
+console.log(`  IAM           ${iamModes[aws.iam.mode]}${aws.iam.mode === 'off' ? '' : `; denials in ${stack.denialsFile}`}`);
 console.log(
   `  organization  ${aws.organization.organizationId}, management account ${aws.organization.managementAccountId} (access key test / test)`,
 );

@@ -230,6 +230,8 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       stateMachineArns,
       router,
       eventsFile,
+      /** Every IAM denial (enforce) or would-be denial (report), one JSON line each. */
+      denialsFile,
       /** Each schedule of serverless.yml and whether it runs here. */
       schedules: schedules.states,
       /** Waits until no rule delivery and no execution is in flight. */

@@ -116,7 +116,12 @@ describe('event router', () => {
     const written: unknown[] = [];
     const router = startEventRouter({
       events,
-      rules: [rule({ target: { kind: 'log', logGroupName: '/audit', logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/audit:*' }, input: { inputPath: '$.detail' } })],
+      rules: [
+        rule({
+          target: { kind: 'log', logGroupName: '/audit', logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/audit:*' },
+          input: { inputPath: '$.detail' },
+        }),
+      ],
       accountId: '123456789012',
       clock,
       invokeFunction: async () => undefined,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { numberOption } from './command-line.js';
 import { DEFAULT_PORT, startLocalAws } from './endpoint.js';
 import { DEMO_FIXTURE_PATH } from './fixture.js';
+import { type IamMode, parseIamMode } from './iam/evaluator.js';
 
 const { values } = parseArgs({
   options: {
@@ -13,15 +14,25 @@ const { values } = parseArgs({
     'time-scale': { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    iam: { type: 'string', default: 'enforce' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run local:aws -- [--port 4566] [--host 127.0.0.1] [--fixture file.yml] [--time-scale N] [--seed N] [--quiet]');
+  console.log(
+    'Usage: npm run local:aws -- [--port 4566] [--host 127.0.0.1] [--fixture file.yml] [--time-scale N] [--seed N] [--quiet] [--iam enforce|report|off]',
+  );
   process.exit(0);
 }
 
+let iam: IamMode;
+try {
+  iam = parseIamMode(values.iam);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const timeScale = numberOption('time-scale', values['time-scale']);
 const seed = numberOption('seed', values.seed);
 const aws = await startLocalAws({
@@ -30,6 +41,7 @@ const aws = await startLocalAws({
   ...(values.host ? { host: values.host } : {}),
   ...(timeScale !== undefined ? { timeScale } : {}),
   ...(seed !== undefined ? { seed } : {}),
+  iam,
   onInternalError: (error, where) => console.error(`internal error in ${where.service}:${where.operation}:`, error),
 });
 
@@ -40,6 +52,7 @@ console.log(`  fixture:  ${values.fixture} (seed ${aws.seed}, time scale ×${aws
 console.log(
   `  organization ${org.organizationId}, root ${org.rootId}, management account ${org.managementAccountId}, ${org.accounts().length} accounts`,
 );
+console.log(`  IAM:      ${aws.iam.mode}`);
 console.log('');
 console.log('Use it with the AWS CLI (access key "test" is the management account):');
 console.log(`  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${aws.region}`);
@@ -47,7 +60,7 @@ console.log(`  aws --endpoint-url ${aws.url} organizations list-accounts`);
 console.log(`  aws --endpoint-url ${aws.url} sts get-caller-identity`);
 console.log(`  aws --endpoint-url ${aws.url} servicecatalog list-portfolios`);
 console.log(
-  `  aws --endpoint-url ${aws.url} sts assume-role --role-arn arn:aws:iam::333333333333:role/PortfolioShareMemberRole --role-session-name demo`,
+  `  aws --endpoint-url ${aws.url} sts assume-role --role-arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole --role-session-name demo`,
 );
 console.log(
   'or an SDK v3 client: new OrganizationsClient({ endpoint, region, credentials: { accessKeyId: "test", secretAccessKey: "test" } })',
@@ -60,6 +73,7 @@ if (!values.quiet) {
     const outcome = call.errorCode ? `${call.statusCode} ${call.errorCode}` : String(call.statusCode);
     console.log(`${new Date().toISOString()} ${who} ${call.service}:${call.operation} → ${outcome} (${call.durationMs.toFixed(0)} ms)`);
   });
+  aws.iam.onDenial((denial) => console.log(`${denial.time} IAM ${denial.mode === 'enforce' ? 'denied' : 'would deny'}: ${denial.message}`));
   aws.events.subscribe((event) => {
     const name = typeof event.detail.eventName === 'string' ? ` ${event.detail.eventName}` : '';
     console.log(
