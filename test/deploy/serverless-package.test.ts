@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 let templatePath: string;
+let packageDir: string;
 
 // A statement granted under a condition (Fn::If [condition, statement, AWS::NoValue]) counts as granted.
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -24,6 +25,7 @@ beforeAll(async () => {
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', SLS_TELEMETRY_DISABLED: '1' },
     timeout: 180_000,
   });
+  packageDir = out;
   templatePath = join(out, 'cloudformation-template-update-stack.json');
   resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
 }, 200_000);
@@ -286,6 +288,29 @@ describe('packaged CloudFormation', () => {
 });
 
 // The member roles' trust and grants are checked in iam-least-privilege.test.ts.
+describe('packaged functions', () => {
+  // The IAM simulator is AGPL-3.0: the local stack and the emulator may use it, a deployed function never.
+  it('contain neither the IAM simulator nor its policy libraries', async () => {
+    const zips = readdirSync(packageDir).filter((name) => name.endsWith('.zip'));
+    expect(zips.length).toBeGreaterThan(0);
+    const { stdout } = await run('python3', [
+      '-c',
+      [
+        'import sys, zipfile, json',
+        'out = {}',
+        'for path in sys.argv[1:]:',
+        '  z = zipfile.ZipFile(path)',
+        "  out[path] = [n for n in z.namelist() if 'cloud-copilot' in n or 'iam-simulate' in n] + [n for n in z.namelist() if n.endswith('.js') and any(m in z.read(n) for m in (b'@cloud-copilot', b'iam-simulate', b'no.resource.types'))]",
+        'print(json.dumps(out))',
+      ].join('\n'),
+      ...zips.map((name) => join(packageDir, name)),
+    ]);
+    const found = JSON.parse(stdout) as Record<string, string[]>;
+    expect(Object.keys(found)).toHaveLength(zips.length);
+    expect(Object.entries(found).filter(([, names]) => names.length > 0)).toEqual([]);
+  });
+});
+
 describe('member-account role template', () => {
   const template = join(ROOT, 'templates', 'member-account-role.yml');
 
