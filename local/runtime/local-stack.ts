@@ -26,6 +26,7 @@ import {
   localDefinitions,
   PROJECT_ROOT,
   printServerlessConfig,
+  type ServerlessConfig,
 } from './serverless-config.js';
 import { deployStackIam, principalOf, serviceCredentials, serviceSession } from './stack-iam.js';
 import { bindTaskStates } from './task-bindings.js';
@@ -41,6 +42,8 @@ export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'serv
   environment?: Record<string, string>;
   /** Run the state machines' enabled `schedule` events on the simulated clock (off by default: runs start on demand). */
   schedules?: boolean;
+  /** Changes a copy of the resolved configuration before it deploys (tests deploy one with a permission removed). */
+  configure?: (config: ServerlessConfig) => ServerlessConfig;
   /** One readable line per event received, step of note, delivery failure and result. */
   onLine?: (line: string) => void;
 }
@@ -57,7 +60,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
 
   const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage)]);
   const accountId = aws.organization.managementAccountId;
-  const definitions = localDefinitions(config, accountId);
+  const definitions = localDefinitions(options.configure ? options.configure(structuredClone(config)) : config, accountId);
   const denialsFile = join(stateDir, 'iam-denials.jsonl');
   const unsubscribeDenials = aws.iam.onDenial((denial) => {
     appendFileSync(denialsFile, `${JSON.stringify(denial)}\n`);
