@@ -456,7 +456,11 @@ describe('account shares', () => {
     expect(accepted.PortfolioShareDetails).toMatchObject([{ Accepted: true }]);
     expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId })).AccountIds).toEqual([EXTERNAL]);
 
-    await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, ShareTagOptions: false });
+    const updated = await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, ShareTagOptions: false });
+    // AWS returns a token for account shares too; the update is done at once.
+    expect(updated).toEqual({ PortfolioShareToken: expect.stringMatching(/^share-[a-z0-9]{13}$/), Status: 'COMPLETED' });
+    const updatedShares = await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' });
+    expect(updatedShares.PortfolioShareDetails).toMatchObject([{ ShareTagOptions: false }]);
     await expect(
       h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true }),
     ).rejects.toMatchObject({

@@ -326,7 +326,10 @@ const updatePortfolioShare = operation<UpdatePortfolioShareInput>((input, scope)
       throw invalidParameters('SharePrincipals is supported only for shares with an organization or organizational unit.');
     }
     share.shareTagOptions = input.ShareTagOptions ?? share.shareTagOptions;
-    return { Status: 'COMPLETED' };
+    // The output's token "tracks the status of the UpdatePortfolioShare operation for external
+    // account to account or organizational type sharing": account shares get one too. The update
+    // itself is done at once.
+    return { PortfolioShareToken: scope.ids.next('share'), Status: 'COMPLETED' };
   }
   requireOrganizationSharing(scope, target.nodeType, target.nodeId, portfolio);
   const share = existingNodeShare(portfolio, target.nodeType, target.nodeId);
