@@ -25,6 +25,12 @@ import {
   RegisterDelegatedAdministratorCommand,
   RemoveAccountFromOrganizationCommand,
 } from '@aws-sdk/client-organizations';
+import {
+  CreatePortfolioCommand,
+  CreatePortfolioShareCommand,
+  DescribePortfolioSharesCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conformance, describeWithBotocore } from './botocore-model.js';
@@ -608,6 +614,32 @@ describe('Organizations changes', () => {
 });
 
 describe('Organizations access', () => {
+  it("removes the organization shares Service Catalog's delegated administrator created when it is deregistered", async () => {
+    const serviceCatalog = new ServiceCatalogClient({ ...endpoint.aws.clientConfig(DELEGATED_ADMIN_KEY), maxAttempts: 1 });
+    try {
+      const created = await serviceCatalog.send(
+        new CreatePortfolioCommand({ DisplayName: 'Admin portfolio', ProviderName: 'Platform', IdempotencyToken: 'admin-portfolio' }),
+      );
+      const PortfolioId = created.PortfolioDetail?.Id as string;
+      await serviceCatalog.send(
+        new CreatePortfolioShareCommand({ PortfolioId, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU } }),
+      );
+      endpoint.aws.clock.advance(10_000);
+      expect(endpoint.aws.serviceCatalog.accountsWithAccess(PortfolioId)).toEqual([PROD_A, PROD_B]);
+
+      await endpoint
+        .organizations()
+        .send(
+          new DeregisterDelegatedAdministratorCommand({ AccountId: DELEGATED_ADMIN, ServicePrincipal: 'servicecatalog.amazonaws.com' }),
+        );
+      expect(endpoint.aws.serviceCatalog.accountsWithAccess(PortfolioId)).toEqual([]);
+      const shares = await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId, Type: 'ORGANIZATIONAL_UNIT' }));
+      expect(shares.PortfolioShareDetails).toEqual([]);
+    } finally {
+      serviceCatalog.destroy();
+    }
+  });
+
   it('lets a delegated administrator read but not change the organization', async () => {
     const client = endpoint.organizations(DELEGATED_ADMIN_KEY);
     const accounts = await client.send(new ListAccountsCommand({}));

@@ -3,7 +3,14 @@
 // publishes. It is also the OrganizationView other modules read, always at the time of the call.
 
 import type { SimulatedClock } from '../clock.js';
-import { AwsServiceError, type EventSink, type OrganizationNodeType, type OrganizationView, type Random } from '../contract.js';
+import {
+  AwsServiceError,
+  type DelegatedAdministratorRemovedListener,
+  type EventSink,
+  type OrganizationNodeType,
+  type OrganizationView,
+  type Random,
+} from '../contract.js';
 import { AwsServiceErrorWithMembers } from '../errors.js';
 import type { Fixture, FixtureAccount, FixtureOrganizationalUnit } from '../fixture.js';
 import { ADMINISTRATOR_ACCESS_ARN, accountTrust, managedPolicy } from '../iam/policies.js';
@@ -95,6 +102,7 @@ export class Organization implements OrganizationView {
   readonly #delegated = new Map<string, Map<string, number>>();
   readonly #createRequests = new Map<string, CreateAccountRequestRecord>();
   readonly #createWaiters = new Map<string, Waiter[]>();
+  readonly #delegationListeners = new Set<DelegatedAdministratorRemovedListener>();
   readonly #clock: SimulatedClock;
   readonly #random: Random;
   readonly #sink: EventSink;
@@ -297,11 +305,18 @@ export class Organization implements OrganizationView {
     }
     this.#serviceAccess.delete(servicePrincipal);
     // Disabling trusted access also ends the service's delegated administrators.
-    for (const services of this.#delegated.values()) services.delete(servicePrincipal);
+    for (const [accountId, services] of this.#delegated) {
+      if (services.delete(servicePrincipal)) this.#delegationRemoved(accountId, servicePrincipal);
+    }
   }
 
   isDelegatedAdministrator(accountId: string, servicePrincipal: string): boolean {
     return this.#accounts.has(accountId) && (this.#delegated.get(accountId)?.has(servicePrincipal) ?? false);
+  }
+
+  onDelegatedAdministratorRemoved(listener: DelegatedAdministratorRemovedListener): () => void {
+    this.#delegationListeners.add(listener);
+    return () => this.#delegationListeners.delete(listener);
   }
 
   // ---- Changes (API operations and simulation helpers) ------------------------------------------
@@ -447,6 +462,7 @@ export class Organization implements OrganizationView {
         'The specified account is not a delegated administrator for this AWS service.',
       );
     services.delete(servicePrincipal);
+    this.#delegationRemoved(accountId, servicePrincipal);
     this.#publishApiCall('DeregisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
 
@@ -585,6 +601,10 @@ export class Organization implements OrganizationView {
     const waiters = this.#createWaiters.get(record.id) ?? [];
     this.#createWaiters.delete(record.id);
     for (const resolve of waiters) resolve(record);
+  }
+
+  #delegationRemoved(accountId: string, servicePrincipal: string): void {
+    for (const listener of this.#delegationListeners) listener(accountId, servicePrincipal);
   }
 
   #scheduleMemberRoles(accountId: string): void {
