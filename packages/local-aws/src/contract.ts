@@ -81,7 +81,14 @@ export interface OrganizationView {
   isServiceAccessEnabled(servicePrincipal: string): boolean;
   setServiceAccess(servicePrincipal: string, enabled: boolean): void;
   isDelegatedAdministrator(accountId: string, servicePrincipal: string): boolean;
+  /**
+   * Calls `listener` each time an account stops being a delegated administrator of a service
+   * (DeregisterDelegatedAdministrator, or trusted access disabled). Returns the unsubscribe function.
+   */
+  onDelegatedAdministratorRemoved(listener: DelegatedAdministratorRemovedListener): () => void;
 }
+
+export type DelegatedAdministratorRemovedListener = (accountId: string, servicePrincipal: string) => void;
 
 /** Where published events go (CreateAccount/MoveAccount events, PutEvents entries). */
 export interface EventSink {

@@ -72,6 +72,11 @@ const accountSchema = z
     roles: z.array(roleSchema).default([]),
     accessKeys: z.array(accessKeySchema).default([]),
     joinedMethod: z.enum(['CREATED', 'INVITED']).default('CREATED'),
+    /**
+     * The account has what AWS requires of a standalone account (payment method, verified phone,
+     * support plan), so it may leave the organization. Accounts made by CreateAccount lack it.
+     */
+    standaloneInformation: z.boolean().default(true),
   })
   .strict();
 
@@ -216,6 +221,8 @@ function checkConsistency(fixture: Fixture, source: string): void {
   for (const account of accounts) {
     if (seenAccounts.has(account.id)) problems.push(`account ${account.id} appears more than once`);
     seenAccounts.add(account.id);
+    if (account.joinedMethod === 'INVITED' && !account.standaloneInformation)
+      problems.push(`account ${account.id} joined by invitation, so it was standalone before: it cannot lack standaloneInformation`);
     for (const key of account.accessKeys) {
       if (seenKeys.has(key.accessKeyId))
         problems.push(`access key ${key.accessKeyId} is used more than once (the key "test" is reserved for the management account)`);

@@ -314,7 +314,12 @@ function fromTemplate(template: ServiceErrorTemplate): AwsServiceError {
   return new AwsServiceError(template.code, template.message, template.statusCode);
 }
 
-/** The errors AWS answers before any service logic runs; query services spell them without the suffix. */
+/**
+ * The errors AWS answers before any service logic runs; query services spell them without the suffix.
+ * A key AWS does not recognise, or an expired session, is a 403 on query services (STS) but a 400 on
+ * the awsJson services (Coral answers `UnrecognizedClientException` and `ExpiredTokenException` with
+ * 400 Bad Request, whatever the generic "Common Errors" pages say).
+ */
 function authenticationError(
   protocol: WireProtocol,
   reason: 'missing' | 'unknown-key' | 'invalid-session-token' | 'expired',
@@ -328,12 +333,12 @@ function authenticationError(
     case 'expired':
       return query
         ? new AwsServiceError('ExpiredToken', 'The security token included in the request is expired', 403)
-        : new AwsServiceError('ExpiredTokenException', 'The security token included in the request is expired', 403);
+        : new AwsServiceError('ExpiredTokenException', 'The security token included in the request is expired', 400);
     case 'unknown-key':
     case 'invalid-session-token':
       return query
         ? new AwsServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
-        : new AwsServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
+        : new AwsServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
   }
 }
 

@@ -90,6 +90,42 @@ describe('EventBridge PutEvents', () => {
     expect(endpoint.aws.events.list()).toHaveLength(1);
   });
 
+  it('fails entries, not the request, when no entry has Source, DetailType and Detail (as AWS answers)', async () => {
+    const output = await endpoint.events().send(
+      new PutEventsCommand({
+        Entries: [
+          { ...request, Source: undefined },
+          { ...request, Detail: undefined },
+        ],
+      }),
+    );
+    expect(output.FailedEntryCount).toBe(2);
+    expect(output.Entries?.map((entry) => entry.ErrorCode)).toEqual(['InvalidArgument', 'InvalidArgument']);
+    expectConforms(endpoint, 'events', 'PutEvents', output);
+    expect(endpoint.aws.events.list()).toEqual([]);
+  });
+
+  it('fails an entry whose DetailType is longer than 128 characters', async () => {
+    const output = await endpoint.events().send(
+      new PutEventsCommand({
+        Entries: [
+          { ...request, DetailType: 'd'.repeat(129) },
+          { ...request, DetailType: 'd'.repeat(128) },
+        ],
+      }),
+    );
+    expect(output.FailedEntryCount).toBe(1);
+    expect(output.Entries).toEqual([
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is longer than 128 characters.',
+      },
+      { EventId: expect.any(String) },
+    ]);
+    expectConforms(endpoint, 'events', 'PutEvents', output);
+    expect(endpoint.aws.events.list()).toHaveLength(1);
+  });
+
   it('accepts entries for a bus that does not exist and delivers them nowhere, as AWS does', async () => {
     const output = await endpoint.events().send(new PutEventsCommand({ Entries: [{ ...request, EventBusName: 'no-such-bus' }] }));
     expect(output).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
@@ -175,6 +211,29 @@ describe('EventBridge buses', () => {
       name: 'ValidationException',
       status: 400,
     });
+    // `/` belongs to partner bus names only: a custom bus name is the model's NonPartnerEventBusName.
+    await expectAwsError(client.send(new CreateEventBusCommand({ Name: 'team/audit' })), {
+      ...events('CreateEventBus'),
+      name: 'ValidationException',
+      status: 400,
+      message:
+        "1 validation error detected: Value 'team/audit' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+",
+    });
+    const description = 'x'.repeat(513);
+    await expectAwsError(client.send(new CreateEventBusCommand({ Name: 'audit', Description: description })), {
+      ...events('CreateEventBus'),
+      name: 'ValidationException',
+      status: 400,
+      message: `1 validation error detected: Value '${description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 512`,
+    });
+    await expectAwsError(client.send(new CreateEventBusCommand({ Name: 'a/b', Description: description })), {
+      ...events('CreateEventBus'),
+      name: 'ValidationException',
+      status: 400,
+      message: /^2 validation errors detected: Value 'a\/b' at 'name' .*; Value 'x+' at 'description' /,
+    });
+    const created = await client.send(new CreateEventBusCommand({ Name: 'audit', Description: 'x'.repeat(512) }));
+    expect(created.Description).toHaveLength(512);
     await expectAwsError(client.send(new DeleteEventBusCommand({ Name: 'default' })), {
       ...events('DeleteEventBus'),
       name: 'ValidationException',

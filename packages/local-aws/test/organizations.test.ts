@@ -25,6 +25,13 @@ import {
   RegisterDelegatedAdministratorCommand,
   RemoveAccountFromOrganizationCommand,
 } from '@aws-sdk/client-organizations';
+import {
+  CreatePortfolioCommand,
+  CreatePortfolioShareCommand,
+  DescribePortfolioSharesCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conformance, describeWithBotocore } from './botocore-model.js';
 import {
@@ -45,6 +52,7 @@ import {
   SANDBOX_OU,
   startTestEndpoint,
   type TestEndpoint,
+  testFixture,
   WORKLOADS_OU,
 } from './local-aws-harness.js';
 
@@ -467,6 +475,72 @@ describe('Organizations changes', () => {
     });
   });
 
+  it('keeps an account made by CreateAccount until it has standalone information and four days have passed', async () => {
+    const client = endpoint.organizations();
+    const created = await client.send(new CreateAccountCommand({ AccountName: 'short-lived', Email: 'short-lived@example.com' }));
+    endpoint.aws.clock.advance(60_000);
+    const done = await client.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: created.CreateAccountStatus?.Id }));
+    const accountId = done.CreateAccountStatus?.AccountId as string;
+    const remove = () => client.send(new RemoveAccountFromOrganizationCommand({ AccountId: accountId }));
+    const assumed = await endpoint
+      .sts()
+      .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'leave' }));
+    const member = endpoint.organizations({
+      accessKeyId: assumed.Credentials?.AccessKeyId ?? '',
+      secretAccessKey: assumed.Credentials?.SecretAccessKey ?? '',
+      sessionToken: assumed.Credentials?.SessionToken ?? '',
+    });
+
+    const withoutStandaloneInformation = {
+      name: 'ConstraintViolationException',
+      status: 400,
+      message:
+        "You attempted to remove an account from the organization that doesn't yet have enough information to exist as a standalone account. This account requires you to first complete phone verification.",
+      members: { Reason: 'ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION' },
+    };
+    await expectAwsError(remove(), { ...org('RemoveAccountFromOrganization'), ...withoutStandaloneInformation });
+    await expectAwsError(member.send(new LeaveOrganizationCommand({})), { ...org('LeaveOrganization'), ...withoutStandaloneInformation });
+
+    endpoint.aws.organization.provideStandaloneInformation(accountId);
+    await expectAwsError(remove(), {
+      ...org('RemoveAccountFromOrganization'),
+      name: 'ConstraintViolationException',
+      status: 400,
+      members: { Reason: 'WAIT_PERIOD_ACTIVE' },
+    });
+    expect(endpoint.aws.organization.hasAccount(accountId)).toBe(true);
+
+    endpoint.aws.clock.advance(4 * 24 * 60 * 60 * 1000);
+    await remove();
+    expect(endpoint.aws.organization.hasAccount(accountId)).toBe(false);
+    expect(endpoint.aws.events.list({ eventName: 'RemoveAccountFromOrganization' })).toHaveLength(1);
+  });
+
+  it('refuses a fixture account without standalone information, and an invited one that claims to lack it', async () => {
+    const fixture = testFixture();
+    const organization = fixture.organization as { accounts: Array<Record<string, unknown>> };
+    organization.accounts.push({ id: '666655554444', name: 'no-phone', email: 'no-phone@example.com', standaloneInformation: false });
+    const seeded = await startTestEndpoint({ fixture });
+    try {
+      await expectAwsError(seeded.organizations().send(new RemoveAccountFromOrganizationCommand({ AccountId: '666655554444' })), {
+        ...org('RemoveAccountFromOrganization'),
+        name: 'ConstraintViolationException',
+        status: 400,
+        members: { Reason: 'ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION' },
+      });
+    } finally {
+      await seeded.close();
+    }
+    organization.accounts.push({
+      id: '666655553333',
+      name: 'invited',
+      email: 'invited@example.com',
+      joinedMethod: 'INVITED',
+      standaloneInformation: false,
+    });
+    await expect(startTestEndpoint({ fixture })).rejects.toThrow(/666655553333 joined by invitation/);
+  });
+
   it('enables, lists and disables trusted service access', async () => {
     const client = endpoint.organizations();
     await client.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
@@ -540,6 +614,32 @@ describe('Organizations changes', () => {
 });
 
 describe('Organizations access', () => {
+  it("removes the organization shares Service Catalog's delegated administrator created when it is deregistered", async () => {
+    const serviceCatalog = new ServiceCatalogClient({ ...endpoint.aws.clientConfig(DELEGATED_ADMIN_KEY), maxAttempts: 1 });
+    try {
+      const created = await serviceCatalog.send(
+        new CreatePortfolioCommand({ DisplayName: 'Admin portfolio', ProviderName: 'Platform', IdempotencyToken: 'admin-portfolio' }),
+      );
+      const PortfolioId = created.PortfolioDetail?.Id as string;
+      await serviceCatalog.send(
+        new CreatePortfolioShareCommand({ PortfolioId, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU } }),
+      );
+      endpoint.aws.clock.advance(10_000);
+      expect(endpoint.aws.serviceCatalog.accountsWithAccess(PortfolioId)).toEqual([PROD_A, PROD_B]);
+
+      await endpoint
+        .organizations()
+        .send(
+          new DeregisterDelegatedAdministratorCommand({ AccountId: DELEGATED_ADMIN, ServicePrincipal: 'servicecatalog.amazonaws.com' }),
+        );
+      expect(endpoint.aws.serviceCatalog.accountsWithAccess(PortfolioId)).toEqual([]);
+      const shares = await serviceCatalog.send(new DescribePortfolioSharesCommand({ PortfolioId, Type: 'ORGANIZATIONAL_UNIT' }));
+      expect(shares.PortfolioShareDetails).toEqual([]);
+    } finally {
+      serviceCatalog.destroy();
+    }
+  });
+
   it('lets a delegated administrator read but not change the organization', async () => {
     const client = endpoint.organizations(DELEGATED_ADMIN_KEY);
     const accounts = await client.send(new ListAccountsCommand({}));

@@ -66,6 +66,24 @@ describe('provisioned products in the fixture', () => {
     });
   });
 
+  it('carry a generated IdempotencyToken, the same for the same seed, as if launched through an SDK', async () => {
+    const tokens = async () => {
+      const { jordan } = catalog(2);
+      const mine = await jordan('SearchProvisionedProducts', { SortBy: 'name' });
+      const details = await Promise.all(
+        (mine.ProvisionedProducts as { Id: string }[]).map(({ Id }) => jordan('DescribeProvisionedProduct', { Id })),
+      );
+      return details.map((output) => (output.ProvisionedProductDetail as { IdempotencyToken: string }).IdempotencyToken);
+    };
+    const first = await tokens();
+    expect(first).toEqual([
+      expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      expect.stringMatching(/^[0-9a-f]{8}-/),
+    ]);
+    expect(new Set(first).size).toBe(2);
+    expect(await tokens()).toEqual(first);
+  });
+
   it.each([
     [
       'an owner in another account',

@@ -90,6 +90,32 @@ describe('principal associations', () => {
     });
   });
 
+  it('takes at most 10 IAM_PATTERN principals on a portfolio, as AWS does', async () => {
+    const h = createHarness();
+    const portfolioId = await createPortfolio(h.mgmt);
+    const associate = (arn: string, type: 'IAM' | 'IAM_PATTERN') =>
+      h.mgmt('AssociatePrincipalWithPortfolio', { PortfolioId: portfolioId, PrincipalARN: arn, PrincipalType: type });
+    for (let i = 0; i < 10; i += 1) await associate(`arn:aws:iam:::role/Team${i}*`, 'IAM_PATTERN');
+    await expect(associate('arn:aws:iam:::role/Team10*', 'IAM_PATTERN')).rejects.toMatchObject({
+      code: 'LimitExceededException',
+      message: `Portfolio ${portfolioId} already has 10 principals of type IAM_PATTERN, the most a portfolio can have.`,
+    });
+    // Associating one of the ten again changes nothing; IAM principals do not count.
+    await associate('arn:aws:iam:::role/Team0*', 'IAM_PATTERN');
+    await associate(`arn:aws:iam::${MANAGEMENT}:role/Admin`, 'IAM');
+    expect(await principalArns(h, MANAGEMENT, portfolioId)).toHaveLength(11);
+
+    await h.mgmt('DisassociatePrincipalFromPortfolio', { PortfolioId: portfolioId, PrincipalARN: 'arn:aws:iam:::role/Team0*' });
+    await associate('arn:aws:iam:::role/Team10*', 'IAM_PATTERN');
+  });
+
+  it('refuses a fixture portfolio with more than 10 IAM_PATTERN principals', () => {
+    const principals = Array.from({ length: 11 }, (_, i) => ({ type: 'IAM_PATTERN', arn: `arn:aws:iam:::role/Team${i}*` }));
+    expect(() => createHarness({ fixture: [{ name: 'Crowded', providerName: 'Platform', principals }] })).toThrow(
+      /Crowded\): at most 10 principals of type IAM_PATTERN/,
+    );
+  });
+
   it('paginates ListPrincipalsForPortfolio with PageSize at most 20', async () => {
     const h = createHarness();
     const portfolioId = await createPortfolio(h.mgmt);

@@ -312,10 +312,11 @@ describeWithBotocore('Service Catalog through the AWS SDK', () => {
     );
     const partner = serviceCatalog(PARTNER_KEY);
     conforms('AcceptPortfolioShare', await partner.send(new AcceptPortfolioShareCommand({ PortfolioId: portfolioId })));
-    conforms(
-      'UpdatePortfolioShare',
-      await management.send(new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER, ShareTagOptions: true })),
+    const accountShareUpdate = await management.send(
+      new UpdatePortfolioShareCommand({ PortfolioId: portfolioId, AccountId: PARTNER, ShareTagOptions: true }),
     );
+    conforms('UpdatePortfolioShare', accountShareUpdate);
+    expect(accountShareUpdate).toMatchObject({ PortfolioShareToken: expect.stringMatching(/^share-[a-z0-9]{13}$/), Status: 'COMPLETED' });
     conforms('RejectPortfolioShare', await partner.send(new RejectPortfolioShareCommand({ PortfolioId: portfolioId })));
 
     const ouNode = { Type: 'ORGANIZATIONAL_UNIT' as const, Value: PRODUCTION_OU };

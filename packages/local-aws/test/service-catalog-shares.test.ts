@@ -327,6 +327,42 @@ describe('organization-node shares', () => {
     });
   });
 
+  it("removes a delegated administrator's organization shares when it is deregistered, and keeps the rest", async () => {
+    const h = createHarness();
+    h.org.registerDelegatedAdministrator(DELEGATED_ADMIN);
+    const admin = h.as(DELEGATED_ADMIN);
+    const adminPortfolio = await createPortfolio(admin, 'Admin networking');
+    await shareToken(admin, { PortfolioId: adminPortfolio, OrganizationNode: ouNode(OU_PROD) });
+    h.clock.advance(1200);
+    await shareToken(admin, { PortfolioId: adminPortfolio, OrganizationNode: { Type: 'ACCOUNT', Value: MEMBER_C } });
+    h.clock.advance(1200);
+    await admin('CreatePortfolioShare', { PortfolioId: adminPortfolio, AccountId: EXTERNAL });
+    // A share action still running when the administrator goes.
+    const pendingPortfolio = await createPortfolio(admin, 'Admin pending');
+    await shareToken(admin, { PortfolioId: pendingPortfolio, OrganizationNode: ouNode(OU_WORKLOADS) });
+    const { portfolioId: managementPortfolio } = await sharedWithWorkloads(h);
+    expect(h.sc.accountsWithAccess(adminPortfolio)).toEqual([MEMBER_A, MEMBER_C]);
+
+    h.org.deregisterDelegatedAdministrator(DELEGATED_ADMIN);
+    expect(h.sc.accountsWithAccess(adminPortfolio)).toEqual([]);
+    for (const type of ['ORGANIZATIONAL_UNIT', 'ORGANIZATION_MEMBER_ACCOUNT']) {
+      expect(await admin('DescribePortfolioShares', { PortfolioId: adminPortfolio, Type: type })).toEqual({ PortfolioShareDetails: [] });
+    }
+    expect((await admin('DescribePortfolioShares', { PortfolioId: adminPortfolio, Type: 'ACCOUNT' })).PortfolioShareDetails).toMatchObject([
+      { PrincipalId: EXTERNAL, Type: 'ACCOUNT' },
+    ]);
+    expect(await acceptedIds(h.as(MEMBER_A), 'AWS_ORGANIZATIONS')).toEqual([managementPortfolio]);
+    h.clock.advance(2000);
+    expect(h.sc.accountsWithAccess(pendingPortfolio)).toEqual([]);
+    expect(h.sc.accountsWithAccess(managementPortfolio)).toEqual([MEMBER_A, MEMBER_B]);
+
+    // Registered again, it shares anew: nothing of the old shares or actions is in the way.
+    h.org.registerDelegatedAdministrator(DELEGATED_ADMIN);
+    await shareToken(admin, { PortfolioId: pendingPortfolio, OrganizationNode: ouNode(OU_SANDBOX) });
+    h.clock.advance(1200);
+    expect(h.sc.accountsWithAccess(pendingPortfolio)).toEqual([MEMBER_C]);
+  });
+
   it('refuses organization-node shares while Organizations access is not enabled', async () => {
     const h = createHarness({ accessEnabled: false });
     const portfolioId = await createPortfolio(h.mgmt);
@@ -456,7 +492,11 @@ describe('account shares', () => {
     expect(accepted.PortfolioShareDetails).toMatchObject([{ Accepted: true }]);
     expect((await h.mgmt('ListPortfolioAccess', { PortfolioId: portfolioId })).AccountIds).toEqual([EXTERNAL]);
 
-    await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, ShareTagOptions: false });
+    const updated = await h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, ShareTagOptions: false });
+    // AWS returns a token for account shares too; the update is done at once.
+    expect(updated).toEqual({ PortfolioShareToken: expect.stringMatching(/^share-[a-z0-9]{13}$/), Status: 'COMPLETED' });
+    const updatedShares = await h.mgmt('DescribePortfolioShares', { PortfolioId: portfolioId, Type: 'ACCOUNT' });
+    expect(updatedShares.PortfolioShareDetails).toMatchObject([{ ShareTagOptions: false }]);
     await expect(
       h.mgmt('UpdatePortfolioShare', { PortfolioId: portfolioId, AccountId: EXTERNAL, SharePrincipals: true }),
     ).rejects.toMatchObject({

@@ -3,6 +3,7 @@
 
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeOrganizationCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { ListPortfoliosCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conformance, describeWithBotocore } from './botocore-model.js';
@@ -119,7 +120,7 @@ describe('STS identities', () => {
     });
   });
 
-  it('refuses unknown keys as each protocol does', async () => {
+  it('refuses unknown keys as each protocol does: 403 on STS, 400 on the awsJson services', async () => {
     const unknown = { accessKeyId: 'AKIAUNKNOWN0000001', secretAccessKey: 'x' };
     const message = 'The security token included in the request is invalid.';
     await expectAwsError(endpoint.sts(unknown).send(new GetCallerIdentityCommand({})), {
@@ -132,7 +133,7 @@ describe('STS identities', () => {
       service: 'organizations',
       operation: 'DescribeOrganization',
       name: 'UnrecognizedClientException',
-      status: 403,
+      status: 400,
       message,
     });
     await expectAwsError(
@@ -141,18 +142,59 @@ describe('STS identities', () => {
         service: 'events',
         operation: 'PutEvents',
         name: 'UnrecognizedClientException',
-        status: 403,
+        status: 400,
         message,
       },
     );
+    const serviceCatalog = new ServiceCatalogClient({ ...endpoint.aws.clientConfig(unknown), maxAttempts: 1 });
+    try {
+      await expectAwsError(serviceCatalog.send(new ListPortfoliosCommand({})), {
+        service: 'servicecatalog',
+        operation: 'ListPortfolios',
+        name: 'UnrecognizedClientException',
+        status: 400,
+        message,
+      });
+    } finally {
+      serviceCatalog.destroy();
+    }
   });
 
   it('refuses session credentials with a wrong session token', async () => {
     const { credentials } = await assume(PROD_A);
-    await expectAwsError(endpoint.sts({ ...credentials, sessionToken: 'forged' }).send(new GetCallerIdentityCommand({})), {
+    const forged = { ...credentials, sessionToken: 'forged' };
+    await expectAwsError(endpoint.sts(forged).send(new GetCallerIdentityCommand({})), {
       ...sts('GetCallerIdentity'),
       name: 'InvalidClientTokenId',
       status: 403,
+    });
+    await expectAwsError(endpoint.organizations(forged).send(new DescribeOrganizationCommand({})), {
+      service: 'organizations',
+      operation: 'DescribeOrganization',
+      name: 'UnrecognizedClientException',
+      status: 400,
+    });
+  });
+
+  it('refuses expired sessions: ExpiredToken 403 on STS, ExpiredTokenException 400 on the awsJson services', async () => {
+    const role = endpoint.aws.identity.role(PROD_A, MEMBER_ROLE);
+    if (!role) throw new Error(`${MEMBER_ROLE} is missing in ${PROD_A}`);
+    // A negative duration issues a session that expired a minute ago.
+    const { accessKeyId, secretAccessKey, sessionToken } = endpoint.aws.identity.issueSession(role, 'expired', -60).credentials;
+    const credentials = { accessKeyId, secretAccessKey, sessionToken };
+    const message = 'The security token included in the request is expired';
+    await expectAwsError(endpoint.sts(credentials).send(new GetCallerIdentityCommand({})), {
+      ...sts('GetCallerIdentity'),
+      name: 'ExpiredToken',
+      status: 403,
+      message,
+    });
+    await expectAwsError(endpoint.organizations(credentials).send(new DescribeOrganizationCommand({})), {
+      service: 'organizations',
+      operation: 'DescribeOrganization',
+      name: 'ExpiredTokenException',
+      status: 400,
+      message,
     });
   });
 

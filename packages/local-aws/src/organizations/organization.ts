@@ -3,7 +3,14 @@
 // publishes. It is also the OrganizationView other modules read, always at the time of the call.
 
 import type { SimulatedClock } from '../clock.js';
-import { AwsServiceError, type EventSink, type OrganizationNodeType, type OrganizationView, type Random } from '../contract.js';
+import {
+  AwsServiceError,
+  type DelegatedAdministratorRemovedListener,
+  type EventSink,
+  type OrganizationNodeType,
+  type OrganizationView,
+  type Random,
+} from '../contract.js';
 import { AwsServiceErrorWithMembers } from '../errors.js';
 import type { Fixture, FixtureAccount, FixtureOrganizationalUnit } from '../fixture.js';
 import { ADMINISTRATOR_ACCESS_ARN, accountTrust, managedPolicy } from '../iam/policies.js';
@@ -23,6 +30,10 @@ export interface AccountRecord {
   joinedTimestamp: number;
   /** Root or OU id. */
   parentId: string;
+  /** It has what a standalone account needs (payment method, verified phone), so it may leave. */
+  standaloneInformation: boolean;
+  /** Simulated epoch ms at which CreateAccount made it; fixture accounts are older than any waiting period. */
+  createdTimestamp?: number;
 }
 
 export interface OrganizationalUnitRecord {
@@ -73,6 +84,8 @@ export class AccountAlreadyMemberError extends Error {
 export const ORGANIZATIONS_EVENT_SOURCE = 'organizations.amazonaws.com';
 export const DEFAULT_ACCOUNT_ACCESS_ROLE = 'OrganizationAccountAccessRole';
 const MAX_OU_DEPTH = 5;
+/** "You must wait until at least four days after the account was created" before it can leave. */
+const CREATED_ACCOUNT_WAIT_MS = 4 * 24 * 60 * 60 * 1000;
 
 type Waiter = (request: CreateAccountRequestRecord) => void;
 
@@ -89,6 +102,7 @@ export class Organization implements OrganizationView {
   readonly #delegated = new Map<string, Map<string, number>>();
   readonly #createRequests = new Map<string, CreateAccountRequestRecord>();
   readonly #createWaiters = new Map<string, Waiter[]>();
+  readonly #delegationListeners = new Set<DelegatedAdministratorRemovedListener>();
   readonly #clock: SimulatedClock;
   readonly #random: Random;
   readonly #sink: EventSink;
@@ -116,6 +130,7 @@ export class Organization implements OrganizationView {
         joinedMethod: account.joinedMethod,
         joinedTimestamp: start,
         parentId,
+        standaloneInformation: account.standaloneInformation,
       });
     };
     addMember(fixture.organization.managementAccount, this.rootId);
@@ -290,11 +305,18 @@ export class Organization implements OrganizationView {
     }
     this.#serviceAccess.delete(servicePrincipal);
     // Disabling trusted access also ends the service's delegated administrators.
-    for (const services of this.#delegated.values()) services.delete(servicePrincipal);
+    for (const [accountId, services] of this.#delegated) {
+      if (services.delete(servicePrincipal)) this.#delegationRemoved(accountId, servicePrincipal);
+    }
   }
 
   isDelegatedAdministrator(accountId: string, servicePrincipal: string): boolean {
     return this.#accounts.has(accountId) && (this.#delegated.get(accountId)?.has(servicePrincipal) ?? false);
+  }
+
+  onDelegatedAdministratorRemoved(listener: DelegatedAdministratorRemovedListener): () => void {
+    this.#delegationListeners.add(listener);
+    return () => this.#delegationListeners.delete(listener);
   }
 
   // ---- Changes (API operations and simulation helpers) ------------------------------------------
@@ -440,6 +462,7 @@ export class Organization implements OrganizationView {
         'The specified account is not a delegated administrator for this AWS service.',
       );
     services.delete(servicePrincipal);
+    this.#delegationRemoved(accountId, servicePrincipal);
     this.#publishApiCall('DeregisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
 
@@ -451,7 +474,16 @@ export class Organization implements OrganizationView {
     if (!/^\d{12}$/.test(accountId)) throw new RangeError(`${accountId} is not a 12-digit account id`);
     if (this.#accounts.has(accountId)) throw new AccountAlreadyMemberError(`Account ${accountId} is already a member of the organization`);
     const now = this.#clock.now();
-    const account: AccountRecord = { id: accountId, name, email, joinedMethod: 'INVITED', joinedTimestamp: now, parentId: this.rootId };
+    const account: AccountRecord = {
+      id: accountId,
+      name,
+      email,
+      joinedMethod: 'INVITED',
+      joinedTimestamp: now,
+      parentId: this.rootId,
+      // It was standalone before it accepted the invitation.
+      standaloneInformation: true,
+    };
     this.#outside.delete(accountId);
     this.#accounts.set(accountId, account);
     for (const role of options.roles ?? []) this.#identity.createRole(accountId, role);
@@ -500,6 +532,17 @@ export class Organization implements OrganizationView {
     return account;
   }
 
+  /**
+   * The account's root user signs in and provides what a standalone account needs (payment method,
+   * phone verification, support plan), as the console asks before an account made by CreateAccount
+   * can leave. No API does this; tests and simulations call it.
+   */
+  provideStandaloneInformation(accountId: string): void {
+    const account = this.#accounts.get(accountId);
+    if (!account) throw new RangeError(`Account ${accountId} is not a member of the organization`);
+    account.standaloneInformation = true;
+  }
+
   // ---- Internals --------------------------------------------------------------------------------
 
   #completeCreateAccount(record: CreateAccountRequestRecord): void {
@@ -520,6 +563,9 @@ export class Organization implements OrganizationView {
         joinedMethod: 'CREATED',
         joinedTimestamp: now,
         parentId: this.rootId,
+        // Organizations does not collect what a standalone account needs when it creates one.
+        standaloneInformation: false,
+        createdTimestamp: now,
       });
       // The role CreateAccount makes trusts the management account and has AdministratorAccess.
       this.#identity.createRole(accountId, record.roleName, '/', {
@@ -557,6 +603,10 @@ export class Organization implements OrganizationView {
     for (const resolve of waiters) resolve(record);
   }
 
+  #delegationRemoved(accountId: string, servicePrincipal: string): void {
+    for (const listener of this.#delegationListeners) listener(accountId, servicePrincipal);
+  }
+
   #scheduleMemberRoles(accountId: string): void {
     const memberRoles = this.#settings.memberRoles;
     if (!memberRoles) return;
@@ -580,6 +630,18 @@ export class Organization implements OrganizationView {
       throw constraint(
         'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG',
         'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization.',
+      );
+    }
+    if (!account.standaloneInformation) {
+      throw constraint(
+        'ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION',
+        "You attempted to remove an account from the organization that doesn't yet have enough information to exist as a standalone account. This account requires you to first complete phone verification.",
+      );
+    }
+    if (account.createdTimestamp !== undefined && this.#clock.now() < account.createdTimestamp + CREATED_ACCOUNT_WAIT_MS) {
+      throw constraint(
+        'WAIT_PERIOD_ACTIVE',
+        'After you create an Amazon Web Services account, you must wait until at least four days after the account was created.',
       );
     }
     this.#accounts.delete(accountId);

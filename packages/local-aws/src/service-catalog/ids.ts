@@ -1,6 +1,7 @@
 // AWS-shaped identifiers (`port-` + 13 lower-case alphanumerics, ...) drawn from the seeded random
 // source, so that a simulation with the same seed hands out the same ids.
 import type { Random } from '../contract.js';
+import { randomUuid } from '../random.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ID_LENGTH = 13;
@@ -11,6 +12,8 @@ export interface IdGenerator {
   next(prefix: IdPrefix): string;
   /** Records an id that came from elsewhere (a fixture) so that it is never handed out again. */
   reserve(id: string): void;
+  /** A UUID, as SDKs generate for idempotency tokens the caller leaves out. */
+  uuid(): string;
 }
 
 export function createIdGenerator(random: Random): IdGenerator {
@@ -31,6 +34,9 @@ export function createIdGenerator(random: Random): IdGenerator {
     },
     reserve(id) {
       issued.add(id);
+    },
+    uuid() {
+      return randomUuid(random);
     },
   };
 }

@@ -24,8 +24,8 @@ import { operationModels } from './model.js';
 import { loadFixture, portfolioOperations } from './portfolios.js';
 import { principalOperations } from './principals.js';
 import { provisioningOperations } from './provisioning.js';
-import { accountsWithAccess, settleShareActions, shareOperations } from './shares.js';
-import { type OperationTable, type Scope, ServiceCatalogState } from './state.js';
+import { accountsWithAccess, removeDelegatedAdministratorShares, settleShareActions, shareOperations } from './shares.js';
+import { type OperationTable, type Scope, SERVICE_PRINCIPAL, ServiceCatalogState } from './state.js';
 import { validateInput } from './validation.js';
 
 export type { AccessStatus } from './access.js';
@@ -111,6 +111,9 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   const state = new ServiceCatalogState();
   const ids = createIdGenerator(random);
   loadFixture(state, ids, org, parseFixture(options.fixture), Math.floor(clock.now()));
+  org.onDelegatedAdministratorRemoved((accountId, servicePrincipal) => {
+    if (servicePrincipal === SERVICE_PRINCIPAL) removeDelegatedAdministratorShares(state, accountId);
+  });
   let stats: ServiceCatalogStats = { calls: {}, errors: {} };
 
   function scopeFor(context: RequestContext): Scope {

@@ -12,7 +12,7 @@ import type { FixturePortfolio } from './config.js';
 import { limitExceeded, resourceInUse, resourceNotFound, ServiceCatalogConfigError } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import { paginate } from './paging.js';
-import { checkPrincipalArn } from './principals.js';
+import { checkPrincipalArn, MAX_PATTERN_PRINCIPALS, patternCount } from './principals.js';
 import { loadProvisionedProduct } from './provisioning.js';
 import {
   type OperationTable,
@@ -275,6 +275,9 @@ export function loadFixture(
         throw new ServiceCatalogConfigError(`${where}: ${reason}`, { cause: error });
       }
       associations.set(principal.arn, principal.type);
+    }
+    if (patternCount(associations) > MAX_PATTERN_PRINCIPALS) {
+      throw new ServiceCatalogConfigError(`${where}: at most ${MAX_PATTERN_PRINCIPALS} principals of type IAM_PATTERN, as in AWS.`);
     }
     if (associations.size > 0) portfolio.principals.set(ownerAccountId, associations);
     portfolio.tagOptions = entry.tagOptions.map((option) => ({

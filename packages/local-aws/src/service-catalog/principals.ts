@@ -5,13 +5,15 @@ import type {
   DisassociatePrincipalFromPortfolioInput,
   ListPrincipalsForPortfolioInput,
 } from '@aws-sdk/client-service-catalog';
-import { invalidParameters, resourceNotFound } from './errors.js';
+import { invalidParameters, limitExceeded, resourceNotFound } from './errors.js';
 import { paginate } from './paging.js';
 import { type OperationTable, operation, type Portfolio, type PrincipalType, type Scope } from './state.js';
 import { type PortfolioAccess, usablePortfolio } from './visibility.js';
 
 const IAM_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):(?:user|role|group)\/.+$/;
 const IAM_PATTERN_ARN = /^arn:aws(?:-cn|-us-gov)?:iam:::(?:user|role|group)\/.+$/;
+/** "You can associate a maximum of 10 Principals with a portfolio using PrincipalType as IAM_PATTERN." */
+export const MAX_PATTERN_PRINCIPALS = 10;
 
 /** Checks an ARN against its principal type; IAM ARNs must name an entity of the associating account. */
 export function checkPrincipalArn(arn: string, type: PrincipalType, accountId: string): void {
@@ -39,6 +41,10 @@ function associationsOf(portfolio: Portfolio, accountId: string): Map<string, Pr
   return associations;
 }
 
+export function patternCount(associations: ReadonlyMap<string, PrincipalType>): number {
+  return [...associations.values()].filter((type) => type === 'IAM_PATTERN').length;
+}
+
 /** The principals that grant access in `accountId`: its own associations plus patterns shared with it. */
 export function effectivePrincipals(portfolio: Portfolio, accountId: string, access: PortfolioAccess): Map<string, PrincipalType> {
   const principals = new Map(portfolio.principals.get(accountId) ?? []);
@@ -55,7 +61,13 @@ const associatePrincipal = operation<AssociatePrincipalWithPortfolioInput>((inpu
   const arn = input.PrincipalARN ?? '';
   const type = input.PrincipalType ?? 'IAM';
   checkPrincipalArn(arn, type, scope.caller.accountId);
-  associationsOf(portfolio, scope.caller.accountId).set(arn, type);
+  const associations = associationsOf(portfolio, scope.caller.accountId);
+  if (type === 'IAM_PATTERN' && associations.get(arn) !== 'IAM_PATTERN' && patternCount(associations) >= MAX_PATTERN_PRINCIPALS) {
+    throw limitExceeded(
+      `Portfolio ${portfolio.id} already has ${MAX_PATTERN_PRINCIPALS} principals of type IAM_PATTERN, the most a portfolio can have.`,
+    );
+  }
+  associations.set(arn, type);
   return {};
 });
 

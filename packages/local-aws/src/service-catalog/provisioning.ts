@@ -513,7 +513,8 @@ export function loadProvisionedProduct(
     pathId: portfolio.id,
     provisioningRecordId: '',
     lastRecordId: '',
-    idempotencyToken: '',
+    // As if launched through an SDK, which fills ProvisionToken with a UUID (the model's minimum length is 1).
+    idempotencyToken: ids.uuid(),
     tags: [],
   };
   const record: RecordEntry = {

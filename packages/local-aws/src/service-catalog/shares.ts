@@ -32,6 +32,7 @@ import {
   operation,
   type Portfolio,
   type Scope,
+  type ServiceCatalogState,
   type ShareAction,
   type ShareActionKind,
 } from './state.js';
@@ -326,7 +327,10 @@ const updatePortfolioShare = operation<UpdatePortfolioShareInput>((input, scope)
       throw invalidParameters('SharePrincipals is supported only for shares with an organization or organizational unit.');
     }
     share.shareTagOptions = input.ShareTagOptions ?? share.shareTagOptions;
-    return { Status: 'COMPLETED' };
+    // The output's token "tracks the status of the UpdatePortfolioShare operation for external
+    // account to account or organizational type sharing": account shares get one too. The update
+    // itself is done at once.
+    return { PortfolioShareToken: scope.ids.next('share'), Status: 'COMPLETED' };
   }
   requireOrganizationSharing(scope, target.nodeType, target.nodeId, portfolio);
   const share = existingNodeShare(portfolio, target.nodeType, target.nodeId);
@@ -494,6 +498,24 @@ const listAcceptedPortfolioShares = operation<ListAcceptedPortfolioSharesInput>(
   const page = paginate(portfolios, `ListAcceptedPortfolioShares:${accountId}:${shareType}`, input.PageToken, input.PageSize);
   return { PortfolioDetails: page.items.map((portfolio) => portfolioDetail(scope, portfolio)), NextPageToken: page.nextPageToken };
 });
+
+/**
+ * "If a delegated admin is de-registered, portfolio shares created from that account are removed"
+ * (DeletePortfolioShare): the organization-node shares of the account's portfolios go at once, with
+ * the share actions still running on them. Account shares are not a delegated administrator's
+ * privilege and stay.
+ */
+export function removeDelegatedAdministratorShares(state: ServiceCatalogState, accountId: string): void {
+  const portfolios = [...state.portfolios.values()].filter((portfolio) => portfolio.ownerAccountId === accountId);
+  for (const portfolio of portfolios) {
+    portfolio.orgShares.clear();
+    portfolio.busyUntil = 0;
+  }
+  const removed = new Set(portfolios.map((portfolio) => portfolio.id));
+  for (let i = state.unsettledActions.length - 1; i >= 0; i -= 1) {
+    if (removed.has(state.unsettledActions[i]?.portfolioId ?? '')) state.unsettledActions.splice(i, 1);
+  }
+}
 
 /** Accounts that can use the portfolio now (owner excluded): for tests and benchmarks to check outcomes. */
 export function accountsWithAccess(scope: Scope, portfolioId: string): string[] {

@@ -1,6 +1,12 @@
 // Test doubles for the endpoint seams: a small mutable organization, a manual clock and a seeded
 // random source, plus a caller helper that invokes the module as a given identity.
-import type { Caller, OrganizationNodeType, OrganizationView, SimulationClock } from '../../src/contract.js';
+import type {
+  Caller,
+  DelegatedAdministratorRemovedListener,
+  OrganizationNodeType,
+  OrganizationView,
+  SimulationClock,
+} from '../../src/contract.js';
 import { AwsServiceError } from '../../src/contract.js';
 import { createServiceCatalogModule, type ServiceCatalogModule } from '../../src/service-catalog/index.js';
 import { operationModels } from '../../src/service-catalog/model.js';
@@ -37,6 +43,7 @@ export class FakeOrganization implements OrganizationView {
   private readonly parents = new Map<string, string>();
   private readonly serviceAccess = new Set<string>();
   private readonly delegatedAdmins = new Set<string>();
+  private readonly delegationListeners = new Set<DelegatedAdministratorRemovedListener>();
 
   constructor() {
     this.parents.set(MANAGEMENT, ROOT_ID);
@@ -98,7 +105,13 @@ export class FakeOrganization implements OrganizationView {
   }
 
   deregisterDelegatedAdministrator(accountId: string): void {
-    this.delegatedAdmins.delete(accountId);
+    if (!this.delegatedAdmins.delete(accountId)) return;
+    for (const listener of this.delegationListeners) listener(accountId, 'servicecatalog.amazonaws.com');
+  }
+
+  onDelegatedAdministratorRemoved(listener: DelegatedAdministratorRemovedListener): () => void {
+    this.delegationListeners.add(listener);
+    return () => this.delegationListeners.delete(listener);
   }
 
   addAccount(accountId: string, parentId: string): void {
