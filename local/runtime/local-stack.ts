@@ -15,7 +15,6 @@ import {
   StatesError,
   startLocalAws,
 } from '@portfolio-share-orchestrator/local-aws';
-import { useClock } from '../../src/clock.js';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
@@ -74,13 +73,13 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     });
     deployStackIam(aws, definitions);
 
-    // The functions stamp results with the endpoint's simulated time, as executions and events are,
-    // and wait in it, as AWS's state changes in it.
-    useClock({ now: () => new Date(aws.clock.now()), sleep: (ms) => aws.clock.sleep(ms) });
     // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
     const functions = await LocalFunctions.load(definitions.functions, {
       region: definitions.region,
       accountId,
+      // The functions stamp results with the endpoint's simulated time, as executions and events are,
+      // and wait in it, as AWS's state changes in it.
+      clock: aws.clock,
       // Lambda gives each function's code a session on its execution role.
       credentialsFor: (fn) =>
         serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
@@ -257,8 +256,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         unsubscribeAudit();
         router.stop();
         await stepFunctions.stopAll();
-        await Promise.all([http.close(), aws.close()]);
-        useClock(undefined);
+        await Promise.all([functions.close(), http.close(), aws.close()]);
       },
     };
   } catch (error) {
