@@ -88,13 +88,12 @@ class Sandbox {
   ) {
     // execArgv: [] so that a parent's loader flags (tsx's, vitest's) do not reach the worker: its bootstrap registers tsx itself.
     this.#worker = new Worker(BOOTSTRAP, { env: environment, workerData: data, execArgv: [] });
-    // An idle sandbox must not keep the process alive (an invocation's timer does while one runs).
-    this.#worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.#initFailed = reject;
       this.#worker.on('message', (message: FromSandbox) => {
         if (message.type === 'ready') {
           this.#initFailed = undefined;
+          this.#idle();
           resolve();
         } else if (message.type === 'init-failed') {
           this.#failAll(deserializeError(message.error));
@@ -126,12 +125,14 @@ class Sandbox {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
+        this.#idle();
         reject(new FunctionTimeoutError(`Task timed out after ${this.fn.timeoutSeconds} seconds`));
         // Lambda discards a timed-out sandbox. Invocations still running here would have had
         // sandboxes of their own, so they finish first; the next invocation gets a fresh sandbox.
         this.retire();
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
+      this.#worker.ref();
       this.#send({ type: 'invoke', id, event: JSON.stringify(event) });
     });
   }
@@ -163,9 +164,15 @@ class Sandbox {
     if (!pending) return;
     clearTimeout(pending.timer);
     this.#pending.delete(message.id);
+    this.#idle();
     if (message.type === 'result') pending.resolve(message.result === undefined ? undefined : JSON.parse(message.result));
     else pending.reject(deserializeError(message.error));
     if (this.#retired && this.#pending.size === 0) void this.terminate();
+  }
+
+  /** A sandbox keeps the process alive while it starts or runs an invocation, as pending I/O does; an idle one does not. */
+  #idle(): void {
+    if (this.#pending.size === 0) this.#worker.unref();
   }
 
   #failAll(error: Error): void {

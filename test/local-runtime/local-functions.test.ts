@@ -2,6 +2,9 @@
 // environment and credentials only, errors that keep their name, timeouts that discard the sandbox,
 // environment updates and the simulated clock reaching the handlers. The handlers are the probes of
 // fixtures/sandbox-probe.ts.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -251,5 +254,16 @@ describe('local functions, one sandbox each', () => {
     expect(one?.first).toBeGreaterThan(28_000);
     expect(one?.later).toBeLessThan(one?.first ?? 0);
     expect(one?.requestId).not.toBe(two?.requestId);
+  });
+
+  it("lets the process end with a sandbox left idle, under tsx as npm start runs, and keeps the SDK's Node.js notice out of the sandbox", async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'test/local-runtime/fixtures/invoke-and-leave.ts')],
+      { cwd: PROJECT_ROOT, timeout: 20_000 },
+    );
+
+    expect(JSON.parse(stdout)).toMatchObject({ region: 'eu-west-1' });
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
   });
 });
