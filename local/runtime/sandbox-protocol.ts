@@ -15,7 +15,7 @@ export interface SandboxData {
   clock?: SharedArrayBuffer;
 }
 
-export type ToSandbox = { type: 'invoke'; id: number; event: string } | { type: 'woke'; id: number };
+export type ToSandbox = { type: 'invoke'; id: number; event: string | undefined } | { type: 'woke'; id: number };
 
 export type FromSandbox =
   | { type: 'ready' }

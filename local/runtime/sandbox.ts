@@ -40,10 +40,10 @@ const load = async (): Promise<LambdaFunction> => {
   return handler as LambdaFunction;
 };
 
-const invoke = async (handler: LambdaFunction, id: number, event: string) => {
+const invoke = async (handler: LambdaFunction, id: number, event: string | undefined) => {
   try {
     const context = lambdaContext(data.functionName, data.region, data.accountId, data.timeoutSeconds);
-    const result = await handler(JSON.parse(event), context);
+    const result = await handler(event === undefined ? undefined : JSON.parse(event), context);
     send({ type: 'result', id, result: result === undefined ? undefined : JSON.stringify(result) });
   } catch (error) {
     send({ type: 'error', id, error: serializeError(error) });

@@ -155,6 +155,14 @@ describe('local functions, one sandbox each', () => {
     expect((error as Error).stack).toContain('sandbox-probe.ts');
   });
 
+  it('fails an invocation whose sandbox cannot start, as Runtime.HandlerNotFound, and tries again on the next', async () => {
+    const loaded = await load([probe('alpha', 'noSuchHandler')]);
+
+    await expect(loaded.invoke('alpha', {})).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound' });
+    await expect(loaded.invoke('alpha', {})).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound' });
+    await expect.poll(() => loaded.runningSandboxes).toBe(0);
+  });
+
   it('fails a timed-out invocation as Sandbox.Timedout, ends its sandbox, and serves the next invocation from a new one', async () => {
     const loaded = await load([probe('alpha', 'hangWhenAsked', { timeoutSeconds: 0.3 })]);
     const before = (await loaded.invoke('alpha', {})) as Reported;
