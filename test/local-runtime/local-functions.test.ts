@@ -29,6 +29,8 @@ const probe = (key: string, exportName: string, overrides: Partial<LocalFunction
   exportName,
   timeoutSeconds: 10,
   environment: {},
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/pso-test-${key}-role`,
+  arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:pso-test-${key}`,
   ...overrides,
 });
 
