@@ -21,6 +21,7 @@ import { LocalFunctions } from './local-functions.js';
 import { startSchedules } from './schedules.js';
 import {
   type LocalDefinitions,
+  type LocalFunction,
   type LocalStateMachine,
   localDefinitions,
   PROJECT_ROOT,
@@ -80,9 +81,14 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       // The functions stamp results with the endpoint's simulated time, as executions and events are,
       // and wait in it, as AWS's state changes in it.
       clock: aws.clock,
-      // Lambda gives each function's code a session on its execution role.
-      credentialsFor: (fn) =>
-        serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
+      // Lambda gives each function's code a session on its execution role; a key given in `environment`
+      // (`npm start -- --hub-key`) runs every function with that key instead, as a hub in that key's account.
+      ...(options.environment?.AWS_ACCESS_KEY_ID
+        ? {}
+        : {
+            credentialsFor: (fn: LocalFunction) =>
+              serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
+          }),
       environment: {
         AWS_ENDPOINT_URL: aws.url,
         AWS_REGION: definitions.region,
