@@ -15,13 +15,13 @@ import {
   StatesError,
   startLocalAws,
 } from '@portfolio-share-orchestrator/local-aws';
-import { useClock } from '../../src/clock.js';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
 import { startSchedules } from './schedules.js';
 import {
   type LocalDefinitions,
+  type LocalFunction,
   type LocalStateMachine,
   localDefinitions,
   PROJECT_ROOT,
@@ -74,16 +74,21 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     });
     deployStackIam(aws, definitions);
 
-    // The functions stamp results with the endpoint's simulated time, as executions and events are,
-    // and wait in it, as AWS's state changes in it.
-    useClock({ now: () => new Date(aws.clock.now()), sleep: (ms) => aws.clock.sleep(ms) });
     // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
     const functions = await LocalFunctions.load(definitions.functions, {
       region: definitions.region,
       accountId,
-      // Lambda gives each function's code a session on its execution role.
-      credentialsFor: (fn) =>
-        serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
+      // The functions stamp results with the endpoint's simulated time, as executions and events are,
+      // and wait in it, as AWS's state changes in it.
+      clock: aws.clock,
+      // Lambda gives each function's code a session on its execution role; a key given in `environment`
+      // (`npm start -- --hub-key`) runs every function with that key instead, as a hub in that key's account.
+      ...(options.environment?.AWS_ACCESS_KEY_ID
+        ? {}
+        : {
+            credentialsFor: (fn: LocalFunction) =>
+              serviceSession(aws, { roleArn: fn.roleArn, service: 'lambda.amazonaws.com', sourceArn: fn.arn, sessionName: fn.name }),
+          }),
       environment: {
         AWS_ENDPOINT_URL: aws.url,
         AWS_REGION: definitions.region,
@@ -257,8 +262,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         unsubscribeAudit();
         router.stop();
         await stepFunctions.stopAll();
-        await Promise.all([http.close(), aws.close()]);
-        useClock(undefined);
+        await Promise.all([functions.close(), http.close(), aws.close()]);
       },
     };
   } catch (error) {

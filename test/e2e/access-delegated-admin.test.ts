@@ -5,8 +5,7 @@ import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 // The hub deployed in a Service Catalog delegated administrator rather than the management account.
 // What decides it is the functions' own credentials (in AWS: their execution role's account), not
 // the key of whoever calls the HTTP API, so this stack runs its functions with the demo delegated
-// administrator's key. A stack of its own, in a file of its own: the functions' SDK clients, and
-// the credentials they resolved, live for the whole process.
+// administrator's key, in a stack of its own.
 const DELEGATED_ADMIN = '210987654321';
 let e2e: E2eStack;
 

@@ -10,8 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { startE2eStack } from '../support/e2e-stack.js';
 
-// A stack of its own, in a file of its own: the functions' SDK clients live for the whole process,
-// as in a Lambda container, so one process runs one local stack.
+// A stack of its own, with a policy that may not enable Organizations access.
 const PIPELINES = 'port-cicdpipeline1';
 const WORKLOADS = 'ou-ex12-workload';
 

@@ -13,8 +13,8 @@ import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../s
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 import { runScript } from '../support/run-script.js';
 
-// A stack of its own, in a file of its own (see organizations-access.test.ts), with a copy of the
-// demo policy that the test can switch to prune: true.
+// A stack of its own, in a file of its own, with a copy of the demo policy that the test can switch
+// to prune: true.
 const NETWORKING = 'port-networkvpc001';
 const PIPELINES = 'port-cicdpipeline1';
 const DATABASES = 'port-databases0001';
@@ -149,8 +149,7 @@ describe('drift reconciliation on the local stack', () => {
     expect(kept.summary).toMatchObject({ outcome: 'SUCCEEDED', counts: { extra: 1, extraKept: 1, unshared: 0 } });
     expect(await sharesOf(PIPELINES, 'ORGANIZATIONAL_UNIT')).toContain(SANDBOX_OU);
 
-    // The functions read SHARING_POLICY_PATH per call, as a new deployment of the policy would.
-    process.env.SHARING_POLICY_PATH = policyFile('prune', demoPolicy.replace(/(name: Delivery pipelines\n)/, '$1    prune: true\n'));
+    e2e.useSharingPolicy(policyFile('prune', demoPolicy.replace(/(name: Delivery pipelines\n)/, '$1    prune: true\n')));
     const pruned = await reconcile('e2e-extra-pruned');
     expect(pruned.drift[PIPELINES]).toMatchObject({
       extra: [{ type: 'ORGANIZATIONAL_UNIT', id: SANDBOX_OU }],

@@ -3,7 +3,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 
-// A stack of its own, in a file of its own: the functions' SDK clients live for the process.
+// A stack of its own, in a file of its own.
 let e2e: E2eStack;
 let stack: E2eStack['stack'];
 

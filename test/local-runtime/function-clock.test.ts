@@ -1,8 +1,11 @@
-// The functions' clock (src/clock.ts) as the local stack wires it, and the Lambda context's countdown.
+// The functions' clock (src/clock.ts) as a function's sandbox wires it (local/runtime/sandbox.ts: now()
+// from the simulated clock's shared anchors, sleep on that clock), and the Lambda context's countdown.
+// local-functions.test.ts checks the same through a worker.
 
 import { SimulatedClock } from '@portfolio-share-orchestrator/local-aws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/runtime/lambda-context.js';
+import { createSharedClock, publishAnchors, readSharedClock } from '../../local/runtime/shared-clock.js';
 import { now, sleep, useClock } from '../../src/clock.js';
 
 afterEach(() => useClock(undefined));
@@ -15,16 +18,25 @@ describe("the functions' clock", () => {
     expect(Math.abs(now().getTime() - Date.now())).toBeLessThan(50);
   });
 
-  it('sleeps in simulated time once the local stack points it at the simulated clock', async () => {
+  it("follows the simulated clock once a sandbox points it at the clock's shared anchors", async () => {
     const simulated = new SimulatedClock({ scale: 1000, startTime: Date.parse('2026-11-21T10:00:00Z') });
-    useClock({ now: () => new Date(simulated.now()), sleep: (ms) => simulated.sleep(ms) });
+    const anchors = createSharedClock();
+    publishAnchors(anchors, simulated.anchors());
+    const unsubscribe = simulated.onChange(() => publishAnchors(anchors, simulated.anchors()));
+    useClock({ now: () => new Date(readSharedClock(anchors)), sleep: (ms) => simulated.sleep(ms) });
     try {
+      expect(Math.abs(now().getTime() - simulated.now())).toBeLessThan(1_000);
       const started = performance.now();
       const simulatedStart = now().getTime();
       await sleep(30_000);
       expect(now().getTime() - simulatedStart).toBeGreaterThanOrEqual(30_000);
       expect(performance.now() - started).toBeLessThan(1_000);
+
+      simulated.setScale(1);
+      simulated.advance(86_400_000);
+      expect(Math.abs(now().getTime() - simulated.now())).toBeLessThan(50);
     } finally {
+      unsubscribe();
       simulated.close();
     }
   });

@@ -88,8 +88,20 @@ beforeAll(async () => {
     },
   });
   aws.onCall((call) => calls.push(call));
-  // The share's member actions assume the ShareAcceptance duty role of the policy's member role name.
-  for (const account of [PROD_A, PROD_B]) aws.identity.createRole(account, `${MEMBER_ROLE}-ShareAcceptance`);
+  // The share's member actions assume the ShareAcceptance duty role of the policy's member role name,
+  // passing the requester as source identity, which its trust policy must allow the hub to set.
+  for (const account of [PROD_A, PROD_B]) {
+    const role = aws.identity.createRole(account, `${MEMBER_ROLE}-ShareAcceptance`);
+    aws.identity.createRole(account, role.name, role.path, {
+      ...role.documents,
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] },
+        ],
+      },
+    });
+  }
   // The functions' own clients (member actions) find the endpoint as the local runtime points them.
   process.env.AWS_ENDPOINT_URL = aws.url;
   const config = { ...aws.clientConfig(), maxAttempts: 1 };

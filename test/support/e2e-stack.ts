@@ -18,8 +18,8 @@ export type ClientConfig = ReturnType<LocalStack['aws']['clientConfig']>;
 
 /**
  * The whole system as `npm start` runs it (real endpoint, definitions from serverless.yml, real
- * functions), with simulated time running fast, and the helpers every end-to-end test uses.
- * One per test file: the functions' SDK clients live for the process, as in a Lambda container.
+ * functions, each in a sandbox of its own), with simulated time running fast, and the helpers every
+ * end-to-end test uses. One per test file.
  */
 export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
   const stack = await startLocalStack({
@@ -87,6 +87,12 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
     });
   };
 
+  /**
+   * Points every function at this sharing policy file from the next invocation on, as deploying a
+   * new policy does (a configuration update: new sandboxes, the new environment).
+   */
+  const useSharingPolicy = (path: string) => stack.functions.updateEnvironment({ SHARING_POLICY_PATH: path });
+
   /** Checks that every project-bus event validates, nothing runs any more and nothing was dead-lettered. */
   const expectCleanEnd = async () => {
     await stack.settle();
@@ -95,6 +101,6 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
     expect(stack.router.deadLetters).toEqual([]);
   };
 
-  return { stack, config, results, resultOf, putEvent, http, memberServiceCatalog, expectCleanEnd };
+  return { stack, config, results, resultOf, putEvent, http, memberServiceCatalog, useSharingPolicy, expectCleanEnd };
 };
 export type E2eStack = Awaited<ReturnType<typeof startE2eStack>>;

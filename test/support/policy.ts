@@ -23,8 +23,9 @@ let directory: string | undefined;
 let count = 0;
 
 /**
- * Makes the functions load this sharing policy (SHARING_POLICY_PATH, as deployed functions read
- * theirs), written to a fresh file so that the functions' per-path cache reads it.
+ * Makes the functions called in this process load this sharing policy (SHARING_POLICY_PATH, as
+ * deployed functions read theirs), written to a fresh file so that the functions' per-path cache
+ * reads it. The local stack's functions run in sandboxes of their own: `e2e.useSharingPolicy(path)`.
  */
 export const usePolicy = (policy: unknown): string => {
   directory ??= mkdtempSync(join(tmpdir(), 'pso-policy-'));

@@ -23,8 +23,22 @@ export interface SimulatedClockOptions {
   onTaskError?: (error: unknown) => void;
 }
 
+/**
+ * Where simulated time stands, for a reader that computes `now()` itself (e.g. another thread):
+ * `simulated` ms at the moment `monotonic`, running `scale` times faster from there. `monotonic` is
+ * `process.hrtime` in ms, the same clock in every thread of the process (unlike `performance.now()`,
+ * whose origin differs per thread).
+ */
+export interface ClockAnchors {
+  simulated: number;
+  monotonic: number;
+  scale: number;
+}
+
 // setTimeout takes at most a signed 32-bit delay.
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+const monotonicNow = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export class SimulatedClock implements SimulationClock {
   #scale: number;
@@ -35,6 +49,7 @@ export class SimulatedClock implements SimulationClock {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #closed = false;
+  #listeners = new Set<() => void>();
   readonly #onTaskError: (error: unknown) => void;
 
   constructor(options: SimulatedClockOptions = {}) {
@@ -62,6 +77,7 @@ export class SimulatedClock implements SimulationClock {
     this.#scale = checkScale(scale);
     this.#anchorSimulated = now;
     this.#anchorReal = performance.now();
+    this.#changed();
     this.#arm();
   }
 
@@ -69,7 +85,21 @@ export class SimulatedClock implements SimulationClock {
   advance(milliseconds: number): void {
     if (!(milliseconds >= 0)) throw new RangeError(`Cannot move simulated time by ${milliseconds} ms`);
     this.#anchorSimulated += milliseconds;
+    this.#changed();
     this.runDue();
+  }
+
+  anchors(): ClockAnchors {
+    const monotonic = monotonicNow();
+    return { simulated: this.now(), monotonic, scale: this.#scale };
+  }
+
+  /** Calls `listener` whenever time stops following from the last anchors (a new scale, a jump forward). Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   /** Runs `run` once `delay` simulated milliseconds have passed. Returns a cancel function. */
@@ -119,6 +149,10 @@ export class SimulatedClock implements SimulationClock {
     this.#tasks = [];
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   #arm(): void {

@@ -2,7 +2,7 @@
 // the start function and what it returns, the Step Functions module a runtime plugs in with its Task
 // bindings, and the ASL types with the one walk over a definition's states.
 
-export { SimulatedClock } from './clock.js';
+export { type ClockAnchors, SimulatedClock } from './clock.js';
 export * from './contract.js';
 export {
   type AwsCredentials,

@@ -39,4 +39,25 @@ describe('SimulatedClock', () => {
     expect(clock.pendingTasks).toBe(0);
     clock.close();
   });
+
+  it('gives its anchors to readers elsewhere and tells them when the scale changes or time jumps', () => {
+    const clock = new SimulatedClock({ scale: 100, startTime: Date.parse('2024-05-01T00:00:00Z') });
+    let changes = 0;
+    const unsubscribe = clock.onChange(() => {
+      changes += 1;
+    });
+    const fromAnchors = ({ simulated, monotonic, scale }: ReturnType<SimulatedClock['anchors']>) =>
+      simulated + (Number(process.hrtime.bigint()) / 1e6 - monotonic) * scale;
+    expect(Math.abs(fromAnchors(clock.anchors()) - clock.now())).toBeLessThan(100);
+    clock.advance(60_000);
+    clock.setScale(10);
+    expect(changes).toBe(2);
+    const anchors = clock.anchors();
+    expect(anchors.scale).toBe(10);
+    expect(Math.abs(fromAnchors(anchors) - clock.now())).toBeLessThan(10);
+    unsubscribe();
+    clock.advance(1);
+    expect(changes).toBe(2);
+    clock.close();
+  });
 });
