@@ -84,18 +84,21 @@ async function assumeRole(identity: IdentityStore, iam: IamEvaluator, input: Rec
   if (!role || role.path !== path) throw denied();
 
   // The caller's policies must allow the action and the role's trust policy must allow the caller.
-  const trusted = (action: string): AuthorizationRequest => ({
+  // A source identity set here or carried from the caller's session (role chaining) needs
+  // sts:SetSourceIdentity on the target role as well, as the IAM User Guide states for both.
+  const trusted = (action: string, context: Record<string, string>): AuthorizationRequest => ({
     action,
     resource: role.arn,
     resourceAccount: role.accountId,
     resourcePolicy: role.documents.trustPolicy,
     resourcePolicyRequired: true,
-    context: {
-      'sts:RoleSessionName': sessionName,
-      ...(typeof requestedSourceIdentity === 'string' ? { 'sts:SourceIdentity': requestedSourceIdentity } : {}),
-    },
+    context,
   });
-  const requests = [trusted('sts:AssumeRole'), ...(typeof requestedSourceIdentity === 'string' ? [trusted('sts:SetSourceIdentity')] : [])];
+  const identityKey = sourceIdentity ? { 'sts:SourceIdentity': sourceIdentity } : undefined;
+  const requests = [
+    trusted('sts:AssumeRole', { 'sts:RoleSessionName': sessionName, ...identityKey }),
+    ...(identityKey ? [trusted('sts:SetSourceIdentity', identityKey)] : []),
+  ];
   if (context.policies) {
     const refused = await iam.authorize(
       { kind: 'caller', caller: context.caller, policies: context.policies },

@@ -70,6 +70,46 @@ export function testFixture(): Record<string, unknown> {
   };
 }
 
+/** Roles and access keys to add to an account of a fixture. */
+export interface AccountAdditions {
+  roles?: unknown[];
+  accessKeys?: unknown[];
+}
+
+/** The fixture with roles and access keys added to the accounts named, wherever they sit in it. */
+export function withAccountAdditions(
+  fixture: Record<string, unknown>,
+  additions: Record<string, AccountAdditions>,
+): Record<string, unknown> {
+  type Node = Record<string, unknown>;
+  const account = (node: Node): Node => {
+    const added = additions[String(node.id)];
+    if (!added) return node;
+    return {
+      ...node,
+      roles: [...((node.roles as unknown[] | undefined) ?? []), ...(added.roles ?? [])],
+      accessKeys: [...((node.accessKeys as unknown[] | undefined) ?? []), ...(added.accessKeys ?? [])],
+    };
+  };
+  const accounts = (nodes: unknown) => ((nodes as Node[] | undefined) ?? []).map(account);
+  const unit = (node: Node): Node => ({
+    ...node,
+    accounts: accounts(node.accounts),
+    organizationalUnits: ((node.organizationalUnits as Node[] | undefined) ?? []).map(unit),
+  });
+  const organization = fixture.organization as Node;
+  return {
+    ...fixture,
+    organization: {
+      ...organization,
+      managementAccount: account(organization.managementAccount as Node),
+      accounts: accounts(organization.accounts),
+      organizationalUnits: ((organization.organizationalUnits as Node[] | undefined) ?? []).map(unit),
+    },
+    standaloneAccounts: accounts(fixture.standaloneAccounts),
+  };
+}
+
 function keyOf(credentials: AwsCredentials) {
   return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
 }

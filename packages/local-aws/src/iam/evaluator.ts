@@ -3,7 +3,7 @@
 // policy, a resource-based policy, explicit Deny over Allow, Action/NotAction, Resource/NotResource and
 // conditions. What this file adds is the request: who calls (the principal, its policies and its
 // global context keys), what it touches (the ARN), and how a refusal reads on the wire.
-import { getDenialReasons, type RequestDenial, runSimulation } from '@cloud-copilot/iam-simulate';
+import { getDenialReasons, isConditionKeyArray, type RequestDenial, runSimulation, typeForContextKey } from '@cloud-copilot/iam-simulate';
 import type { Caller } from '../contract.js';
 import { AwsServiceError } from '../contract.js';
 import type { PolicyDocument, PrincipalPolicies } from './policies.js';
@@ -113,12 +113,18 @@ export class IamEvaluator {
     const principalArn = principal.kind === 'caller' ? principal.caller.arn : principal.service;
     const callerAccount = principal.kind === 'caller' ? principal.caller.accountId : undefined;
     const resourceAccount = request.resourceAccount ?? callerAccount ?? '';
+    const singleKeys = await singleValuedArrayKeys(request.context);
+    const prepare = (policy: PolicyDocument): PolicyDocument => (singleKeys.size > 0 ? asSingleValued(policy, singleKeys) : policy);
     const identityPolicies =
       principal.kind === 'service'
         ? []
         : principal.policies.root
           ? [{ name: 'root', policy: ADMINISTRATOR }]
-          : principal.policies.identity.map((policy, index) => ({ name: policy.name ?? `policy-${index + 1}`, policy: policy.document }));
+          : principal.policies.identity.map((policy, index) => ({
+              name: policy.name ?? `policy-${index + 1}`,
+              policy: prepare(policy.document),
+            }));
+    const sessionPolicy = principal.kind === 'caller' ? principal.policies.session : undefined;
     const result = await runSimulation(
       {
         request: {
@@ -128,8 +134,8 @@ export class IamEvaluator {
           contextVariables: { ...this.#globalContext(principal, request), ...request.context },
         },
         identityPolicies,
-        sessionPolicy: principal.kind === 'caller' ? principal.policies.session : undefined,
-        resourcePolicy: request.resourcePolicy,
+        sessionPolicy: sessionPolicy && prepare(sessionPolicy),
+        resourcePolicy: request.resourcePolicy && prepare(request.resourcePolicy),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
       },
@@ -178,6 +184,58 @@ export class IamEvaluator {
 }
 
 type Analysis = Parameters<typeof getDenialReasons>[0];
+
+/**
+ * The keys a request carries one value of (given as a string) that the Service Authorization
+ * Reference types as multivalued: `events:detail-type` and `events:source` are lists in PutRule's
+ * patterns but one value per PutEvents entry, and policies (the project's bus policy among them)
+ * match them with single-valued operators such as StringEquals. iam-simulate holds every key typed
+ * ArrayOf* to set operators, so a StringEquals on them would never match.
+ */
+async function singleValuedArrayKeys(context: AuthorizationRequest['context']): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const [key, value] of Object.entries(context ?? {})) {
+    if (typeof value !== 'string') continue;
+    const type = await typeForContextKey(key).catch(() => undefined);
+    if (type && isConditionKeyArray(type)) keys.add(key.toLowerCase());
+  }
+  return keys;
+}
+
+/**
+ * The policy with its single-valued conditions on `keys` written as set operators over the one value,
+ * which decide the same: ForAnyValue where a missing key fails the condition, ForAllValues where it
+ * passes it (negated operators and …IfExists).
+ */
+function asSingleValued(policy: PolicyDocument, keys: ReadonlySet<string>): PolicyDocument {
+  const named = (block: unknown) => isRecord(block) && Object.keys(block).some((key) => keys.has(key.toLowerCase()));
+  const rewrite = (statement: unknown): unknown => {
+    if (!isRecord(statement) || !isRecord(statement.Condition)) return statement;
+    const blocks = Object.entries(statement.Condition);
+    // A statement that already tests these keys with set operators is left as written.
+    if (blocks.some(([operator, block]) => operator.includes(':') && named(block))) return statement;
+    const condition: Record<string, unknown> = {};
+    for (const [operator, block] of blocks) {
+      if (!isRecord(block) || !named(block) || operator.toLowerCase().startsWith('null')) {
+        condition[operator] = block;
+        continue;
+      }
+      const setOperator = operator.includes('Not') || operator.endsWith('IfExists') ? 'ForAllValues' : 'ForAnyValue';
+      for (const [key, value] of Object.entries(block)) {
+        const target = keys.has(key.toLowerCase()) ? `${setOperator}:${operator}` : operator;
+        const existing = condition[target];
+        condition[target] = { ...(isRecord(existing) ? existing : {}), [key]: value };
+      }
+    }
+    return { ...statement, Condition: condition };
+  };
+  const statements = policy.Statement;
+  return { ...policy, Statement: Array.isArray(statements) ? statements.map(rewrite) : rewrite(statements) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function allowedByResourcePolicy(analysis: Analysis): boolean {
   const resource = (analysis as { resourceAnalysis?: { result?: string } }).resourceAnalysis;
