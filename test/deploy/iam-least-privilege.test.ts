@@ -495,7 +495,7 @@ describe('the bus policy', () => {
       .map((role) => role.arn);
     expect(publishers.length).toBeGreaterThan(5);
     const results = busStatements().find((statement) => statement.Sid === 'results-only-from-workflows');
-    expect(list(results?.Condition?.StringEquals?.['events:detail-type']).sort()).toEqual([...RESULT_TYPES].sort());
+    expect(list(results?.Condition?.['ForAnyValue:StringEquals']?.['events:detail-type']).sort()).toEqual([...RESULT_TYPES].sort());
     expect(list(results?.Condition?.ArnNotLike?.['aws:PrincipalArn']).sort()).toEqual(publishers.sort());
     for (const type of RESULT_TYPES) {
       for (const publisher of publishers) expect(denied(publisher, type), `${publisher} ${type}`).toBe(false);
@@ -512,7 +512,9 @@ describe('the bus policy', () => {
       [DetailType.ownershipTransferRequested]: 'ownershipTransfer',
     };
     for (const type of REQUEST_TYPES) {
-      const statement = busStatements().find((candidate) => list(candidate.Condition?.StringEquals?.['events:detail-type']).includes(type));
+      const statement = busStatements().find((candidate) =>
+        list(candidate.Condition?.['ForAnyValue:StringEquals']?.['events:detail-type']).includes(type),
+      );
       const expected = requesters.authorization?.requesters?.[actions[type] as string] ?? [`arn:${PARTITION}:iam::${HUB_ACCOUNT}:*`];
       expect(list(statement?.Condition?.ArnNotLike?.['aws:PrincipalArn']), type).toEqual(expected);
       expect(denied('arn:aws:iam::999999999999:role/Outsider', type), type).toBe(true);

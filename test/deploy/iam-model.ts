@@ -159,7 +159,9 @@ const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
 
 /** IAM condition evaluation for the operators this project uses; a missing key fails a positive operator and passes a negated one. */
 export const conditionsHold = (conditions: Statement['Condition'], context: Record<string, string>): boolean =>
-  Object.entries(conditions ?? {}).every(([operator, keys]) => {
+  Object.entries(conditions ?? {}).every(([qualified, keys]) => {
+    // The context here is single-valued: ForAnyValue over one value is the operator itself.
+    const operator = qualified.replace(/^ForAnyValue:/, '');
     const negated = /^(String|Arn)Not/.test(operator);
     const compare = OPERATORS[operator.replace('Not', '')];
     if (!compare) throw new Error(`Condition operator ${operator} is not evaluated by this test`);
