@@ -1,6 +1,7 @@
 // IAM enforced on the local stack as AWS enforces it (issue 12): a copy of the configuration with one
 // permission taken away and one old, wrong grant put back, and principals the trust and bus policies
 // do not name. Each of these passes only while the endpoint evaluates IAM (`--iam enforce`).
+import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
+const roleName = (logicalId: string): string => {
+  const role = stack.definitions.roles.find((candidate) => candidate.logicalId === logicalId);
+  if (!role) throw new Error(`No hub role ${logicalId}`);
+  return role.name;
+};
+
 /** Credentials of a session on one of the hub stack's roles, as the service that runs it holds them. */
 const sessionOf = (logicalId: string) => {
   const role = stack.definitions.roles.find((candidate) => candidate.logicalId === logicalId);
@@ -88,8 +95,21 @@ describe('IAM enforced on the local stack', () => {
 
   it('refuses GET /plan when ListOrganizationPortfolioAccess is granted only on portfolio ARNs (it has no resource types)', async () => {
     const response = await e2e.http('GET', '/plan');
-    expect(response.status).toBeGreaterThanOrEqual(500);
-    expect(JSON.stringify(response.body)).toContain('servicecatalog:ListOrganizationPortfolioAccess');
+    expect(response).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
+    const denials = readFileSync(stack.denialsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { principal: string; action: string; resource: string; message: string });
+    expect(denials).toContainEqual(
+      expect.objectContaining({
+        principal: `arn:aws:sts::${stackAccount}:assumed-role/${roleName('GetPlanRole')}/portfolio-share-orchestrator-e2e-getPlan`,
+        action: 'servicecatalog:ListOrganizationPortfolioAccess',
+        resource: '*',
+        message: expect.stringContaining(
+          'because no identity-based policy allows the servicecatalog:ListOrganizationPortfolioAccess action',
+        ),
+      }),
+    );
   });
 
   it('refuses the member share-acceptance role to a hub role its trust policy does not name, and gives it to the one it names', async () => {
@@ -102,9 +122,7 @@ describe('IAM enforced on the local stack', () => {
     await expect(assume('GetPlanRole')).rejects.toMatchObject({
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
-      message: expect.stringMatching(
-        /assumed-role\/portfolio-share-orchestrator-e2e-GetPlanRole-[A-Z0-9]+\/e2e is not authorized to perform: sts:AssumeRole on resource: /,
-      ),
+      message: `User: arn:aws:sts::${stackAccount}:assumed-role/${roleName('GetPlanRole')}/e2e is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
     });
     const granted = await assume('MemberActionsRole');
     expect(granted.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${DEV_WEB}:assumed-role/PortfolioShareMemberRole-ShareAcceptance/e2e`);
