@@ -1,10 +1,11 @@
-// `npm run bench [-- --accounts 5000]`: shares a portfolio with an OU of N accounts on the local
-// stack (every account gets an IAM principal associated) and prints wall time, simulated time,
-// API calls by operation, state transitions, and calls and transitions per account.
+// `npm run bench [-- --accounts 5000] [--iam enforce|report|off]`: shares a portfolio with an OU of N
+// accounts on the local stack (every account gets an IAM principal associated) and prints wall time,
+// simulated time, API calls by operation, state transitions, and calls and transitions per account.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseIamMode } from '@portfolio-share-orchestrator/local-aws';
 import { startLocalStack } from '../local/runtime/local-stack.js';
 
 const { values } = parseArgs({
@@ -12,8 +13,10 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '1000' },
     'time-scale': { type: 'string', default: '1000' },
     latency: { type: 'boolean', default: false },
+    iam: { type: 'string', default: 'enforce' },
   },
 });
+const iam = parseIamMode(values.iam);
 const count = Number(values.accounts);
 const timeScale = Number(values['time-scale']);
 if (!Number.isInteger(count) || count < 1 || count > 5000)
@@ -37,7 +40,8 @@ const fixture = {
           id: accountId(index),
           name: `bench-${index}`,
           email: `bench-${index}@example.com`,
-          roles: ['PortfolioShareMemberRole'],
+          // Given the template's documents when the stack deploys (templates/member-account-role.yml).
+          roles: ['PortfolioShareMemberRole-ShareAcceptance'],
         })),
       },
     ],
@@ -65,6 +69,7 @@ const stack = await startLocalStack({
   fixture,
   timeScale,
   stage: 'bench',
+  iam,
   stateDir: join(tmpdir(), `pso-bench-${process.pid}`),
   environment: { SHARING_POLICY_PATH: policyPath, POWERTOOLS_LOG_LEVEL: 'ERROR' },
 });
@@ -93,7 +98,7 @@ try {
   const { stateTransitions } = stack.stepFunctions.stats();
 
   console.log(
-    `Share of ${PORTFOLIO} with an OU of ${count} accounts (member actions in every account), time scale ×${timeScale}${values.latency ? ', fixture latency on' : ''}`,
+    `Share of ${PORTFOLIO} with an OU of ${count} accounts (member actions in every account), time scale ×${timeScale}, IAM ${iam}${values.latency ? ', fixture latency on' : ''}`,
   );
   console.log(
     `  result            ${result['detail-type']}: ${(result.detail.sharedAccounts as string[]).length} shared, ${(result.detail.failedAccounts as unknown[]).length} failed`,

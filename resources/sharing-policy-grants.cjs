@@ -4,10 +4,14 @@
 // permissions, the Organizations access grant, the member role names and the bus policy's
 // requesters then follow it.
 const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const { parse } = require('yaml');
 
-const POLICY_PATH = join(__dirname, '..', 'config', 'sharing-policy.yml');
+// PACKAGE_SHARING_POLICY packages for another policy file (the local stack sets it to the policy its
+// functions are given, as deploying that policy would); the default is the one that ships.
+const POLICY_PATH = process.env.PACKAGE_SHARING_POLICY
+  ? resolve(__dirname, '..', process.env.PACKAGE_SHARING_POLICY)
+  : join(__dirname, '..', 'config', 'sharing-policy.yml');
 
 const readPolicy = () => parse(readFileSync(POLICY_PATH, 'utf8')) ?? {};
 

@@ -4,6 +4,7 @@
 // evaluates intrinsics outside CloudFormation; physical names follow CloudFormation's rules
 // (`<stack>-<LogicalId>-<SUFFIX>` when the template names none) so that ARNs in policies match.
 import { createHash } from 'node:crypto';
+import { managedPolicy, type PolicyDocument, type RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
 
 export interface TemplateResource {
   Type: string;
@@ -197,3 +198,21 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::SQS::Queue': 'QueueName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
 };
+
+/** An AWS::IAM::Role's documents from its resolved properties: trust, managed policies (by ARN) and inline policies. */
+export function roleDocuments(properties: unknown): RoleDocuments {
+  const role = properties as {
+    AssumeRolePolicyDocument: PolicyDocument;
+    Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
+    ManagedPolicyArns?: string[];
+    MaxSessionDuration?: number;
+  };
+  return {
+    trustPolicy: role.AssumeRolePolicyDocument,
+    policies: [
+      ...(role.ManagedPolicyArns ?? []).map(managedPolicy),
+      ...(role.Policies ?? []).map((policy) => ({ name: policy.PolicyName, document: policy.PolicyDocument })),
+    ],
+    ...(role.MaxSessionDuration ? { maxSessionDuration: role.MaxSessionDuration } : {}),
+  };
+}

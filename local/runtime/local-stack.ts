@@ -58,7 +58,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
   mkdirSync(stateDir, { recursive: true });
   const say = options.onLine ?? (() => undefined);
 
-  const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage)]);
+  const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage, options.environment?.SHARING_POLICY_PATH)]);
   const accountId = aws.organization.managementAccountId;
   const definitions = localDefinitions(options.configure ? options.configure(structuredClone(config)) : config, accountId);
   const denialsFile = join(stateDir, 'iam-denials.jsonl');

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AslDefinition, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
-import { Stack, type TemplateResource, UnresolvedReferenceError } from './cloudformation.js';
+import { roleDocuments, Stack, type TemplateResource, UnresolvedReferenceError } from './cloudformation.js';
 import type { EventPattern } from './event-pattern.js';
 import type { TargetInput } from './target-input.js';
 
@@ -10,11 +10,18 @@ const run = promisify(execFile);
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
 /** `serverless print --format json`: serverless.yml with every variable resolved, as it deploys. */
-export const printServerlessConfig = async (stage: string): Promise<ServerlessConfig> => {
+export const printServerlessConfig = async (stage: string, sharingPolicyPath?: string): Promise<ServerlessConfig> => {
   const { stdout } = await run('npx', ['serverless', 'print', '--format', 'json', '--stage', stage, '--region', 'us-east-1'], {
     cwd: PROJECT_ROOT,
     // `print` resolves variables only; it needs no real credentials and makes no AWS call.
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', SLS_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      SLS_TELEMETRY_DISABLED: '1',
+      // The IAM that follows the sharing policy (resources/sharing-policy-grants.cjs) is packaged for this one.
+      ...(sharingPolicyPath ? { PACKAGE_SHARING_POLICY: sharingPolicyPath } : {}),
+    },
     maxBuffer: 32 * 1024 * 1024,
   });
   return JSON.parse(stdout) as ServerlessConfig;
@@ -207,22 +214,13 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
   const roles: LocalRole[] = Object.entries(resources)
     .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
     .map(([logicalId, resource]) => {
-      const properties = stack.resolve(resource.Properties) as {
-        AssumeRolePolicyDocument: RoleDocuments['trustPolicy'];
-        Policies?: { PolicyName: string; PolicyDocument: RoleDocuments['trustPolicy'] }[];
-        MaxSessionDuration?: number;
-        Path?: string;
-      };
+      const properties = stack.resolve(resource.Properties) as { Path?: string };
       return {
         logicalId,
         name: stack.physicalName(logicalId),
         path: properties.Path ?? '/',
         arn: stack.getAtt(logicalId, 'Arn'),
-        documents: {
-          trustPolicy: properties.AssumeRolePolicyDocument,
-          policies: (properties.Policies ?? []).map((policy) => ({ name: policy.PolicyName, document: policy.PolicyDocument })),
-          ...(properties.MaxSessionDuration ? { maxSessionDuration: properties.MaxSessionDuration } : {}),
-        },
+        documents: roleDocuments(properties),
       };
     });
   const eventBusPolicy = Object.values(resources)

@@ -5,9 +5,9 @@
 // each checked against the role's trust policy first.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwsCredentials, LocalAws, PolicyDocument, Principal, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
+import type { AwsCredentials, LocalAws, Principal, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
 import { parse } from 'yaml';
-import { Stack, type TemplateResource } from './cloudformation.js';
+import { roleDocuments, Stack, type TemplateResource } from './cloudformation.js';
 import { type LocalDefinitions, PROJECT_ROOT } from './serverless-config.js';
 
 export const MEMBER_ROLE_TEMPLATE = join(PROJECT_ROOT, 'templates', 'member-account-role.yml');
@@ -56,21 +56,10 @@ export const memberRoles = (
   });
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
-    .map(([logicalId, resource]) => {
-      const properties = stack.resolve(resource.Properties) as {
-        AssumeRolePolicyDocument: PolicyDocument;
-        Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
-        MaxSessionDuration?: number;
-      };
-      return {
-        name: stack.physicalName(logicalId),
-        documents: {
-          trustPolicy: properties.AssumeRolePolicyDocument,
-          policies: (properties.Policies ?? []).map((policy) => ({ name: policy.PolicyName, document: policy.PolicyDocument })),
-          ...(properties.MaxSessionDuration ? { maxSessionDuration: properties.MaxSessionDuration } : {}),
-        },
-      };
-    });
+    .map(([logicalId, resource]) => ({
+      name: stack.physicalName(logicalId),
+      documents: roleDocuments(stack.resolve(resource.Properties)),
+    }));
 };
 
 /** Creates the stack's roles and resource policies on the endpoint, and the member roles in every account. */

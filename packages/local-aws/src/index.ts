@@ -25,7 +25,14 @@ export {
   type Principal,
   parseIamMode,
 } from './iam/evaluator.js';
-export { checkPolicy, InvalidPolicyError, type NamedPolicy, type PolicyDocument, type RoleDocuments } from './iam/policies.js';
+export {
+  checkPolicy,
+  InvalidPolicyError,
+  managedPolicy,
+  type NamedPolicy,
+  type PolicyDocument,
+  type RoleDocuments,
+} from './iam/policies.js';
 export type { KnobSettings } from './knobs.js';
 export type { ApiCallRecord, ServiceRegistration } from './server.js';
 export {
