@@ -100,10 +100,24 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     });
     // Step Functions runs each state machine's tasks with a session on the state machine's role.
     const machineByArn = new Map(definitions.stateMachines.map((machine) => [machine.arn, machine]));
+    const machineCredentials = new Map(
+      definitions.stateMachines.map((machine) => [
+        machine.arn,
+        serviceCredentials(aws, {
+          roleArn: machine.roleArn,
+          service: 'states.amazonaws.com',
+          sourceArn: machine.arn,
+          sessionName: machine.name,
+        }),
+      ]),
+    );
+    const machinePrincipal = async (stateMachineArn: string) => {
+      const credentials = machineCredentials.get(stateMachineArn);
+      if (!credentials) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);
+      return principalOf(aws, await credentials());
+    };
     const bindMachine = (machine: LocalStateMachine, definition: AslDefinition) => {
-      const session = { roleArn: machine.roleArn, service: 'states.amazonaws.com', sourceArn: machine.arn, sessionName: machine.name };
-      const credentials = serviceCredentials(aws, session);
-      const config = { ...clientConfig, credentials };
+      const config = { ...clientConfig, credentials: machineCredentials.get(machine.arn) };
       const clients = {
         servicecatalog: new ServiceCatalogClient(config),
         organizations: new OrganizationsClient(config),
@@ -116,7 +130,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
           fn.name,
           async (input: unknown) => {
             // Invoking a function is lambda:InvokeFunction on its ARN, with the state machine's role.
-            const refused = await aws.iam.authorize(principalOf(aws, await credentials()), [
+            const refused = await aws.iam.authorize(await machinePrincipal(machine.arn), [
               { action: 'lambda:InvokeFunction', resource: fn.arn },
             ]);
             if (refused) throw new StatesError('Lambda.AWSLambdaException', refused.message);
@@ -130,6 +144,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       region: definitions.region,
       accountId,
       clock: aws.clock,
+      authorizeIntegration: async (stateMachineArn, requests) => aws.iam.authorize(await machinePrincipal(stateMachineArn), requests),
       bindTasks: (definition, stateMachineArn) => {
         const machine = machineByArn.get(stateMachineArn);
         if (!machine) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);

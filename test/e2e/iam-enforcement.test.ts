@@ -3,6 +3,7 @@
 // do not name. Each of these passes only while the endpoint evaluates IAM (`--iam enforce`).
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreatePortfolioShareCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerlessConfig } from '../../local/runtime/serverless-config.js';
@@ -28,8 +29,15 @@ const statementsOf = (config: ServerlessConfig, logicalId: string): Statement[][
 
 const actions = (statement: Statement) => [statement.Action].flat();
 
-/** The share workflow's role without CreatePortfolioShare, and GET /plan's role with the grant issue 11 fixed put back. */
+/**
+ * The share workflow's role without CreatePortfolioShare, the unshare workflow's without starting its
+ * await-share-action child, and GET /plan's role with the grant issue 11 fixed put back.
+ */
 const withBrokenGrants = (config: ServerlessConfig): ServerlessConfig => {
+  for (const statements of statementsOf(config, 'UnsharePortfolioRole')) {
+    const kept = statements.filter((statement) => !actions(statement).includes('states:StartExecution'));
+    statements.splice(0, statements.length, ...kept);
+  }
   for (const statements of statementsOf(config, 'SharePortfolioRole')) {
     const kept = statements.filter((statement) => !actions(statement).includes('servicecatalog:CreatePortfolioShare'));
     statements.splice(0, statements.length, ...kept);
@@ -91,6 +99,23 @@ describe('IAM enforced on the local stack', () => {
     expect(detail).toContain('AccessDenied');
     expect(detail).toContain('is not authorized to perform: servicecatalog:CreatePortfolioShare');
     expect(stack.aws.serviceCatalog.accountsWithAccess(PIPELINES)).not.toContain(DEV_WEB);
+  }, 60_000);
+
+  it('fails the unshare workflow at its await-share-action child when its role may not start it (states:startExecution.sync:2)', async () => {
+    const catalog = new ServiceCatalogClient(e2e.config);
+    await catalog.send(
+      new CreatePortfolioShareCommand({ PortfolioId: PIPELINES, OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: WORKLOAD_OU } }),
+    );
+    const requested = await e2e.http('DELETE', '/shares', {
+      portfolioId: PIPELINES,
+      target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOAD_OU },
+      requestId: 'iam-child-refused',
+    });
+    expect(requested.status).toBe(202);
+
+    const result = await e2e.resultOf('iam-child-refused');
+    expect(result['detail-type']).toBe('Portfolio Unshare Failed');
+    expect(JSON.stringify(result.detail)).toContain('is not authorized to perform: states:StartExecution on resource: arn:aws:states:');
   }, 60_000);
 
   it('refuses GET /plan when ListOrganizationPortfolioAccess is granted only on portfolio ARNs (it has no resource types)', async () => {

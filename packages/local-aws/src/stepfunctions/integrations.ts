@@ -3,6 +3,7 @@
 // its description (`.sync:2` with Input and Output as JSON), failing with States.TaskFailed when the
 // child does not succeed, as Step Functions does.
 import { AwsServiceError, type SimulationClock } from '../contract.js';
+import type { AuthorizationRequest } from '../iam/evaluator.js';
 import { StatesError } from './errors.js';
 import type { LocalExecution, LocalTaskHandler } from './execution.js';
 import type { StartExecutionPattern } from './state-machines.js';
@@ -60,14 +61,37 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** The IAM authorizations the state machine's role needs for this integration (Step Functions' documented policy for it). */
+export function startExecutionAuthorizations(pattern: StartExecutionPattern, childStateMachineArn: string): AuthorizationRequest[] {
+  const start: AuthorizationRequest[] = [{ action: 'states:StartExecution', resource: childStateMachineArn }];
+  if (pattern === 'start') return start;
+  const [, , , region, accountId, , name] = childStateMachineArn.split(':');
+  const executions = `arn:aws:states:${region}:${accountId}:execution:${name}:*`;
+  const rule = `arn:aws:events:${region}:${accountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`;
+  return [
+    ...start,
+    { action: 'states:DescribeExecution', resource: executions },
+    { action: 'states:StopExecution', resource: executions },
+    ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({ action, resource: rule })),
+  ];
+}
+
+/** Decides a state machine role's authorizations; an error refuses the task. */
+export type AuthorizeIntegration = (requests: AuthorizationRequest[]) => Promise<AwsServiceError | undefined>;
+
 export function startExecutionIntegration(
   pattern: StartExecutionPattern,
   children: ChildExecutions,
   clock: SimulationClock,
+  authorize?: AuthorizeIntegration,
 ): LocalTaskHandler {
   return async (parameters, { call, signal }) => {
     const request = (typeof parameters === 'object' && parameters !== null ? parameters : {}) as Record<string, unknown>;
     const input = request.Input;
+    if (authorize && typeof request.StateMachineArn === 'string') {
+      const refused = await authorize(startExecutionAuthorizations(pattern, request.StateMachineArn));
+      if (refused) throw new StatesError(`StepFunctions.${refused.code}`, refused.message);
+    }
     let child: LocalExecution;
     try {
       child = children.start({

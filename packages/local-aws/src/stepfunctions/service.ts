@@ -1,7 +1,8 @@
 // The state of the local Step Functions service: registered state machines and their executions,
 // and the operations the wire API and the local runtime share.
 import { randomUUID } from 'node:crypto';
-import type { SimulationClock } from '../contract.js';
+import type { AwsServiceError, SimulationClock } from '../contract.js';
+import type { AuthorizationRequest } from '../iam/evaluator.js';
 import { checkName, executionArn, parseExecutionArn, parseStateMachineArn, stateMachineArn } from './arns.js';
 import {
   executionAlreadyExists,
@@ -58,6 +59,11 @@ export interface StepFunctionsModuleOptions {
   clock: SimulationClock;
   /** Local handlers of a definition's Task states by state name, e.g. built with bindTaskStates. */
   bindTasks: BindTasks;
+  /**
+   * Evaluates, for the integrations this service runs itself (`states:startExecution`), the IAM
+   * authorizations the state machine's role needs; an error refuses the task. Nothing is evaluated without it.
+   */
+  authorizeIntegration?: (stateMachineArn: string, requests: AuthorizationRequest[]) => Promise<AwsServiceError | undefined>;
   /** Where a failing `onExecutionEvent` listener is reported; by default the error is rethrown outside the execution. */
   onListenerError?: (error: unknown) => void;
 }
@@ -247,7 +253,15 @@ export class StepFunctionsService {
     const handlers: Record<string, LocalTaskHandler> = {};
     for (const info of machine.states.values()) {
       const pattern = info.type === 'Task' ? startExecutionPattern(info.definition.Resource) : undefined;
-      if (pattern) handlers[info.name] = startExecutionIntegration(pattern, children, this.options.clock);
+      if (pattern) {
+        const authorize = this.options.authorizeIntegration;
+        handlers[info.name] = startExecutionIntegration(
+          pattern,
+          children,
+          this.options.clock,
+          authorize && ((requests) => authorize(machine.arn, requests)),
+        );
+      }
     }
     return handlers;
   }
