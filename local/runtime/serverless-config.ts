@@ -174,6 +174,36 @@ export interface LocalDefinitions {
 
 export { UnresolvedReferenceError };
 
+/** The CloudFormation template of the resolved configuration: its `resources` sections merged. */
+const templateOf = (config: ServerlessConfig) => {
+  const sections = [config.resources].flat();
+  return {
+    resources: Object.assign({}, ...sections.map((part) => part.Resources)) as Record<string, CloudFormationResource>,
+    conditions: Object.assign({}, ...sections.map((part) => part.Conditions ?? {})) as Record<string, unknown>,
+  };
+};
+
+/** The logical id serverless gives a function's AWS::Lambda::Function. */
+const functionLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+
+/** The stack `serverless deploy` creates from the resolved configuration, in one account. */
+export const serverlessStack = (config: ServerlessConfig, accountId: string): Stack => {
+  const { region } = config.provider;
+  const { resources, conditions } = templateOf(config);
+  // Functions and state machines are compiled by the Serverless plugins, not listed under `resources`.
+  const extraRefs = Object.fromEntries([
+    ...Object.entries(config.functions).map(([key, fn]) => [
+      functionLogicalId(key),
+      { ref: fn.name, attributes: { Arn: `arn:aws:lambda:${region}:${accountId}:function:${fn.name}` } },
+    ]),
+    ...Object.values(config.stepFunctions.stateMachines).map((sm) => {
+      const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${sm.name}`;
+      return [sm.id, { ref: arn, attributes: { Arn: arn, Name: sm.name } }];
+    }),
+  ]);
+  return new Stack({ accountId, region, stackName: `${config.service}-${config.provider.stage}`, resources, conditions, extraRefs });
+};
+
 /**
  * Turns the resolved Serverless configuration into what the local runtime runs: functions with
  * their environment, state machines with their references made local, rules and HTTP routes.
@@ -181,27 +211,14 @@ export { UnresolvedReferenceError };
  */
 export const localDefinitions = (config: ServerlessConfig, accountId: string): LocalDefinitions => {
   const region = config.provider.region;
-  const sections = [config.resources].flat();
-  const resources = Object.assign({}, ...sections.map((part) => part.Resources)) as Record<string, CloudFormationResource>;
-  const conditions = Object.assign({}, ...sections.map((part) => part.Conditions ?? {})) as Record<string, unknown>;
+  const { resources } = templateOf(config);
   const busResource = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::Events::EventBus');
   if (!busResource) throw new UnresolvedReferenceError('serverless.yml declares no AWS::Events::EventBus');
   const [busId, bus] = busResource;
   const eventBusName = bus.Properties.Name as string;
-  const stackName = `${config.service}-${config.provider.stage}`;
-
-  const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const stack = serverlessStack(config, accountId);
+  const { stackName } = stack.context;
   const machines = Object.entries(config.stepFunctions.stateMachines);
-  const machineArn = (name: string) => `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
-  // Functions and state machines are compiled by the Serverless plugins, not listed under `resources`.
-  const extraRefs = Object.fromEntries([
-    ...Object.entries(config.functions).map(([key, fn]) => [
-      `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`,
-      { ref: fn.name, attributes: { Arn: functionArn(fn.name) } },
-    ]),
-    ...machines.map(([, sm]) => [sm.id, { ref: machineArn(sm.name), attributes: { Arn: machineArn(sm.name), Name: sm.name } }]),
-  ]);
-  const stack = new Stack({ accountId, region, stackName, resources, conditions, extraRefs });
   const resolve = (value: Value): string => String(stack.resolve(value));
   const resolveDeep = (value: unknown): unknown => stack.resolve(value);
   const resolveEnvironment = (environment: Record<string, Value> = {}) =>
@@ -243,7 +260,7 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
       timeoutSeconds: fn.timeout ?? config.provider.timeout ?? 6,
       environment: { ...resolveEnvironment(config.provider.environment), ...resolveEnvironment(fn.environment) },
       roleArn: roleArnOf(fn.role, `Function ${key}`),
-      arn: functionArn(fn.name),
+      arn: stack.getAtt(functionLogicalId(key), 'Arn'),
     };
   });
 
@@ -327,7 +344,7 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
     key,
     logicalId: sm.id,
     name: sm.name,
-    arn: machineArn(sm.name),
+    arn: stack.ref(sm.id),
     roleArn: roleArnOf(sm.role, `State machine ${key}`),
     definition: resolveDeep(sm.definition) as AslDefinition,
   }));

