@@ -1,3 +1,4 @@
+import { type RequestedBy, sourceIdentityOf } from '../contracts/requested-by.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { stsClient } from './clients.js';
 import { type MemberServiceCatalog, sharedMemberServiceCatalog } from './member-session.js';
@@ -28,3 +29,14 @@ export const deployedMemberRoleName = (duty: MemberDuty): string => memberRoleNa
 /** The container's member sessions for a duty (cached across invocations, like the other clients). */
 export const memberSessionsFor = (duty: MemberDuty): MemberServiceCatalog =>
   sharedMemberServiceCatalog(stsClient(), deployedMemberRoleName(duty));
+
+/**
+ * The member sessions for a duty acting for a requester: each carries who asked as
+ * `sts:SourceIdentity`, so the member account's CloudTrail names them (this project, for an input
+ * that predates `requestedBy`).
+ */
+export const memberSessionsActingFor = (duty: MemberDuty, requestedBy: RequestedBy | null | undefined): MemberServiceCatalog => {
+  const sessions = memberSessionsFor(duty);
+  const sourceIdentity = requestedBy ? sourceIdentityOf(requestedBy) : 'portfolio-share-orchestrator';
+  return (accountId) => sessions(accountId, sourceIdentity);
+};

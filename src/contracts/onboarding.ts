@@ -108,6 +108,8 @@ export const RejectionRequest = z.object({
   entitledPortfolioIds: z.array(z.string()),
   /** Policy portfolios with an account share offered to the account and not accepted (found from the hub). */
   pendingPortfolioIds: z.array(z.string()),
+  /** Who asked for the onboarding: the member session carries it as sts:SourceIdentity. */
+  requestedBy: RequestedBy.optional(),
 });
 export type RejectionRequest = z.infer<typeof RejectionRequest>;
 

@@ -160,7 +160,7 @@ export interface CodeCall {
 
 export interface HandlerCalls {
   calls: CodeCall[];
-  /** Duties named by `memberSessionsFor('…')` / `deployedMemberRoleName('…')`. */
+  /** Duties named by `memberSessionsFor('…')`, `memberSessionsActingFor('…', …)` or `deployedMemberRoleName('…')`. */
   duties: string[];
   /** Whether the member session code that can set SourceIdentity is in the bundle. */
   setsSourceIdentity: boolean;
@@ -213,7 +213,9 @@ export const handlerCalls = async (root: string, handlerModule: string): Promise
       if (new RegExp(`\\b${local}\\b`).test(body)) calls.push({ action, file });
     }
   }
-  const duties = [...text.matchAll(/\b(?:memberSessionsFor|deployedMemberRoleName)\("(\w+)"\)/g)].map((match) => match[1] as string);
+  const duties = [...text.matchAll(/\b(?:memberSessionsFor|memberSessionsActingFor|deployedMemberRoleName)\("(\w+)"/g)].map(
+    (match) => match[1] as string,
+  );
   return { calls, duties: [...new Set(duties)], setsSourceIdentity: /\bSourceIdentity:\s*sourceIdentity\b/.test(code), files };
 };
 

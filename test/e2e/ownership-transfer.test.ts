@@ -14,9 +14,15 @@ const JORDAN = `arn:aws:iam::${PAYMENTS}:user/jordan`;
 const SAM = `arn:aws:iam::${PAYMENTS}:user/sam`;
 
 let e2e: E2eStack;
+/** The SourceIdentity of every session taken on a member OwnershipTransfer role. */
+const ownershipSessions: unknown[] = [];
 
 beforeAll(async () => {
   e2e = await startE2eStack();
+  e2e.stack.aws.onCall((call) => {
+    if (call.operation === 'AssumeRole' && String(call.input.RoleArn).endsWith('-OwnershipTransfer') && call.statusCode === 200)
+      ownershipSessions.push(call.input.SourceIdentity);
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -48,6 +54,9 @@ describe('ownership transfer end to end', () => {
     const result = await e2e.resultOf('e2e-handover');
 
     expect(result['detail-type']).toBe('Ownership Transfer Succeeded');
+    // The member account's CloudTrail names who asked: the HTTP caller, the management root here.
+    expect(ownershipSessions.length).toBeGreaterThan(0);
+    expect(new Set(ownershipSessions)).toEqual(new Set(['root']));
     const [product] = result.detail.products as { provisionedProductId: string; recordId: string; status: string; name: string }[];
     expect(product).toMatchObject({
       provisionedProductId: 'pp-paymentsvpc01',

@@ -1,4 +1,4 @@
-import { deployedMemberRoleName, memberSessionsFor } from '../../../src/aws/member-roles.js';
+import { deployedMemberRoleName, memberSessionsActingFor } from '../../../src/aws/member-roles.js';
 import { RejectionRequest } from '../../../src/contracts/onboarding.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitled-shares.js';
@@ -7,7 +7,7 @@ import { rejectUnentitledShares } from '../../../src/onboarding/reject-unentitle
 export const handler = lambdaHandler(
   async (event) => {
     const result = await rejectUnentitledShares(event, {
-      memberServiceCatalog: memberSessionsFor('shareRejection'),
+      memberServiceCatalog: memberSessionsActingFor('shareRejection', event.requestedBy),
       roleName: deployedMemberRoleName('shareRejection'),
     });
     logger.info('Unentitled shares rejected', { accountId: event.accountId, rejected: result.rejectedShares.length });

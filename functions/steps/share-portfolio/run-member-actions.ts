@@ -1,6 +1,5 @@
-import { memberSessionsFor } from '../../../src/aws/member-roles.js';
+import { memberSessionsActingFor } from '../../../src/aws/member-roles.js';
 import { sleep } from '../../../src/clock.js';
-import { sourceIdentityOf } from '../../../src/contracts/requested-by.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { loadPolicy } from '../../../src/policy/load-policy.js';
 import { authorizeMemberActions, MemberActionsBatch, runMemberActions } from '../../../src/share/member-actions.js';
@@ -11,11 +10,8 @@ import { authorizeMemberActions, MemberActionsBatch, runMemberActions } from '..
  */
 export const handler = lambdaHandler(
   async (event) => {
-    const sessions = memberSessionsFor('shareAcceptance');
-    // The member account's CloudTrail shows who asked (or, for an older input, this project).
-    const sourceIdentity = event.requestedBy ? sourceIdentityOf(event.requestedBy) : 'portfolio-share-orchestrator';
     const result = await runMemberActions(authorizeMemberActions(event, loadPolicy()), {
-      memberServiceCatalog: (accountId) => sessions(accountId, sourceIdentity),
+      memberServiceCatalog: memberSessionsActingFor('shareAcceptance', event.requestedBy),
       sleep,
     });
     logger.info('Member actions done', {

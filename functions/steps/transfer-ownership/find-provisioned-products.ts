@@ -1,4 +1,4 @@
-import { memberSessionsFor } from '../../../src/aws/member-roles.js';
+import { memberSessionsActingFor } from '../../../src/aws/member-roles.js';
 import { lambdaHandler, logger } from '../../../src/lambda/handler.js';
 import { FindProductsInput, findProvisionedProducts } from '../../../src/ownership/find-products.js';
 
@@ -6,7 +6,7 @@ import { FindProductsInput, findProvisionedProducts } from '../../../src/ownersh
 export const handler = lambdaHandler(
   async (event) => {
     const found = await findProvisionedProducts(event, {
-      memberServiceCatalog: memberSessionsFor('ownershipTransfer'),
+      memberServiceCatalog: memberSessionsActingFor('ownershipTransfer', event.request.requestedBy),
     });
     logger.info('Provisioned products found', { requestId: event.request.requestId, count: found.count, remaining: found.remaining });
     return found;
