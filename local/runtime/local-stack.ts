@@ -28,7 +28,7 @@ import {
   printServerlessConfig,
   type ServerlessConfig,
 } from './serverless-config.js';
-import { deployStackIam, principalOf, serviceCredentials, serviceSession } from './stack-iam.js';
+import { authorizeLogDelivery, deployStackIam, principalOf, serviceSession, stateMachineSessions } from './stack-iam.js';
 import { bindTaskStates } from './task-bindings.js';
 
 export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'services'> {
@@ -100,24 +100,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     });
     // Step Functions runs each state machine's tasks with a session on the state machine's role.
     const machineByArn = new Map(definitions.stateMachines.map((machine) => [machine.arn, machine]));
-    const machineCredentials = new Map(
-      definitions.stateMachines.map((machine) => [
-        machine.arn,
-        serviceCredentials(aws, {
-          roleArn: machine.roleArn,
-          service: 'states.amazonaws.com',
-          sourceArn: machine.arn,
-          sessionName: machine.name,
-        }),
-      ]),
-    );
-    const machinePrincipal = async (stateMachineArn: string) => {
-      const credentials = machineCredentials.get(stateMachineArn);
-      if (!credentials) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);
-      return principalOf(aws, await credentials());
-    };
+    const machineSessions = stateMachineSessions(aws, definitions);
     const bindMachine = (machine: LocalStateMachine, definition: AslDefinition) => {
-      const config = { ...clientConfig, credentials: machineCredentials.get(machine.arn) };
+      const config = { ...clientConfig, credentials: machineSessions.credentialsOf(machine.arn) };
       const clients = {
         servicecatalog: new ServiceCatalogClient(config),
         organizations: new OrganizationsClient(config),
@@ -130,9 +115,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
           fn.name,
           async (input: unknown) => {
             // Invoking a function is lambda:InvokeFunction on its ARN, with the state machine's role.
-            const refused = await aws.iam.authorize(await machinePrincipal(machine.arn), [
-              { action: 'lambda:InvokeFunction', resource: fn.arn },
-            ]);
+            const refused = await machineSessions.authorize(machine.arn, [{ action: 'lambda:InvokeFunction', resource: fn.arn }]);
             if (refused) throw new StatesError('Lambda.AWSLambdaException', refused.message);
             return functions.invoke(fn.key, input);
           },
@@ -144,7 +127,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       region: definitions.region,
       accountId,
       clock: aws.clock,
-      authorizeIntegration: async (stateMachineArn, requests) => aws.iam.authorize(await machinePrincipal(stateMachineArn), requests),
+      authorizeIntegration: machineSessions.authorize,
       bindTasks: (definition, stateMachineArn) => {
         const machine = machineByArn.get(stateMachineArn);
         if (!machine) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);
@@ -174,23 +157,12 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       invokeFunction: (key, event) => functions.invoke(key, event),
       writeLog: async (rule, entry) => {
         if (rule.target.kind !== 'log') return;
-        const { logGroupName, logGroupArn } = rule.target;
-        // EventBridge delivers as events.amazonaws.com for the rule; the log group's resource policy decides.
-        const stream = logGroupArn.replace(/:\*$/, ':log-stream:local');
-        const refused = await aws.iam.authorize(
-          { kind: 'service', service: 'events.amazonaws.com', sourceArn: rule.arn, sourceAccount: accountId },
-          ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
-            action,
-            resource: stream,
-            resourcePolicy: {
-              Version: '2012-10-17',
-              Statement: definitions.logResourcePolicies.flatMap((policy) => [policy.document.Statement].flat()),
-            },
-            resourcePolicyRequired: true,
-          })),
-        );
+        const refused = await authorizeLogDelivery(aws, definitions, rule);
         if (refused) throw new Error(refused.message);
-        appendFileSync(join(stateDir, `${logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`), `${JSON.stringify(entry)}\n`);
+        appendFileSync(
+          join(stateDir, `${rule.target.logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`),
+          `${JSON.stringify(entry)}\n`,
+        );
       },
       onDeadLetter: (delivery: Delivery) => {
         appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);

@@ -5,10 +5,10 @@
 // each checked against the role's trust policy first.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwsCredentials, LocalAws, Principal, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
+import type { AuthorizationRequest, AwsCredentials, LocalAws, Principal, RoleDocuments } from '@portfolio-share-orchestrator/local-aws';
 import { parse } from 'yaml';
 import { roleDocuments, Stack, type TemplateResource } from './cloudformation.js';
-import { type LocalDefinitions, PROJECT_ROOT } from './serverless-config.js';
+import { type LocalDefinitions, type LocalRule, PROJECT_ROOT } from './serverless-config.js';
 
 export const MEMBER_ROLE_TEMPLATE = join(PROJECT_ROOT, 'templates', 'member-account-role.yml');
 
@@ -123,4 +123,50 @@ export const principalOf = (aws: LocalAws, credentials: AwsCredentials): Princip
   const resolved = aws.identity.resolve(credentials.accessKeyId, credentials.sessionToken);
   if (!resolved.ok) throw new Error(`Session credentials ${credentials.accessKeyId} are not valid: ${resolved.reason}`);
   return { kind: 'caller', caller: resolved.caller, policies: resolved.policies };
+};
+
+/** The sessions Step Functions holds on each state machine's role, by state machine ARN. */
+export const stateMachineSessions = (aws: LocalAws, definitions: LocalDefinitions) => {
+  const credentials = new Map(
+    definitions.stateMachines.map((machine) => [
+      machine.arn,
+      serviceCredentials(aws, {
+        roleArn: machine.roleArn,
+        service: 'states.amazonaws.com',
+        sourceArn: machine.arn,
+        sessionName: machine.name,
+      }),
+    ]),
+  );
+  const credentialsOf = (stateMachineArn: string) => {
+    const provider = credentials.get(stateMachineArn);
+    if (!provider) throw new Error(`${stateMachineArn} is not a state machine of serverless.yml`);
+    return provider;
+  };
+  return {
+    /** An SDK credential provider for the state machine's role. */
+    credentialsOf,
+    /** Evaluates what the state machine's role does on the service's side (Lambda invoke, child executions). */
+    authorize: async (stateMachineArn: string, requests: AuthorizationRequest[]) =>
+      aws.iam.authorize(principalOf(aws, await credentialsOf(stateMachineArn)()), requests),
+  };
+};
+
+/** Whether EventBridge may deliver a rule's events to its log group: events.amazonaws.com for the rule, against the log groups' resource policies. */
+export const authorizeLogDelivery = (aws: LocalAws, definitions: LocalDefinitions, rule: LocalRule) => {
+  if (rule.target.kind !== 'log') throw new Error(`Rule ${rule.name} has no log group target`);
+  const stream = rule.target.logGroupArn.replace(/:\*$/, ':log-stream:local');
+  const resourcePolicy = {
+    Version: '2012-10-17',
+    Statement: definitions.logResourcePolicies.flatMap((policy) => [policy.document.Statement].flat()),
+  };
+  return aws.iam.authorize(
+    { kind: 'service', service: 'events.amazonaws.com', sourceArn: rule.arn, sourceAccount: definitions.accountId },
+    ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+      action,
+      resource: stream,
+      resourcePolicy,
+      resourcePolicyRequired: true,
+    })),
+  );
 };
