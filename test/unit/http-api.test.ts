@@ -59,6 +59,10 @@ describe('POST /shares', () => {
       'requestId',
     ],
     [JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }, extra: 1 }), 'extra'],
+    [
+      JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5', ou: 'ou-ab12-cdef3456' } }),
+      'target: Unrecognized key: "ou"',
+    ],
   ])('answers 400 naming the field for %s', async (body, field) => {
     const response = await post(body);
 
