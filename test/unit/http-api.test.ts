@@ -79,7 +79,11 @@ describe('POST /shares', () => {
 });
 
 describe('POST /shares under a requestId already in use', () => {
-  const request = { portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }, requestId: 'ticket-7' };
+  const request = {
+    portfolioId: 'port-abcd1234efgh5',
+    target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
+    requestId: 'ticket-7',
+  };
   /** The execution an event with this detail started: the same request, sent by another transport. */
   const startedByEvent = (detail: Record<string, unknown>) => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
