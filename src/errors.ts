@@ -38,6 +38,17 @@ export class NotAuthorizedError extends Error {
   }
 }
 
+/**
+ * A requestId that already names a different request (what it asks differs, whoever sent it). Over
+ * HTTP a 409; as an event, a Failed result with this error, reported once.
+ */
+export class RequestIdConflictError extends Error {
+  override name = 'RequestIdConflict';
+  constructor(readonly requestId: string) {
+    super(`requestId ${requestId} is already used by a different request`);
+  }
+}
+
 export class MissingConfigurationError extends Error {
   override name = 'MissingConfigurationError';
 }

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
+import { sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
 import { takeOwnershipTransferRequestEvent } from '../../src/ownership/ownership-intake.js';
 
@@ -7,9 +7,7 @@ import { takeOwnershipTransferRequestEvent } from '../../src/ownership/ownership
 export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unknown>) => {
   const outcome = await takeOwnershipTransferRequestEvent(event, {
     sfn: sfnClient(),
-    eventBridge: eventBridgeClient(),
     stateMachineArn: requiredEnv('OWNERSHIP_TRANSFER_STATE_MACHINE_ARN'),
-    eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });
   logger.info('Ownership transfer request taken', { eventId: event.id, ...outcome });
   return outcome;

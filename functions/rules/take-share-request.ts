@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
+import { sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
 import { takeShareRequestEvent } from '../../src/share/share-intake.js';
 
@@ -7,9 +7,7 @@ import { takeShareRequestEvent } from '../../src/share/share-intake.js';
 export const handler = lambdaHandler(async (event: EventBridgeEvent<string, unknown>) => {
   const outcome = await takeShareRequestEvent(event, {
     sfn: sfnClient(),
-    eventBridge: eventBridgeClient(),
     stateMachineArn: requiredEnv('SHARE_STATE_MACHINE_ARN'),
-    eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });
   logger.info('Share request taken', { eventId: event.id, ...outcome });
   return outcome;

@@ -22,11 +22,12 @@ export const childRequestId = (parentId: string, suffix: string): string => {
   return `${id.slice(0, 80 - hash.length - 1)}-${hash}`;
 };
 
+/** Strict, as every request object is: a key it does not know is an error naming the key, never silently dropped. */
 export const ShareTarget = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ORGANIZATION'), id: OrganizationId }),
-  z.object({ type: z.literal('ORGANIZATIONAL_UNIT'), id: OrganizationalUnitId }),
-  z.object({ type: z.literal('ACCOUNT'), id: AccountId }),
-  z.object({ type: z.literal('EXTERNAL_ACCOUNT'), id: AccountId }),
+  z.object({ type: z.literal('ORGANIZATION'), id: OrganizationId }).strict(),
+  z.object({ type: z.literal('ORGANIZATIONAL_UNIT'), id: OrganizationalUnitId }).strict(),
+  z.object({ type: z.literal('ACCOUNT'), id: AccountId }).strict(),
+  z.object({ type: z.literal('EXTERNAL_ACCOUNT'), id: AccountId }).strict(),
 ]);
 export type ShareTarget = z.infer<typeof ShareTarget>;
 

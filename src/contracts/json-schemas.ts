@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DetailType, EVENT_SOURCE } from './events.js';
 import { OnboardingWorkflowInput } from './onboarding.js';
-import { OwnershipTransferRequest, OwnershipTransferWorkflowInput } from './ownership-transfer.js';
+import { OwnershipTransferRequest, OwnershipTransferWorkflowInput, RefusedOwnershipTransferInput } from './ownership-transfer.js';
 import { ReconcileWorkflowInput } from './reconcile.js';
+import { RefusedPortfolioRequest } from './refused-request.js';
 import { RESULT_DETAIL_SCHEMAS } from './result-details.js';
 import { ShareRequest, ShareWorkflowInput } from './share.js';
 import { SharingPolicy } from './sharing-policy.js';
@@ -29,11 +30,14 @@ const eventSchema = (detailType: string, detail: z.ZodType) => ({
   },
 });
 
-/** The execution input of each state machine that is started from outside a workflow (its first step checks it again). */
+/**
+ * The execution input of each state machine that is started from outside a workflow (its first step
+ * checks it again); a request workflow also takes the refusal of a request its intake refused.
+ */
 const WORKFLOW_INPUTS: Record<string, z.ZodType> = {
-  'share-portfolio': ShareWorkflowInput,
-  'unshare-portfolio': UnshareWorkflowInput,
-  'transfer-ownership': OwnershipTransferWorkflowInput,
+  'share-portfolio': z.union([ShareWorkflowInput, RefusedPortfolioRequest]),
+  'unshare-portfolio': z.union([UnshareWorkflowInput, RefusedPortfolioRequest]),
+  'transfer-ownership': z.union([OwnershipTransferWorkflowInput, RefusedOwnershipTransferInput]),
   'onboard-account': OnboardingWorkflowInput,
   'reconcile-sharing': ReconcileWorkflowInput,
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, RequestId } from './identifiers.js';
 import { RequestFailure, RequestOutcome } from './outcomes.js';
+import { RefusedRequest } from './refused-request.js';
 import { RequestedBy } from './requested-by.js';
 
 /** `Id` in the Service Catalog model: 1-100 letters, digits, `_` and `-` (e.g. pp-abcd1234efgh5). */
@@ -75,6 +76,15 @@ export const OwnershipTransferWorkflowInput = z.object({
   requestedBy: RequestedBy,
 });
 export type OwnershipTransferWorkflowInput = z.infer<typeof OwnershipTransferWorkflowInput>;
+
+/** The transfer workflow's input for a refused request: the request's fields as it sent them, where they are strings (null otherwise). */
+export const RefusedOwnershipTransferInput = RefusedRequest.extend({
+  accountId: z.string().nullable(),
+  ownerArn: z.string().nullable(),
+  provisionedProductId: z.string().nullable(),
+  fromOwnerArn: z.string().nullable(),
+});
+export type RefusedOwnershipTransferInput = z.infer<typeof RefusedOwnershipTransferInput>;
 
 // The products of a transfer, as the workflow carries them from step to step.
 

@@ -1,18 +1,28 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AccountId } from '../contracts/identifiers.js';
 import { ValidationError } from '../errors.js';
 import { parseWith } from '../validation.js';
 import { publishResult } from '../workflow/publish-result.js';
-import type { IntakeOutcome, RequestEventDependencies } from '../workflow/request-event.js';
-import { startWorkflow } from '../workflow/start-workflow.js';
+import type { RequestEventDependencies } from '../workflow/request-event.js';
+import { type StartedWorkflow, startWorkflow } from '../workflow/start-workflow.js';
 import { accountFromEvent, EventEnvelope, isDepartureEvent } from './account-events.js';
 import { rejectedAccountEventResult } from './onboarding-result.js';
+
+/** An account event started once under its event id, or, naming no usable account, reported as rejected. */
+export type AccountIntakeOutcome = (StartedWorkflow & { requestId: string }) | { requestId: string; state: 'rejected'; message: string };
+
+/** The onboarding workflow, and the bus its intake reports an unusable account event on. */
+export interface AccountIntakeDependencies extends RequestEventDependencies {
+  eventBridge: EventBridgeClient;
+  eventBusName: string;
+}
 
 /**
  * An Organizations or Control Tower account event: started once under the event id (a repeated
  * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`
  * (`Account Offboarding Failed` for a departure event).
  */
-export const takeAccountEvent = async (event: unknown, dependencies: RequestEventDependencies): Promise<IntakeOutcome> => {
+export const takeAccountEvent = async (event: unknown, dependencies: AccountIntakeDependencies): Promise<AccountIntakeOutcome> => {
   const eventId = event && typeof event === 'object' && 'id' in event && typeof event.id === 'string' ? event.id : 'unknown-event';
   const requestId = eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
   try {

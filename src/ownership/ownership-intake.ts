@@ -1,12 +1,14 @@
-import { OwnershipTransferRequest } from '../contracts/ownership-transfer.js';
+import { OwnershipTransferRequest, type RefusedOwnershipTransferInput } from '../contracts/ownership-transfer.js';
 import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
 import { type IntakeOutcome, type RequestEnvelope, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
-import { rejectedOwnershipTransferResult } from './transfer-result.js';
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
  * An `Ownership Transfer Requested` event: started once under its request id (or the event id); an
- * invalid one ends in an `Ownership Transfer Failed` event that names the field.
+ * invalid one starts the workflow with its refusal, which ends in one `Ownership Transfer Failed`
+ * event that names the field.
  */
 export const takeOwnershipTransferRequestEvent = (event: RequestEnvelope, dependencies: RequestEventDependencies): Promise<IntakeOutcome> =>
   takeRequestEvent(
@@ -18,7 +20,15 @@ export const takeOwnershipTransferRequestEvent = (event: RequestEnvelope, depend
           requestId,
           requestedBy,
         ),
-      rejected: (detail, failure, requestedBy) => rejectedOwnershipTransferResult(detail, failure, requestedBy),
+      refusedInput: (detail, requestedBy, refused): RefusedOwnershipTransferInput => ({
+        requestId: detail.requestId,
+        accountId: stringOrNull(detail.accountId),
+        ownerArn: stringOrNull(detail.ownerArn),
+        provisionedProductId: stringOrNull(detail.provisionedProductId),
+        fromOwnerArn: stringOrNull(detail.fromOwnerArn),
+        requestedBy,
+        refused,
+      }),
     },
     dependencies,
   );

@@ -9,10 +9,10 @@ import {
   ownershipTransferDetailType,
   ProductProgress,
   type ProductTransfer,
+  RefusedOwnershipTransferInput,
 } from '../contracts/ownership-transfer.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 
 /** What one iteration of the batch Map gathered: its products, and the error that stopped it, if any. */
 const BatchOutcome = z.object({
@@ -21,7 +21,8 @@ const BatchOutcome = z.object({
 });
 
 export const SummariseOwnershipTransferInput = z.object({
-  request: OwnershipTransferWorkflowInput,
+  /** The request, or the refusal the intake started the workflow with (first: the request would strip its `refused`). */
+  request: z.union([RefusedOwnershipTransferInput, OwnershipTransferWorkflowInput]),
   startedAt: z.string(),
   found: FoundProducts.nullish(),
   transfers: z.array(BatchOutcome).nullish(),
@@ -73,11 +74,28 @@ const toResult = (detail: OwnershipTransferResultDetail): ResultEvent<OwnershipT
   detail: parseWith(OwnershipTransferResultDetail, detail, 'Ownership Transfer result'),
 });
 
+/** The result event of a request the intake refused (it did not validate, or its requestId names another request). */
+const refusedOwnershipTransferResult = (
+  request: RefusedOwnershipTransferInput,
+  startedAt: string,
+  at: Date,
+): ResultEvent<OwnershipTransferResultDetail> =>
+  toResult({
+    ...refusedResultFields(request, startedAt, at),
+    accountId: request.accountId,
+    ownerArn: request.ownerArn,
+    provisionedProductId: request.provisionedProductId,
+    fromOwnerArn: request.fromOwnerArn,
+    products: [],
+    summary: `The request was refused: ${request.refused.message}`,
+  });
+
 /** The one result event of an ownership transfer, with an outcome per product. */
 export const summariseOwnershipTransfer = (
   input: SummariseOwnershipTransferInput,
   at = now(),
 ): ResultEvent<OwnershipTransferResultDetail> => {
+  if ('refused' in input.request) return refusedOwnershipTransferResult(input.request, input.startedAt, at);
   const { request } = input;
   const failure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const products = (input.transfers ?? []).flatMap((batch) =>
@@ -104,27 +122,3 @@ export const summariseOwnershipTransfer = (
     endedAt: at.toISOString(),
   });
 };
-
-const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-/** The result event of a request that never reached the workflow (it did not validate). */
-export const rejectedOwnershipTransferResult = (
-  request: Record<string, unknown> & { requestId: string },
-  failure: RequestFailure,
-  requestedBy: RequestedBy | null,
-  at = now(),
-): ResultEvent<OwnershipTransferResultDetail> =>
-  toResult({
-    requestId: request.requestId,
-    requestedBy,
-    outcome: 'FAILED',
-    accountId: stringOrNull(request.accountId),
-    ownerArn: stringOrNull(request.ownerArn),
-    provisionedProductId: stringOrNull(request.provisionedProductId),
-    fromOwnerArn: stringOrNull(request.fromOwnerArn),
-    products: [],
-    summary: `The request was rejected: ${failure.message}`,
-    failure,
-    startedAt: at.toISOString(),
-    endedAt: at.toISOString(),
-  });

@@ -1,12 +1,18 @@
 import { ShareRequest } from '../contracts/share.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type IntakeOutcome, type RequestEnvelope, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
-import { rejectedShareResult } from './share-result.js';
+import {
+  type IntakeOutcome,
+  type RequestEnvelope,
+  type RequestEventDependencies,
+  refusedPortfolioRequest,
+  takeRequestEvent,
+} from '../workflow/request-event.js';
 
 /**
  * A `Portfolio Share Requested` event: validated, normalised and started once under its request id
- * (or the event id); an invalid one ends in a `Portfolio Share Failed` event that names the problem.
+ * (or the event id); an invalid one starts the workflow with its refusal, which ends in one
+ * `Portfolio Share Failed` event that names the problem.
  */
 export const takeShareRequestEvent = (event: RequestEnvelope, dependencies: RequestEventDependencies): Promise<IntakeOutcome> =>
   takeRequestEvent(
@@ -14,7 +20,7 @@ export const takeShareRequestEvent = (event: RequestEnvelope, dependencies: Requ
     {
       toInput: (detail, requestId, requestedBy) =>
         toShareWorkflowInput(parseWith(ShareRequest, detail, 'Portfolio Share Requested detail'), requestId, requestedBy),
-      rejected: (detail, failure, requestedBy) => rejectedShareResult(detail, failure, requestedBy),
+      refusedInput: refusedPortfolioRequest,
     },
     dependencies,
   );

@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
-import { AccountFailure, outcomeOf, type RequestFailure } from '../contracts/outcomes.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
+import { AccountFailure, outcomeOf } from '../contracts/outcomes.js';
+import { RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import { AuthorizedShare, ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
-import {
-  CaughtError,
-  caughtErrorToFailure,
-  type RejectedRequest,
-  type ResultEvent,
-  rejectedRequestFields,
-} from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 import { ShareProgress } from './share-progress.js';
 
 /** A member-actions batch: its result, or the error that stopped the whole invocation. */
@@ -22,8 +16,11 @@ const MemberBatchOutcome = z.object({
 });
 
 export const SummariseShareInput = z.object({
-  /** The authorized share; the request as it came when the authorize step refused or failed. */
-  request: z.union([AuthorizedShare, ShareWorkflowInput]),
+  /**
+   * The authorized share; the request as it came when the authorize step refused or failed; or the
+   * refusal the intake started the workflow with (first: the other two would strip its `refused`).
+   */
+  request: z.union([RefusedPortfolioRequest, AuthorizedShare, ShareWorkflowInput]),
   startedAt: z.string(),
   shareToken: z.string().nullable(),
   progress: ShareProgress,
@@ -38,8 +35,22 @@ const toResult = (detail: ShareResultDetail): ResultEvent<ShareResultDetail> => 
   detail: parseWith(ShareResultDetail, detail, 'Portfolio Share result'),
 });
 
+/** The result event of a request the intake refused (it did not validate, or its requestId names another request). */
+const refusedShareResult = (request: RefusedPortfolioRequest, startedAt: string, at: Date): ResultEvent<ShareResultDetail> =>
+  toResult({
+    ...refusedResultFields(request, startedAt, at),
+    portfolioId: request.portfolioId,
+    target: request.target,
+    options: null,
+    warnings: [],
+    shareToken: null,
+    sharedAccounts: [],
+    failedAccounts: [],
+  });
+
 /** The one result event of a share request, from everything the workflow gathered. */
 export const summariseShare = (input: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
+  if ('refused' in input.request) return refusedShareResult(input.request, input.startedAt, at);
   const memberFailures = (input.memberResults ?? []).flatMap((batch) => [
     ...batch.failed,
     ...(batch.unprocessed ?? []).map((accountId) => ({
@@ -69,24 +80,3 @@ export const summariseShare = (input: SummariseShareInput, at = now()): ResultEv
     endedAt: at.toISOString(),
   });
 };
-
-/** The result event of a request that never reached a workflow (it did not validate). */
-export const rejectedShareResult = (
-  request: RejectedRequest,
-  failure: RequestFailure,
-  requestedBy: RequestedBy | null,
-  at = now(),
-): ResultEvent<ShareResultDetail> =>
-  toResult({
-    ...rejectedRequestFields(request),
-    requestedBy,
-    options: null,
-    warnings: [],
-    outcome: 'FAILED',
-    shareToken: null,
-    sharedAccounts: [],
-    failedAccounts: [],
-    failure,
-    startedAt: at.toISOString(),
-    endedAt: at.toISOString(),
-  });

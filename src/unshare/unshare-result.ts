@@ -2,19 +2,14 @@ import { z } from 'zod';
 import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
 import { now } from '../clock.js';
 import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
+import { RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
-import {
-  CaughtError,
-  caughtErrorToFailure,
-  type RejectedRequest,
-  type ResultEvent,
-  rejectedRequestFields,
-} from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 
 export const SummariseUnshareInput = z.object({
-  request: UnshareWorkflowInput,
+  /** The request, or the refusal the intake started the workflow with (first: the request would strip its `refused`). */
+  request: z.union([RefusedPortfolioRequest, UnshareWorkflowInput]),
   startedAt: z.string(),
   shareToken: z.string().nullable(),
   /** The target had no share: nothing was deleted. */
@@ -37,8 +32,7 @@ const toResult = (detail: UnshareResultDetail): ResultEvent<UnshareResultDetail>
 });
 
 /** Accounts the delete removed the share from, and those where it failed; a throttled account did not lose the share. */
-const deleteOutcome = (input: SummariseUnshareInput) => {
-  const { request } = input;
+const deleteOutcome = (input: SummariseUnshareInput, request: UnshareWorkflowInput) => {
   if (input.alreadyAbsent || !input.deletion) return { unsharedAccounts: [], failedAccounts: [], failure: null };
   if (request.target.type === 'EXTERNAL_ACCOUNT') return { unsharedAccounts: [request.target.id], failedAccounts: [], failure: null };
   if (!input.status) return { unsharedAccounts: [], failedAccounts: [], failure: null };
@@ -55,9 +49,25 @@ const visibilityFailure = (caught: CaughtError): RequestFailure => {
   return { error, message: `The share was handled, but the accounts that still see the portfolio could not be determined: ${message}` };
 };
 
+/** The result event of a request the intake refused (it did not validate, or its requestId names another request). */
+const refusedUnshareResult = (request: RefusedPortfolioRequest, startedAt: string, at: Date): ResultEvent<UnshareResultDetail> =>
+  toResult({
+    ...refusedResultFields(request, startedAt, at),
+    portfolioId: request.portfolioId,
+    target: request.target,
+    shareToken: null,
+    alreadyAbsent: false,
+    unsharedAccounts: [],
+    failedAccounts: [],
+    stillVisibleTo: [],
+    stillVisibleCount: 0,
+  });
+
 /** The one result event of an unshare request, from everything the workflow gathered. */
 export const summariseUnshare = (input: SummariseUnshareInput, at = now()): ResultEvent<UnshareResultDetail> => {
-  const outcome = deleteOutcome(input);
+  const { request } = input;
+  if ('refused' in request) return refusedUnshareResult(request, input.startedAt, at);
+  const outcome = deleteOutcome(input, request);
   const failure =
     (input.failure ? caughtErrorToFailure(input.failure) : null) ??
     outcome.failure ??
@@ -80,25 +90,3 @@ export const summariseUnshare = (input: SummariseUnshareInput, at = now()): Resu
     endedAt: at.toISOString(),
   });
 };
-
-/** The result event of an unshare request that never reached the workflow (it did not validate). */
-export const rejectedUnshareResult = (
-  request: RejectedRequest,
-  failure: RequestFailure,
-  requestedBy: RequestedBy | null,
-  at = now(),
-): ResultEvent<UnshareResultDetail> =>
-  toResult({
-    ...rejectedRequestFields(request),
-    requestedBy,
-    outcome: 'FAILED',
-    shareToken: null,
-    alreadyAbsent: false,
-    unsharedAccounts: [],
-    failedAccounts: [],
-    stillVisibleTo: [],
-    stillVisibleCount: 0,
-    failure,
-    startedAt: at.toISOString(),
-    endedAt: at.toISOString(),
-  });

@@ -1,21 +1,27 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { RequestId } from '../contracts/identifiers.js';
+import { childRequestId, RequestId, ShareTarget } from '../contracts/identifiers.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
+import type { IntakeRefusal, RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
-import { ValidationError } from '../errors.js';
-import { publishResult } from './publish-result.js';
-import type { ResultEvent } from './result-event.js';
-import { type StartedWorkflow, startWorkflow } from './start-workflow.js';
+import { RequestIdConflictError, ValidationError } from '../errors.js';
+import { canonicalJson, type StartedWorkflow, startWorkflow } from './start-workflow.js';
 
 export interface RequestEventDependencies {
   sfn: SFNClient;
-  eventBridge: EventBridgeClient;
   stateMachineArn: string;
-  eventBusName: string;
 }
 
-export type IntakeOutcome = (StartedWorkflow & { requestId: string }) | { requestId: string; state: 'rejected'; message: string };
+/**
+ * What became of a request event: the execution under its request id (`started`, or `existing` for a
+ * repeated delivery), or `conflict` when that id names a different request, with the execution that
+ * reports the conflict. `refused` says why the request was refused (its execution reports it).
+ */
+export type IntakeOutcome = StartedWorkflow & {
+  requestId: string;
+  refused?: RequestFailure;
+  conflictReport?: StartedWorkflow;
+};
 
 /** A request id the client chose, when it is usable; otherwise the delivery's own id. */
 export const requestIdFor = (detail: unknown, fallback: string): string => {
@@ -23,17 +29,29 @@ export const requestIdFor = (detail: unknown, fallback: string): string => {
   return RequestId.safeParse(candidate).success ? (candidate as string) : fallback;
 };
 
-/** How one kind of request event becomes a workflow input, or a Failed result event. */
-export interface RequestEventHandling<I> {
+/** How one kind of request event becomes a workflow input: the request's, or that of its refusal. */
+export interface RequestEventHandling<I, R> {
   /** Validates the detail and builds the workflow input; throws ValidationError for a bad request. */
   toInput: (detail: unknown, requestId: string, requestedBy: RequestedBy) => I;
-  /** The Failed result event of a detail that did not validate. */
-  rejected: (
-    detail: Record<string, unknown> & { requestId: string },
-    failure: RequestFailure,
-    requestedBy: RequestedBy,
-  ) => ResultEvent<unknown>;
+  /** The workflow input of a refused request: the fields of it that are usable, who asked, and why it was refused. */
+  refusedInput: (detail: Record<string, unknown> & { requestId: string }, requestedBy: RequestedBy, refused: IntakeRefusal) => R;
 }
+
+/** The share and unshare workflows' input for a refused request: its portfolio id and target when they are usable. */
+export const refusedPortfolioRequest = (
+  detail: Record<string, unknown> & { requestId: string },
+  requestedBy: RequestedBy,
+  refused: IntakeRefusal,
+): RefusedPortfolioRequest => {
+  const target = ShareTarget.safeParse(detail.target);
+  return {
+    requestId: detail.requestId,
+    portfolioId: typeof detail.portfolioId === 'string' ? detail.portfolioId : null,
+    target: target.success ? target.data : null,
+    requestedBy,
+    refused,
+  };
+};
 
 /** The EventBridge envelope fields an intake reads. */
 export interface RequestEnvelope {
@@ -52,32 +70,64 @@ export const eventRequester = (event: RequestEnvelope): RequestedBy => ({
   eventId: event.id,
 });
 
+/** SHA-256 of a request detail as canonical JSON: equal for the same request whatever its key order. */
+export const requestSha256 = (detail: unknown): string =>
+  createHash('sha256')
+    .update(canonicalJson(detail ?? null))
+    .digest('hex');
+
 /**
- * A `… Requested` event: validated, normalised and started once under its request id (or the event
- * id); an invalid one ends in its Failed result event that names the problem. Whether the policy
- * allows it is the workflow's first step, so that a refusal, like any outcome, is reported once
- * however often the event is delivered (the execution name is the request id).
+ * The execution name that reports a conflict on `requestId`: derived from the id and the conflicting
+ * request, so that the same conflicting request, however often it arrives, is reported once.
  */
-export const takeRequestEvent = async <I>(
+export const conflictReportName = (requestId: string, sha256: string): string =>
+  childRequestId(requestId, `conflict-${sha256.slice(0, 16)}`);
+
+/**
+ * A `… Requested` event, started once under its request id (or the event id): validated and
+ * normalised, or refused. A refused request starts the workflow too, with its refusal as the input
+ * (the workflow reports it in the one Failed result and does nothing else), so a refusal is as
+ * idempotent as any outcome: a repeated delivery finds the execution. Whether the policy allows a
+ * valid request is the workflow's first step, for the same reason. A request id that names a
+ * different request starts an execution that reports the conflict, under a name derived from both
+ * (conflictReportName), so the conflict too is reported once.
+ */
+export const takeRequestEvent = async <I, R>(
   event: RequestEnvelope,
-  handling: RequestEventHandling<I>,
+  handling: RequestEventHandling<I, R>,
   dependencies: RequestEventDependencies,
 ): Promise<IntakeOutcome> => {
   const requestId = requestIdFor(event.detail, event.id);
   const requestedBy = eventRequester(event);
-  let input: I;
+  const sha256 = requestSha256(event.detail);
+  const refusedInput = (failure: RequestFailure): R => {
+    const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
+    return handling.refusedInput({ ...detail, requestId }, requestedBy, { ...failure, requestSha256: sha256 });
+  };
+  let input: I | R;
+  let refused: RequestFailure | undefined;
   try {
     input = handling.toInput(event.detail, requestId, requestedBy);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
-    await publishResult(
-      dependencies.eventBridge,
-      dependencies.eventBusName,
-      handling.rejected({ ...detail, requestId }, { error: error.name, message: error.message }, requestedBy),
-    );
-    return { requestId, state: 'rejected', message: error.message };
+    refused = { error: error.name, message: error.message };
+    input = refusedInput(refused);
   }
-  const started = await startWorkflow(dependencies.sfn, { stateMachineArn: dependencies.stateMachineArn, name: requestId, input });
-  return { requestId, ...started };
+  const start = (name: string, workflowInput: unknown) =>
+    startWorkflow(dependencies.sfn, { stateMachineArn: dependencies.stateMachineArn, name, input: workflowInput });
+
+  const started = await start(requestId, input);
+  if (started.state !== 'conflict') return { requestId, ...started, ...(refused ? { refused } : {}) };
+
+  const conflict = new RequestIdConflictError(requestId);
+  const conflictReport = await start(
+    conflictReportName(requestId, sha256),
+    refusedInput({
+      error: conflict.name,
+      message: `${conflict.message}: this request was not started; send it again with a requestId of its own`,
+    }),
+  );
+  // The report's own name is taken by a different request: fail, so that the event is retried and then dead-lettered, never dropped.
+  if (conflictReport.state === 'conflict') throw new RequestIdConflictError(conflictReportName(requestId, sha256));
+  return { requestId, ...started, conflictReport };
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DetailType } from '../contracts/events.js';
-import { ShareTarget } from '../contracts/identifiers.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
+import type { RefusedRequest } from '../contracts/refused-request.js';
 
 /** The one event a request ends in: its detail-type and detail. */
 export interface ResultEvent<D> {
@@ -41,21 +41,15 @@ export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
   return { error: caught.Error, message: caught.Cause ?? '' };
 };
 
-/** What is known of a request that did not validate: its id, and whatever of its fields can be read. */
-export interface RejectedRequest {
-  requestId: string;
-  portfolioId?: unknown;
-  target?: unknown;
-}
-
-/** The request's own fields for its rejection event: the portfolio id and target when they are usable. */
-export const rejectedRequestFields = (
-  request: RejectedRequest,
-): { requestId: string; portfolioId: string | null; target: ShareTarget | null } => {
-  const target = ShareTarget.safeParse(request.target);
-  return {
-    requestId: request.requestId,
-    portfolioId: typeof request.portfolioId === 'string' ? request.portfolioId : null,
-    target: target.success ? target.data : null,
-  };
-};
+/**
+ * The fields every result of a refused request shares (it did not validate, or its requestId names
+ * another request): its id and who asked, FAILED with the refusal as the failure, and when.
+ */
+export const refusedResultFields = (request: RefusedRequest, startedAt: string, at: Date) => ({
+  requestId: request.requestId,
+  requestedBy: request.requestedBy,
+  outcome: 'FAILED' as const,
+  failure: { error: request.refused.error, message: request.refused.message },
+  startedAt: new Date(startedAt).toISOString(),
+  endedAt: at.toISOString(),
+});

@@ -14,12 +14,24 @@ export const canonicalJson = (value: unknown): string =>
       : item,
   );
 
+/**
+ * What a workflow input asks, without who sent it and how (`requestedBy`: the API caller, or the
+ * event's account and id): the same request sent as an event and again over HTTP, or re-sent as a new
+ * event, is one request.
+ */
+export const requestOf = (input: unknown): unknown => {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { requestedBy: _transport, ...request } = input as Record<string, unknown>;
+  return request;
+};
+
 export const executionArnFor = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /**
  * Starts an execution under a deterministic name. Step Functions keeps names unique for 90 days,
- * so a repeated delivery finds the execution instead of starting a second one.
+ * so a repeated delivery finds the execution instead of starting a second one; the name is taken by
+ * a different request (a conflict) only when what the two ask differs (requestOf).
  */
 export const startWorkflow = async (
   sfn: SFNClient,
@@ -33,7 +45,8 @@ export const startWorkflow = async (
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
     const executionArn = executionArnFor(options.stateMachineArn, options.name);
     const existing = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const sameInput = existing.input !== undefined && canonicalJson(JSON.parse(existing.input)) === input;
-    return { executionArn, state: sameInput ? 'existing' : 'conflict' };
+    const sameRequest =
+      existing.input !== undefined && canonicalJson(requestOf(JSON.parse(existing.input))) === canonicalJson(requestOf(options.input));
+    return { executionArn, state: sameRequest ? 'existing' : 'conflict' };
   }
 };

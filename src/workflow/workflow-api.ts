@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
 import { RequestId } from '../contracts/identifiers.js';
-import { ApiError } from '../errors.js';
+import { ApiError, RequestIdConflictError } from '../errors.js';
 import type { ApiResponse } from '../lambda/http.js';
 import { parseWith } from '../validation.js';
 import { executionArnFor, startWorkflow } from './start-workflow.js';
@@ -15,7 +15,8 @@ export interface WorkflowRoute {
 export const acceptWorkflowRequest = async (route: WorkflowRoute, requestId: string, input: unknown): Promise<ApiResponse> => {
   const started = await startWorkflow(route.sfn, { stateMachineArn: route.stateMachineArn, name: requestId, input });
   if (started.state === 'conflict') {
-    throw new ApiError(409, `requestId ${requestId} is already used by a different request`, { requestId });
+    const conflict = new RequestIdConflictError(requestId);
+    throw new ApiError(409, conflict.message, { error: conflict.name, requestId });
   }
   return {
     statusCode: 202,

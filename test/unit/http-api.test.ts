@@ -1,4 +1,10 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,12 +65,57 @@ describe('POST /shares', () => {
       'requestId',
     ],
     [JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5' }, extra: 1 }), 'extra'],
+    [
+      JSON.stringify({ portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATION', id: 'o-a1b2c3d4e5', ou: 'ou-ab12-cdef3456' } }),
+      'target: Unrecognized key: "ou"',
+    ],
   ])('answers 400 naming the field for %s', async (body, field) => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).message).toContain(field);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /shares under a requestId already in use', () => {
+  const request = {
+    portfolioId: 'port-abcd1234efgh5',
+    target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
+    requestId: 'ticket-7',
+  };
+  /** The execution an event with this detail started: the same request, sent by another transport. */
+  const startedByEvent = (detail: Record<string, unknown>) => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      input: JSON.stringify({
+        ...detail,
+        requestedBy: { type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId: 'e-1' },
+      }),
+    } as never);
+  };
+
+  it('answers ALREADY_ACCEPTED for the request an event already started: the request is compared, not who sent it or how', async () => {
+    startedByEvent(request);
+
+    const response = await post(JSON.stringify(request));
+
+    expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toMatchObject({ requestId: 'ticket-7', status: 'ALREADY_ACCEPTED' });
+  });
+
+  it('answers 409 RequestIdConflict when the execution under that id asks something else', async () => {
+    startedByEvent({ ...request, shareTagOptions: true });
+
+    const response = await post(JSON.stringify(request));
+
+    expect(response.statusCode).toBe(409);
+    expect(bodyOf(response)).toEqual({
+      message: 'requestId ticket-7 is already used by a different request',
+      error: 'RequestIdConflict',
+      requestId: 'ticket-7',
+    });
   });
 });
 

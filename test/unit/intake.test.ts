@@ -2,10 +2,13 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RefusedPortfolioRequest } from '../../src/contracts/refused-request.js';
 import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
 import { takeShareRequestEvent } from '../../src/share/share-intake.js';
-import { canonicalJson } from '../../src/workflow/start-workflow.js';
+import { parseWith } from '../../src/validation.js';
+import { conflictReportName, requestSha256 } from '../../src/workflow/request-event.js';
+import { fakeExecutions } from '../support/fake-executions.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
@@ -46,6 +49,7 @@ describe('share request intake', () => {
     source: 'portfolio-share-orchestrator',
     detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' }, requestId: 'ticket-42' },
   };
+  const requestedBy = (eventId: string) => ({ type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId });
 
   it('starts the share workflow under the request id with what was asked and who put the event (the workflow checks the policy)', async () => {
     const outcome = await takeShareRequestEvent(event, dependencies(SHARE_MACHINE));
@@ -57,60 +61,119 @@ describe('share request intake', () => {
       requestId: 'ticket-42',
       portfolioId: 'port-abcd1234efgh5',
       target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
-      requestedBy: { type: 'event', accountId: '123456789012', source: 'portfolio-share-orchestrator', eventId: event.id },
+      requestedBy: requestedBy(event.id),
     });
   });
 
-  it('starts nothing new for a repeated delivery, and tells a reused request id apart', async () => {
-    await takeShareRequestEvent(event, dependencies(SHARE_MACHINE));
-    const first = canonicalJson(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}'));
-    sfn.reset();
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ input: first, status: 'SUCCEEDED' } as never);
+  it('starts nothing new for a repeated delivery, nor for the same request sent again as a new event', async () => {
+    const executions = fakeExecutions(sfn);
 
+    expect(await takeShareRequestEvent(event, dependencies(SHARE_MACHINE))).toMatchObject({ state: 'started' });
     expect(await takeShareRequestEvent(event, dependencies(SHARE_MACHINE))).toMatchObject({ state: 'existing' });
-    expect(
-      await takeShareRequestEvent({ ...event, detail: { ...event.detail, shareTagOptions: true } }, dependencies(SHARE_MACHINE)),
-    ).toMatchObject({ state: 'conflict' });
+    // Another event id, another key order: the same request.
+    const { requestId, portfolioId, target } = event.detail;
+    const resent = { ...event, id: 'c0ffee00-0000-4000-8000-0000000000aa', detail: { requestId, target, portfolioId } };
+    expect(await takeShareRequestEvent(resent, dependencies(SHARE_MACHINE))).toMatchObject({ state: 'existing' });
+
+    expect([...executions.values()].map((execution) => execution.name)).toEqual(['ticket-42']);
     expect(published()).toEqual([]);
   });
 
-  it('turns an invalid request into one Portfolio Share Failed event naming the field, under the event id', async () => {
-    const outcome = await takeShareRequestEvent(
-      {
-        ...event,
-        id: 'c0ffee00-0000-4000-8000-000000000002',
-        detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '12' } },
-      },
-      dependencies(SHARE_MACHINE),
-    );
+  it('reports a reused request id in one execution of its own, under a name from the id and the request, however often it arrives', async () => {
+    const executions = fakeExecutions(sfn);
+    await takeShareRequestEvent(event, dependencies(SHARE_MACHINE));
+    const reuse = { ...event, id: 'c0ffee00-0000-4000-8000-0000000000bb', detail: { ...event.detail, shareTagOptions: true } };
 
-    expect(outcome).toMatchObject({ state: 'rejected', requestId: 'c0ffee00-0000-4000-8000-000000000002' });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    const [entry] = published();
-    expect(entry?.DetailType).toBe('Portfolio Share Failed');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
-    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail.failure.message).toContain('target.id: must be a 12-digit AWS account id');
-    expect(detail.portfolioId).toBe('port-abcd1234efgh5');
-    expect(detail.target).toBeNull();
-    expect(detail.requestedBy).toEqual({
-      type: 'event',
-      accountId: '123456789012',
-      source: 'portfolio-share-orchestrator',
-      eventId: 'c0ffee00-0000-4000-8000-000000000002',
+    const outcome = await takeShareRequestEvent(reuse, dependencies(SHARE_MACHINE));
+    const again = await takeShareRequestEvent({ ...reuse, id: 'c0ffee00-0000-4000-8000-0000000000cc' }, dependencies(SHARE_MACHINE));
+
+    expect(outcome).toMatchObject({ requestId: 'ticket-42', state: 'conflict', conflictReport: { state: 'started' } });
+    expect(again).toMatchObject({ state: 'conflict', conflictReport: { state: 'existing' } });
+    const [original, report, ...more] = [...executions.values()];
+    expect(more).toEqual([]);
+    expect(original?.name).toBe('ticket-42');
+    expect(report?.name).toBe(conflictReportName('ticket-42', requestSha256(reuse.detail)));
+    expect(report?.name).toMatch(/^ticket-42-conflict-[0-9a-f]{16}$/);
+    expect(parseWith(RefusedPortfolioRequest, report?.input, 'conflict report')).toEqual({
+      requestId: 'ticket-42',
+      portfolioId: 'port-abcd1234efgh5',
+      target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' },
+      requestedBy: requestedBy(reuse.id),
+      refused: {
+        error: 'RequestIdConflict',
+        message:
+          'requestId ticket-42 is already used by a different request: this request was not started; send it again with a requestId of its own',
+        requestSha256: requestSha256(reuse.detail),
+      },
     });
+    expect(published()).toEqual([]);
   });
 
-  it('refuses principal sharing on an account target as invalid (AWS shares principal names with organization node shares only)', async () => {
-    const outcome = await takeShareRequestEvent(
-      { ...event, detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '210987654321' }, sharePrincipals: true } },
-      dependencies(SHARE_MACHINE),
-    );
-    expect(outcome.state).toBe('rejected');
-    expect(JSON.parse(published()[0]?.Detail ?? '{}').failure.message).toContain(
+  it('starts the workflow with the refusal of an invalid request, under the event id, once however often it is delivered', async () => {
+    const executions = fakeExecutions(sfn);
+    const invalid = {
+      ...event,
+      id: 'c0ffee00-0000-4000-8000-000000000002',
+      detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '12' } },
+    };
+
+    const outcome = await takeShareRequestEvent(invalid, dependencies(SHARE_MACHINE));
+    const repeated = [
+      await takeShareRequestEvent(invalid, dependencies(SHARE_MACHINE)),
+      await takeShareRequestEvent(invalid, dependencies(SHARE_MACHINE)),
+    ];
+
+    expect(outcome).toMatchObject({
+      state: 'started',
+      requestId: invalid.id,
+      refused: { error: 'ValidationError', message: expect.stringContaining('target.id: must be a 12-digit AWS account id') },
+    });
+    expect(repeated.map((taken) => taken.state)).toEqual(['existing', 'existing']);
+    expect([...executions.values()]).toHaveLength(1);
+    const execution = executions.get(`${SHARE_MACHINE.replace(':stateMachine:', ':execution:')}:${invalid.id}`);
+    expect(parseWith(RefusedPortfolioRequest, execution?.input, 'refused share')).toEqual({
+      requestId: invalid.id,
+      portfolioId: 'port-abcd1234efgh5',
+      target: null,
+      requestedBy: requestedBy(invalid.id),
+      refused: { error: 'ValidationError', message: outcome.refused?.message, requestSha256: requestSha256(invalid.detail) },
+    });
+    expect(published()).toEqual([]);
+  });
+
+  it('tells two different invalid requests under one request id apart: the second is a conflict', async () => {
+    const executions = fakeExecutions(sfn);
+    const invalid = (extra: string) => ({ ...event, detail: { ...event.detail, [extra]: 1 } });
+
+    expect(await takeShareRequestEvent(invalid('colour'), dependencies(SHARE_MACHINE))).toMatchObject({ state: 'started' });
+    expect(await takeShareRequestEvent(invalid('colour'), dependencies(SHARE_MACHINE))).toMatchObject({ state: 'existing' });
+    expect(await takeShareRequestEvent(invalid('flavour'), dependencies(SHARE_MACHINE))).toMatchObject({
+      state: 'conflict',
+      conflictReport: { state: 'started' },
+    });
+    expect([...executions.values()].map((execution) => (execution.input as RefusedPortfolioRequest).refused.error)).toEqual([
+      'ValidationError',
+      'RequestIdConflict',
+    ]);
+  });
+
+  it.each([
+    [
+      'principal sharing on an account target (AWS shares principal names with organization node shares only)',
+      { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '210987654321' }, sharePrincipals: true },
       'sharePrincipals: applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets',
-    );
+    ],
+    [
+      'a key target does not know (validated as strictly as the request itself)',
+      { portfolioId: 'port-abcd1234efgh5', target: { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456', accounts: ['210987654321'] } },
+      'target: Unrecognized key: "accounts"',
+    ],
+  ])('refuses %s, naming it', async (_name, detail, message) => {
+    const outcome = await takeShareRequestEvent({ ...event, detail }, dependencies(SHARE_MACHINE));
+
+    expect(outcome.refused?.message).toContain(message);
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
+    expect(input.refused.message).toContain(message);
   });
 });
 

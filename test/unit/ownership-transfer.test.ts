@@ -8,14 +8,18 @@ import {
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OwnershipTransferRequest, type OwnershipTransferWorkflowInput } from '../../src/contracts/ownership-transfer.js';
+import {
+  OwnershipTransferRequest,
+  type OwnershipTransferWorkflowInput,
+  RefusedOwnershipTransferInput,
+} from '../../src/contracts/ownership-transfer.js';
 import { ValidationError } from '../../src/errors.js';
 import { findProvisionedProducts } from '../../src/ownership/find-products.js';
 import { describeOwnerChangeRecords, idempotencyTokenFor, requestOwnerChanges } from '../../src/ownership/owner-changes.js';
 import { takeOwnershipTransferRequestEvent } from '../../src/ownership/ownership-intake.js';
 import { SummariseOwnershipTransferInput, summariseOwnershipTransfer } from '../../src/ownership/transfer-result.js';
-import { parsePolicy } from '../../src/policy/load-policy.js';
 import { parseWith } from '../../src/validation.js';
+import { fakeExecutions } from '../support/fake-executions.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const ACCOUNT = '333333333333';
@@ -296,13 +300,7 @@ describe('ownership transfer summary', () => {
 
 describe('ownership transfer request intake', () => {
   const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:transfer-ownership';
-  const dependencies = {
-    sfn: new SFNClient({}),
-    eventBridge: new EventBridgeClient({}),
-    policy: parsePolicy('version: 1\nsettings: { memberRoleName: MemberRole }\nportfolios: []\n'),
-    stateMachineArn: MACHINE,
-    eventBusName: 'bus',
-  };
+  const dependencies = { sfn: new SFNClient({}), stateMachineArn: MACHINE };
   const event = {
     id: 'c0ffee00-0000-4000-8000-000000000009',
     account: '123456789012',
@@ -311,7 +309,6 @@ describe('ownership transfer request intake', () => {
   };
 
   beforeEach(() => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     sfn
       .on(StartExecutionCommand)
       .resolves({ executionArn: `${MACHINE.replace('stateMachine', 'execution')}:leaver-jordan`, startDate: new Date() });
@@ -328,25 +325,37 @@ describe('ownership transfer request intake', () => {
     expect(await takeOwnershipTransferRequestEvent(event, dependencies)).toMatchObject({ state: 'existing' });
   });
 
-  it('turns an owner of another account into one Ownership Transfer Failed event naming the field', async () => {
-    const outcome = await takeOwnershipTransferRequestEvent(
-      { ...event, detail: { ...event.detail, ownerArn: 'arn:aws:iam::444444444444:role/Elsewhere' } },
-      dependencies,
-    );
+  it('starts the workflow with the refusal of an owner of another account, naming the field, once however often it arrives', async () => {
+    sfn.reset();
+    const executions = fakeExecutions(sfn);
+    const invalid = { ...event, detail: { ...event.detail, ownerArn: 'arn:aws:iam::444444444444:role/Elsewhere' } };
 
-    expect(outcome.state).toBe('rejected');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    const [entry] = eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
-    expect(entry?.DetailType).toBe('Ownership Transfer Failed');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
-    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({
+    const outcome = await takeOwnershipTransferRequestEvent(invalid, dependencies);
+    const again = await takeOwnershipTransferRequestEvent({ ...invalid, id: 'c0ffee00-0000-4000-8000-0000000000dd' }, dependencies);
+
+    expect(outcome).toMatchObject({ requestId: 'leaver-jordan', state: 'started', refused: { error: 'ValidationError' } });
+    expect(again.state).toBe('existing');
+    const [execution, ...more] = [...executions.values()];
+    expect(more).toEqual([]);
+    const refused = parseWith(RefusedOwnershipTransferInput, execution?.input, 'refused transfer');
+    expect(refused).toMatchObject({ requestId: 'leaver-jordan', accountId: ACCOUNT, fromOwnerArn: USER, provisionedProductId: null });
+    expect(refused.refused.message).toContain('ownerArn: must be an IAM user or role of account 333333333333');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toEqual([]);
+
+    // The workflow's summary of it: the one Ownership Transfer Failed event.
+    const summary = summariseOwnershipTransfer(
+      parseWith(SummariseOwnershipTransferInput, { request: refused, startedAt: '2026-11-21T10:00:00Z' }, 'summary input'),
+      new Date('2026-11-21T10:00:01Z'),
+    );
+    expect(summary.detailType).toBe('Ownership Transfer Failed');
+    expectValidEvent({ source: 'portfolio-share-orchestrator', 'detail-type': summary.detailType, detail: summary.detail });
+    expect(summary.detail).toMatchObject({
       requestId: 'leaver-jordan',
       accountId: ACCOUNT,
-      fromOwnerArn: USER,
+      ownerArn: 'arn:aws:iam::444444444444:role/Elsewhere',
       products: [],
-      failure: { error: 'ValidationError' },
+      failure: { error: 'ValidationError', message: refused.refused.message },
+      startedAt: '2026-11-21T10:00:00.000Z',
     });
-    expect(detail.failure.message).toContain('ownerArn: must be an IAM user or role of account 333333333333');
   });
 });

@@ -10,9 +10,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
+import { fakeExecutions } from '../support/fake-executions.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { API_CALLER, iamRequestContext, usePolicy } from '../support/policy.js';
-import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -20,7 +20,7 @@ const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:unshare-port
 const executionArn = (name: string) => `${MACHINE.replace(':stateMachine:', ':execution:')}:${name}`;
 const OU_TARGET = { type: 'ORGANIZATIONAL_UNIT', id: 'ou-ab12-cdef3456' };
 
-const dependencies = { sfn: new SFNClient({}), eventBridge: new EventBridgeClient({}), stateMachineArn: MACHINE, eventBusName: 'bus' };
+const dependencies = { sfn: new SFNClient({}), stateMachineArn: MACHINE };
 const published = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 const startedInput = (index = 0) => JSON.parse(sfn.commandCalls(StartExecutionCommand)[index]?.args[0].input.input ?? '{}');
 
@@ -90,32 +90,36 @@ describe('unshare request intake', () => {
     expect(published()).toEqual([]);
   });
 
-  it('turns an invalid request into one Portfolio Unshare Failed event naming the field', async () => {
-    const outcome = await takeUnshareRequestEvent(
-      {
-        ...event,
-        id: 'c0ffee00-0000-4000-8000-000000000012',
-        detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'EXTERNAL_ACCOUNT', id: '12' } },
-      },
-      dependencies,
-    );
+  it('starts the workflow with the refusal of an invalid request, once however often it is delivered, and reports a reused id once', async () => {
+    const executions = fakeExecutions(sfn);
+    const invalid = {
+      ...event,
+      detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'EXTERNAL_ACCOUNT', id: '12' }, requestId: 'ticket-8' },
+    };
+    const reuse = { ...event, detail: { ...event.detail, requestId: 'ticket-8' } };
 
-    expect(outcome).toMatchObject({ state: 'rejected', requestId: 'c0ffee00-0000-4000-8000-000000000012' });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    expect(published()).toHaveLength(1);
-    const [entry] = published();
-    expect(entry?.DetailType).toBe('Portfolio Unshare Failed');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
-    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({
-      outcome: 'FAILED',
+    const outcomes = [];
+    for (const taken of [invalid, invalid, invalid, reuse, reuse]) outcomes.push(await takeUnshareRequestEvent(taken, dependencies));
+
+    expect(outcomes.map((outcome) => [outcome.state, outcome.conflictReport?.state])).toEqual([
+      ['started', undefined],
+      ['existing', undefined],
+      ['existing', undefined],
+      ['conflict', 'started'],
+      ['conflict', 'existing'],
+    ]);
+    const [refusal, conflict, ...more] = [...executions.values()];
+    expect(more).toEqual([]);
+    expect(refusal?.name).toBe('ticket-8');
+    expect(refusal?.input).toMatchObject({
+      requestId: 'ticket-8',
       portfolioId: 'port-abcd1234efgh5',
       target: null,
-      alreadyAbsent: false,
-      stillVisibleTo: [],
+      refused: { error: 'ValidationError', message: expect.stringContaining('target.id: must be a 12-digit AWS account id') },
     });
-    expect(detail.failure).toMatchObject({ error: 'ValidationError' });
-    expect(detail.failure.message).toContain('target.id: must be a 12-digit AWS account id');
+    expect(conflict?.name).toMatch(/^ticket-8-conflict-[0-9a-f]{16}$/);
+    expect(conflict?.input).toMatchObject({ requestId: 'ticket-8', target: OU_TARGET, refused: { error: 'RequestIdConflict' } });
+    expect(published()).toEqual([]);
   });
 });
 

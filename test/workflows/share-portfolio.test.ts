@@ -388,11 +388,12 @@ describe('share-portfolio cost per account', () => {
       expect(detail.sharedAccounts).toHaveLength(count);
       expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
       const batches = Math.ceil(count / 100);
-      // A fixed 17 (prepare, authorize, access check, create, wait for the share, evaluate, Map, summarise, emit, finish) plus one a batch;
-      // the share's two status checks run in one await-share-action child of 9 (before the child, they were 20 + one a batch in one execution).
-      expect(run.transitions).toBe(17 + batches);
+      // A fixed 18 (prepare, the refusal check, authorize, access check, create, wait for the share, evaluate, Map, summarise, emit,
+      // finish) plus one a batch; the share's two status checks run in one await-share-action child of 9 (before the child, they were
+      // 20 + one a batch in one execution, before the refusal check).
+      expect(run.transitions).toBe(18 + batches);
       expect(run.children.map((child) => child.transitions)).toEqual([9]);
-      expect(totalTransitions(run)).toBe(26 + batches);
+      expect(totalTransitions(run)).toBe(27 + batches);
       expect(run.historyEvents).toBeLessThan(25_000 / 20);
       console.info(
         `share to ${count} accounts: ${totalTransitions(run)} state transitions (${(totalTransitions(run) / count).toFixed(3)} per account) in ${1 + run.children.length} executions, ~${run.historyEvents} history events in the share`,
