@@ -231,7 +231,7 @@ describe('IAM least privilege (Service Authorization Reference)', () => {
       [`member:${BASE_ROLE_NAME}-ShareRejection`, 'servicecatalog:RejectPortfolioShare'],
       [`member:${BASE_ROLE_NAME}-OwnershipTransfer`, 'servicecatalog:UpdateProvisionedProductProperties'],
       [`member:${BASE_ROLE_NAME}-ReadOnly`, 'servicecatalog:ListAcceptedPortfolioShares'],
-      ['hub:TakeShareRequestRole', 'events:PutEvents'],
+      ['hub:TakeAccountEventRole', 'events:PutEvents'],
       ['hub:ReconcileScheduleRole', 'states:StartExecution'],
     ];
     for (const [role, action] of expectations) {
