@@ -5,7 +5,11 @@
 
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import {
+  GetAWSOrganizationsAccessStatusCommand,
+  ListPrincipalsForPortfolioCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
 import {
   DescribeExecutionCommand,
   type HistoryEvent,
@@ -54,6 +58,7 @@ let stepFunctions: StepFunctionsModule;
 let sfn: SFNClient;
 let stateMachineArn: string;
 let childArn: string;
+let serviceCatalog: ServiceCatalogClient;
 const calls: ApiCallRecord[] = [];
 const destroyables: Array<{ destroy(): void }> = [];
 const track = <T extends { destroy(): void }>(client: T): T => {
@@ -129,6 +134,7 @@ beforeAll(async () => {
     definition: loadDefinition(CHILD_FILE, resolvers),
   }).stateMachineArn;
   sfn = clients.sfn;
+  serviceCatalog = clients.servicecatalog;
 });
 
 afterAll(async () => {
@@ -232,4 +238,76 @@ describe('share-portfolio on the local Step Functions service', () => {
     expect(stepFunctions.stats().stateTransitions - before.stateTransitions).toBe(entered);
     expect(calls.filter((call) => call.service === 'stepfunctions' && call.errorCode)).toEqual([]);
   });
+
+  // Step Functions names an error that Service Catalog's API model does not define (its throttling, its
+  // internal errors) ServiceCatalog.ServiceCatalogException: the share's Retry must match that name, or
+  // one such answer fails the request. The clients make one attempt, so only the Retry can recover.
+  const ACCESS_STATUS = 'servicecatalog:GetAWSOrganizationsAccessStatus';
+  it.each([
+    {
+      kind: 'an internal error',
+      code: 'InternalFailure',
+      status: 500,
+      inject: async () => aws.knobs.setFault(ACCESS_STATUS, { rate: 1 }),
+      clear: () => aws.knobs.setFault(ACCESS_STATUS, null),
+    },
+    {
+      kind: 'throttling',
+      code: 'ThrottlingException',
+      status: 400,
+      inject: async () => {
+        // A bucket of one call that never refills, its call spent here: the workflow's call is throttled.
+        aws.knobs.setThrottling(ACCESS_STATUS, { ratePerSecond: 0, burst: 1 });
+        await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
+      },
+      clear: () => aws.knobs.setThrottling(ACCESS_STATUS, null),
+    },
+  ])(
+    'retries $kind that the endpoint answers once, as ServiceCatalog.ServiceCatalogException',
+    { timeout: 15_000 },
+    async ({ kind, code, status, inject, clear }) => {
+      const requestId = `sfn-share-${code}`;
+      const input: ShareWorkflowInput = {
+        requestId,
+        portfolioId: PORTFOLIO,
+        target: { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU },
+        requestedBy: { type: 'caller', principalArn: `arn:aws:iam::${MANAGEMENT}:root`, accountId: MANAGEMENT },
+      };
+      await inject();
+      const answered: ApiCallRecord[] = [];
+      const unsubscribe = aws.onCall((call) => {
+        if (`${call.service}:${call.operation}` !== ACCESS_STATUS) return;
+        answered.push(call);
+        if (call.errorCode === code) clear();
+      });
+      try {
+        const { executionArn = '' } = await sfn.send(
+          new StartExecutionCommand({ stateMachineArn, name: requestId, input: JSON.stringify(input) }),
+        );
+        const done = await stepFunctions.waitForExecution(executionArn, 12_000);
+        expect(done.status, done.cause).toBe('SUCCEEDED');
+
+        expect(
+          answered.map((call) => call.errorCode ?? 'OK'),
+          kind,
+        ).toEqual([code, 'OK']);
+        const events: HistoryEvent[] = [];
+        for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn })) events.push(...(page.events ?? []));
+        const [failed, ...otherFailures] = events.filter((event) => event.type === 'TaskFailed');
+        expect(otherFailures).toEqual([]);
+        expect(failed?.taskFailedEventDetails).toMatchObject({
+          resource: 'servicecatalog:getAWSOrganizationsAccessStatus',
+          error: 'ServiceCatalog.ServiceCatalogException',
+          cause: expect.stringContaining(`(Service: ServiceCatalog, Status Code: ${status}, Request ID: ${answered[0]?.requestId}`),
+        });
+        const result = aws.events
+          .list({ source: 'portfolio-share-orchestrator', eventBusName: EVENT_BUS })
+          .filter((event) => event.detail.requestId === requestId);
+        expect(result.map((event) => event['detail-type'])).toEqual(['Portfolio Share Succeeded']);
+      } finally {
+        unsubscribe();
+        clear();
+      }
+    },
+  );
 });
