@@ -214,6 +214,13 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         return resolved.ok ? resolved.caller : undefined;
       },
       onRequest: ({ method, path, status }) => say(`http    ${method} ${path} → ${status}`),
+      // Without a line printer the HTTP API reports a request that failed on stderr itself.
+      ...(options.onLine
+        ? {
+            onError: ({ method, path, error }: { method: string; path: string; error: unknown }) =>
+              say(`http    ${method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+          }
+        : {}),
     });
 
     return {

@@ -3,7 +3,6 @@ import * as organizationsSdk from '@aws-sdk/client-organizations';
 import * as serviceCatalogSdk from '@aws-sdk/client-service-catalog';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as stsSdk from '@aws-sdk/client-sts';
-// Failures carry the name Step Functions gives them (`ServiceCatalog.InvalidStateException`).
 import { StatesError, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 
 export type { TaskHandler };
@@ -19,14 +18,69 @@ export interface IntegrationClients {
 
 type SdkModule = Record<string, unknown>;
 type Sendable = { send: (command: unknown) => Promise<unknown> };
+type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** How Step Functions names a service in SDK integration ARNs and in the errors it raises. */
-const SERVICES: Record<string, { client: keyof IntegrationClients; module: SdkModule; errorPrefix: string }> = {
-  servicecatalog: { client: 'servicecatalog', module: serviceCatalogSdk, errorPrefix: 'ServiceCatalog' },
-  organizations: { client: 'organizations', module: organizationsSdk, errorPrefix: 'Organizations' },
-  sfn: { client: 'sfn', module: sfnSdk, errorPrefix: 'Sfn' },
-  eventbridge: { client: 'eventbridge', module: eventBridgeSdk, errorPrefix: 'EventBridge' },
-  sts: { client: 'sts', module: stsSdk, errorPrefix: 'Sts' },
+interface ServiceSpec {
+  client: keyof IntegrationClients;
+  module: SdkModule;
+  /** How Step Functions names the service in the errors it raises (the AWS SDK for Java 2.x's service name). */
+  errorPrefix: string;
+  /** The JavaScript SDK's base class of the service's errors, modelled or not. */
+  serviceException: ErrorClass;
+}
+
+/** The services SDK integration ARNs name (`arn:aws:states:::aws-sdk:<key>:<action>`). */
+const SERVICES: Record<string, ServiceSpec> = {
+  servicecatalog: {
+    client: 'servicecatalog',
+    module: serviceCatalogSdk,
+    errorPrefix: 'ServiceCatalog',
+    serviceException: serviceCatalogSdk.ServiceCatalogServiceException,
+  },
+  organizations: {
+    client: 'organizations',
+    module: organizationsSdk,
+    errorPrefix: 'Organizations',
+    serviceException: organizationsSdk.OrganizationsServiceException,
+  },
+  sfn: { client: 'sfn', module: sfnSdk, errorPrefix: 'Sfn', serviceException: sfnSdk.SFNServiceException },
+  eventbridge: {
+    client: 'eventbridge',
+    module: eventBridgeSdk,
+    errorPrefix: 'EventBridge',
+    serviceException: eventBridgeSdk.EventBridgeServiceException,
+  },
+  sts: { client: 'sts', module: stsSdk, errorPrefix: 'Sts', serviceException: stsSdk.STSServiceException },
+};
+
+/** An error shape as the AWS SDK for Java 2.x names its class: acronyms cased as words, `Fault` as `Exception`, always an `Exception` suffix. */
+const javaExceptionName = (shape: string): string => {
+  const worded = shape.replace(/[A-Z]+(?=[A-Z][a-z]|\d|$)/g, (run) => `${run.charAt(0)}${run.slice(1).toLowerCase()}`);
+  const base = worded.replace(/Fault$/, '');
+  return base.endsWith('Exception') ? base : `${base}Exception`;
+};
+
+/**
+ * The error a failed SDK integration call raises, named as Step Functions names it:
+ * `<Service>.<Exception>` for an error the service's API model defines (`ServiceCatalog.InvalidStateException`);
+ * `<Service>.<Service>Exception` for one it does not (throttling, `InternalFailure`, `ServiceUnavailable`,
+ * `AccessDeniedException` from Service Catalog: `ServiceCatalog.ServiceCatalogException`), as the SDK for
+ * Java that runs the integration throws its service's base exception for them; `<Service>.SdkClientException`
+ * for a call that got no answer from the service. The cause of an answered call is its message with the
+ * service, status code and request id, as Step Functions words it.
+ */
+const integrationError = (spec: ServiceSpec, error: unknown): StatesError => {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const details = failure as Error & { $fault?: unknown; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  const modelled = spec.module[failure.name];
+  const isModelled =
+    typeof modelled === 'function' && modelled !== spec.serviceException && modelled.prototype instanceof spec.serviceException;
+  const fromService = isModelled || (error as object) instanceof spec.serviceException || details.$fault !== undefined;
+  const exception = isModelled ? javaExceptionName(failure.name) : fromService ? `${spec.errorPrefix}Exception` : 'SdkClientException';
+  const { httpStatusCode, requestId } = details.$metadata ?? {};
+  const answered =
+    httpStatusCode === undefined ? '' : ` (Service: ${spec.errorPrefix}, Status Code: ${httpStatusCode}, Request ID: ${requestId ?? ''})`;
+  return new StatesError(`${spec.errorPrefix}.${exception}`, `${failure.message}${answered}`);
 };
 
 export class UnsupportedResourceError extends Error {
@@ -53,14 +107,15 @@ const sdkIntegration = (clients: IntegrationClients, service: string, action: st
     try {
       return asStateJson(await client.send(new Command(input ?? {})));
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'Exception';
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StatesError(`${spec.errorPrefix}.${name}`, message);
+      throw integrationError(spec, error);
     }
   };
 };
 
-/** `events:putEvents`: Detail objects become JSON strings, and a rejected entry fails the task. */
+/**
+ * `events:putEvents`: Detail objects become JSON strings, and a rejected entry fails the task with
+ * `EventBridge.FailedEntry` (documented); a refused call is named as the SDK integration names it.
+ */
 const putEventsIntegration =
   (clients: IntegrationClients): TaskHandler =>
   async (input) => {
@@ -73,7 +128,7 @@ const putEventsIntegration =
     try {
       output = await clients.eventbridge.send(new eventBridgeSdk.PutEventsCommand({ Entries: entries }));
     } catch (error) {
-      throw new StatesError(`EventBridge.${error instanceof Error ? error.name : 'Exception'}`, String(error));
+      throw integrationError(SERVICES.eventbridge as ServiceSpec, error);
     }
     if ((output.FailedEntryCount ?? 0) > 0) {
       throw new StatesError('EventBridge.FailedEntry', JSON.stringify(output.Entries));

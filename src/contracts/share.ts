@@ -4,6 +4,10 @@ import { AccountId, PortfolioId, RequestId, ShareTarget } from './identifiers.js
 import { AccountFailure, RequestFailure, RequestOutcome } from './outcomes.js';
 import { RequestedBy } from './requested-by.js';
 
+/** Why `sharePrincipals` is refused for an account target: AWS takes it for organization and OU nodes only. */
+export const SHARE_PRINCIPALS_NODES_ONLY =
+  'applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets (AWS shares principal names with organization node shares only)';
+
 /** A share request: the `detail` of a `Portfolio Share Requested` event, or the body of `POST /shares`. */
 export const ShareRequest = z
   .object({
@@ -19,8 +23,7 @@ export const ShareRequest = z
       context.addIssue({
         code: 'custom',
         path: ['sharePrincipals'],
-        message:
-          'applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets (AWS shares principal names with organization node shares only)',
+        message: SHARE_PRINCIPALS_NODES_ONLY,
       });
     }
   });

@@ -1,7 +1,8 @@
 import type { ShareTarget } from '../contracts/identifiers.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
+import { SHARE_PRINCIPALS_NODES_ONLY } from '../contracts/share.js';
 import type { PortfolioPolicy, RequestAction, SharingPolicy } from '../contracts/sharing-policy.js';
-import { NotAuthorizedError } from '../errors.js';
+import { NotAuthorizedError, ValidationError } from '../errors.js';
 
 // Whether the sharing policy allows a request: who asked (authorization.requesters), the portfolio (it
 // must be in the policy), the target (the portfolio's targets, or its requests.targets) and the share
@@ -133,7 +134,9 @@ export interface ShareOptions {
 
 /**
  * The options a share uses: the request's where requests.options lets it differ from the policy,
- * the policy's otherwise. SharePrincipals applies to organization and OU shares only (AWS).
+ * the policy's otherwise. SharePrincipals applies to organization and OU shares only (AWS refuses it
+ * for a member account node): for any other target it is off, and a request that leaves it off asks
+ * nothing of the policy.
  */
 export const authorizedShareOptions = (
   portfolio: PortfolioPolicy,
@@ -141,7 +144,15 @@ export const authorizedShareOptions = (
   target: ShareTarget,
   requested: Partial<ShareOptions>,
 ): ShareOptions => {
-  for (const option of ['sharePrincipals', 'shareTagOptions'] as const) {
+  const nodeShare = target.type === 'ORGANIZATION' || target.type === 'ORGANIZATIONAL_UNIT';
+  if (!nodeShare && requested.sharePrincipals) {
+    // The request schemas refuse it at the edge; an execution started with it directly is refused here.
+    throw new ValidationError(`sharePrincipals: ${SHARE_PRINCIPALS_NODES_ONLY}`, [
+      { path: 'sharePrincipals', message: SHARE_PRINCIPALS_NODES_ONLY },
+    ]);
+  }
+  const applicable = nodeShare ? (['sharePrincipals', 'shareTagOptions'] as const) : (['shareTagOptions'] as const);
+  for (const option of applicable) {
     const asked = requested[option];
     if (asked !== undefined && asked !== portfolio[option] && !portfolio.requests.options.includes(option)) {
       throw new NotAuthorizedError(
@@ -150,7 +161,6 @@ export const authorizedShareOptions = (
       );
     }
   }
-  const nodeShare = target.type === 'ORGANIZATION' || target.type === 'ORGANIZATIONAL_UNIT';
   return {
     sharePrincipals: nodeShare && (requested.sharePrincipals ?? portfolio.sharePrincipals),
     shareTagOptions: requested.shareTagOptions ?? portfolio.shareTagOptions,

@@ -84,7 +84,7 @@ const sessionOf = (logicalId: string) => {
 };
 
 describe('IAM enforced on the local stack', () => {
-  it('ends a share in one Failed result naming AccessDenied and the action its role lacks', async () => {
+  it('ends a share in one Failed result naming the action its role lacks', async () => {
     const requested = await e2e.http('POST', '/shares', {
       portfolioId: PIPELINES,
       target: { type: 'ORGANIZATIONAL_UNIT', id: WORKLOAD_OU },
@@ -95,9 +95,11 @@ describe('IAM enforced on the local stack', () => {
     const result = await e2e.resultOf('iam-missing-permission');
     expect(result['detail-type']).toBe('Portfolio Share Failed');
     expect(e2e.results('Portfolio Share Failed', 'iam-missing-permission')).toHaveLength(1);
-    const detail = JSON.stringify(result.detail);
-    expect(detail).toContain('AccessDenied');
-    expect(detail).toContain('is not authorized to perform: servicecatalog:CreatePortfolioShare');
+    // Service Catalog's model defines no AccessDeniedException: Step Functions names the refusal after the service.
+    expect(result.detail.failure).toMatchObject({
+      error: 'ServiceCatalog.ServiceCatalogException',
+      message: expect.stringContaining('is not authorized to perform: servicecatalog:CreatePortfolioShare'),
+    });
     expect(stack.aws.serviceCatalog.accountsWithAccess(PIPELINES)).not.toContain(DEV_WEB);
   }, 60_000);
 

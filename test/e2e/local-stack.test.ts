@@ -113,6 +113,13 @@ describe('local stack end to end', () => {
     expect(anonymous.status).toBe(403);
   });
 
+  it('answers a signed request whose path does not decode 404, as API Gateway does, and goes on', async () => {
+    for (const path of ['/shares/x%E0%A4%A', '/portfolios/port-%C0%AF/access', '/accounts/%/portfolios', '/unshares/%ZZ']) {
+      expect(await http('GET', path), path).toEqual({ status: 404, body: { message: 'Not Found' } });
+    }
+    expect(await http('GET', '/shares/e2e-share-1')).toMatchObject({ status: 200, body: { requestId: 'e2e-share-1' } });
+  });
+
   it('refuses a portfolio the policy does not list with a 403 naming the rule, and starts nothing', async () => {
     const refused = await http('POST', '/shares', {
       portfolioId: 'port-doesnotexist1',

@@ -5,7 +5,11 @@
 
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { ListPrincipalsForPortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import {
+  GetAWSOrganizationsAccessStatusCommand,
+  ListPrincipalsForPortfolioCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
 import {
   DescribeExecutionCommand,
   type HistoryEvent,
@@ -43,6 +47,8 @@ import { FUNCTIONS } from '../support/workflow-harness.js';
 const REGION = 'us-east-1';
 const EVENT_BUS = 'portfolio-share-orchestrator';
 const PORTFOLIO = 'port-sfnnetwork001';
+// A portfolio whose policy shares principal names (SharePrincipals), which AWS takes for OU and organization nodes only.
+const PRINCIPALS_PORTFOLIO = 'port-sfnprincipal1';
 const FILE = 'share-portfolio.asl.json';
 // The child the share starts to wait for its token.
 const CHILD_FILE = 'await-share-action.asl.json';
@@ -54,6 +60,7 @@ let stepFunctions: StepFunctionsModule;
 let sfn: SFNClient;
 let stateMachineArn: string;
 let childArn: string;
+let serviceCatalog: ServiceCatalogClient;
 const calls: ApiCallRecord[] = [];
 const destroyables: Array<{ destroy(): void }> = [];
 const track = <T extends { destroy(): void }>(client: T): T => {
@@ -69,6 +76,14 @@ beforeAll(async () => {
     settings: { memberRoleName: MEMBER_ROLE },
     portfolios: [
       { portfolioId: PORTFOLIO, associatePrincipals: ['role/Developer'], targets: [{ type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU }] },
+      {
+        portfolioId: PRINCIPALS_PORTFOLIO,
+        sharePrincipals: true,
+        targets: [
+          { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU },
+          { type: 'ACCOUNT', id: PROD_A },
+        ],
+      },
     ],
   });
   const fixture = testFixture();
@@ -84,6 +99,7 @@ beforeAll(async () => {
           providerName: 'Platform',
           products: [{ id: 'prod-sfnstdvpc0001', name: 'Standard VPC', owner: 'Platform' }],
         },
+        { id: PRINCIPALS_PORTFOLIO, name: 'Sandboxes', providerName: 'Platform', products: [] },
       ],
     },
   });
@@ -129,6 +145,7 @@ beforeAll(async () => {
     definition: loadDefinition(CHILD_FILE, resolvers),
   }).stateMachineArn;
   sfn = clients.sfn;
+  serviceCatalog = clients.servicecatalog;
 });
 
 afterAll(async () => {
@@ -138,6 +155,37 @@ afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL;
   expect(aws?.internalErrors ?? []).toEqual([]);
 });
+
+const shareInput = (requestId: string, portfolioId: string, target: ShareWorkflowInput['target']): ShareWorkflowInput => ({
+  requestId,
+  portfolioId,
+  target,
+  requestedBy: { type: 'caller', principalArn: `arn:aws:iam::${MANAGEMENT}:root`, accountId: MANAGEMENT },
+});
+
+/** Starts a share, waits for it, and returns its history and the one result event it emitted. */
+const runShare = async (input: ShareWorkflowInput) => {
+  const { executionArn = '' } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, name: input.requestId, input: JSON.stringify(input) }),
+  );
+  const done = await stepFunctions.waitForExecution(executionArn, 12_000);
+  expect(done.status, done.cause).toBe('SUCCEEDED');
+  const events: HistoryEvent[] = [];
+  for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn })) events.push(...(page.events ?? []));
+  const results = aws.events
+    .list({ source: 'portfolio-share-orchestrator', eventBusName: EVENT_BUS })
+    .filter((event) => event.detail.requestId === input.requestId);
+  expect(results).toHaveLength(1);
+  return { events, result: results[0] };
+};
+
+/** The parameters of every CreatePortfolioShare the execution sent, in order. */
+const sharesCreated = (events: HistoryEvent[]) =>
+  events
+    .filter(
+      (event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resource === 'servicecatalog:createPortfolioShare',
+    )
+    .map((event) => JSON.parse(event.taskScheduledEventDetails?.parameters ?? '{}') as Record<string, unknown>);
 
 describe('share-portfolio on the local Step Functions service', () => {
   it('shares a portfolio to an OU, associates the principal in each account and emits Succeeded', { timeout: 15_000 }, async () => {
@@ -231,5 +279,97 @@ describe('share-portfolio on the local Step Functions service', () => {
     const entered = [...types, ...childTypes].filter((type) => type?.endsWith('StateEntered')).length;
     expect(stepFunctions.stats().stateTransitions - before.stateTransitions).toBe(entered);
     expect(calls.filter((call) => call.service === 'stepfunctions' && call.errorCode)).toEqual([]);
+  });
+
+  // Step Functions names an error that Service Catalog's API model does not define (its throttling, its
+  // internal errors) ServiceCatalog.ServiceCatalogException: the share's Retry must match that name, or
+  // one such answer fails the request. The clients make one attempt, so only the Retry can recover.
+  const ACCESS_STATUS = 'servicecatalog:GetAWSOrganizationsAccessStatus';
+  it.each([
+    {
+      kind: 'an internal error',
+      code: 'InternalFailure',
+      status: 500,
+      inject: async () => aws.knobs.setFault(ACCESS_STATUS, { rate: 1 }),
+      clear: () => aws.knobs.setFault(ACCESS_STATUS, null),
+    },
+    {
+      kind: 'throttling',
+      code: 'ThrottlingException',
+      status: 400,
+      inject: async () => {
+        // A bucket of one call that never refills, its call spent here: the workflow's call is throttled.
+        aws.knobs.setThrottling(ACCESS_STATUS, { ratePerSecond: 0, burst: 1 });
+        await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}));
+      },
+      clear: () => aws.knobs.setThrottling(ACCESS_STATUS, null),
+    },
+  ])(
+    'retries $kind that the endpoint answers once, as ServiceCatalog.ServiceCatalogException',
+    { timeout: 15_000 },
+    async ({ kind, code, status, inject, clear }) => {
+      await inject();
+      const answered: ApiCallRecord[] = [];
+      const unsubscribe = aws.onCall((call) => {
+        if (`${call.service}:${call.operation}` !== ACCESS_STATUS) return;
+        answered.push(call);
+        if (call.errorCode === code) clear();
+      });
+      try {
+        const { events, result } = await runShare(
+          shareInput(`sfn-share-${code}`, PORTFOLIO, { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU }),
+        );
+
+        expect(
+          answered.map((call) => call.errorCode ?? 'OK'),
+          kind,
+        ).toEqual([code, 'OK']);
+        const [failed, ...otherFailures] = events.filter((event) => event.type === 'TaskFailed');
+        expect(otherFailures).toEqual([]);
+        expect(failed?.taskFailedEventDetails).toMatchObject({
+          resource: 'servicecatalog:getAWSOrganizationsAccessStatus',
+          error: 'ServiceCatalog.ServiceCatalogException',
+          cause: expect.stringContaining(`(Service: ServiceCatalog, Status Code: ${status}, Request ID: ${answered[0]?.requestId}`),
+        });
+        expect(result?.['detail-type']).toBe('Portfolio Share Succeeded');
+      } finally {
+        unsubscribe();
+        clear();
+      }
+    },
+  );
+
+  // The endpoint refuses SharePrincipals for a member account node, as AWS does.
+  it('shares an account throttled out of an OU share with principal sharing again, without SharePrincipals', {
+    timeout: 15_000,
+  }, async () => {
+    aws.serviceCatalog.injectShareErrors({ accounts: [PROD_B] });
+
+    const { events, result } = await runShare(
+      shareInput('sfn-share-principals', PRINCIPALS_PORTFOLIO, { type: 'ORGANIZATIONAL_UNIT', id: PRODUCTION_OU }),
+    );
+
+    expect(sharesCreated(events)).toEqual([
+      {
+        PortfolioId: PRINCIPALS_PORTFOLIO,
+        OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: PRODUCTION_OU },
+        SharePrincipals: true,
+        ShareTagOptions: false,
+      },
+      { PortfolioId: PRINCIPALS_PORTFOLIO, OrganizationNode: { Type: 'ACCOUNT', Value: PROD_B }, ShareTagOptions: false },
+    ]);
+    expect(result?.['detail-type']).toBe('Portfolio Share Succeeded');
+    expect([...((result?.detail.sharedAccounts ?? []) as string[])].sort()).toEqual([PROD_A, PROD_B]);
+    expect(result?.detail.options).toEqual({ sharePrincipals: true, shareTagOptions: false });
+  });
+
+  it('shares a member account of a portfolio with principal sharing, without SharePrincipals', { timeout: 15_000 }, async () => {
+    const { events, result } = await runShare(shareInput('sfn-share-account', PRINCIPALS_PORTFOLIO, { type: 'ACCOUNT', id: PROD_A }));
+
+    expect(sharesCreated(events)).toEqual([
+      { PortfolioId: PRINCIPALS_PORTFOLIO, OrganizationNode: { Type: 'ACCOUNT', Value: PROD_A }, ShareTagOptions: false },
+    ]);
+    expect(result?.['detail-type']).toBe('Portfolio Share Succeeded');
+    expect(result?.detail).toMatchObject({ sharedAccounts: [PROD_A], options: { sharePrincipals: false, shareTagOptions: false } });
   });
 });

@@ -182,6 +182,21 @@ describe('what may be asked', () => {
       shareTagOptions: false,
     });
   });
+
+  it.each([
+    { type: 'ACCOUNT', id: '210987654321' },
+    { type: 'EXTERNAL_ACCOUNT', id: '999988887777' },
+  ] as const)('lets a request for $type of a portfolio that shares principals leave principal sharing off, and refuses it on', (target) => {
+    // requests.options opens nothing: off is not a change of the policy's option for a target that cannot take it.
+    const principalSharing = { ...databases, sharePrincipals: true };
+    expect(authorizedShareOptions(principalSharing, 'portfolios[0]', target, { sharePrincipals: false })).toEqual({
+      sharePrincipals: false,
+      shareTagOptions: false,
+    });
+    expect(() => authorizedShareOptions(principalSharing, 'portfolios[0]', target, { sharePrincipals: true })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', message: expect.stringContaining('applies only to ORGANIZATION') }),
+    );
+  });
 });
 
 describe('authorization rules in the policy file', () => {

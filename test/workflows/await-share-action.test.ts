@@ -5,6 +5,7 @@ import {
   GetAWSOrganizationsAccessStatusCommand,
   ResourceNotFoundException,
   ServiceCatalogClient,
+  ServiceCatalogServiceException,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -20,10 +21,13 @@ const eventBridge = mockClient(EventBridgeClient);
 const FILE = 'await-share-action.asl.json';
 const CHECKS = policies.Tuning.ShareActionStatusChecks.value;
 
+// Service Catalog's model defines no AccessDeniedException: the SDK raises its base exception, named by the code.
 const accessDenied = () =>
-  Object.assign(new Error('not authorized to perform: servicecatalog:DescribePortfolioShareStatus'), {
+  new ServiceCatalogServiceException({
     name: 'AccessDeniedException',
+    $fault: 'client',
     $metadata: {},
+    message: 'not authorized to perform: servicecatalog:DescribePortfolioShareStatus',
   });
 
 beforeEach(() => {
@@ -84,7 +88,8 @@ describe('await-share-action state machine', () => {
     expect(run.output).toMatchObject({
       outcome: 'FAILED',
       checks: 1,
-      failure: { Error: 'ServiceCatalog.AccessDeniedException', Cause: expect.stringContaining('not authorized') },
+      // Step Functions names an error the service's model does not define after the service's base exception.
+      failure: { Error: 'ServiceCatalog.ServiceCatalogException', Cause: expect.stringContaining('not authorized') },
     });
   });
 });
@@ -149,7 +154,7 @@ describe('share-portfolio with the await-share-action child', () => {
 
     expect(onlyResult()).toMatchObject({
       outcome: 'FAILED',
-      failure: { error: 'ServiceCatalog.AccessDeniedException', message: expect.stringContaining('not authorized') },
+      failure: { error: 'ServiceCatalog.ServiceCatalogException', message: expect.stringContaining('not authorized') },
     });
   });
 });

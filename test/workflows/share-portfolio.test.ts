@@ -369,6 +369,78 @@ describe('share-portfolio authorization (the deployed policy decides)', () => {
   });
 });
 
+describe('share-portfolio with principal sharing (SharePrincipals: organization and OU nodes only)', () => {
+  const ACCOUNT = '210000000042';
+  beforeEach(() => {
+    usePolicy({
+      version: 1,
+      portfolios: [
+        {
+          portfolioId: PORTFOLIO,
+          sharePrincipals: true,
+          targets: [
+            { type: 'ORGANIZATIONAL_UNIT', id: OU },
+            { type: 'ACCOUNT', id: ACCOUNT },
+          ],
+        },
+      ],
+    });
+    serviceCatalog.on(ListPrincipalsForPortfolioCommand).resolves({ Principals: [] });
+  });
+
+  it.each([
+    ['leaves it to the policy', {}],
+    ['says false', { sharePrincipals: false }],
+  ])('shares a member account, without SharePrincipals, when the request %s', async (_name, options) => {
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [ACCOUNT] } });
+
+    await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'ACCOUNT', id: ACCOUNT }, ...options }));
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand).map((call) => call.args[0].input)).toEqual([
+      { PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ACCOUNT', Value: ACCOUNT }, ShareTagOptions: false },
+    ]);
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'SUCCEEDED', sharedAccounts: [ACCOUNT], options: { sharePrincipals: false } });
+  });
+
+  it('shares an account throttled out of the OU share again as a member account node, without SharePrincipals', async () => {
+    serviceCatalog
+      .on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU } })
+      .resolves({ PortfolioShareToken: 'share-ou' })
+      .on(CreatePortfolioShareCommand, { OrganizationNode: { Type: 'ACCOUNT', Value: ACCOUNT } })
+      .resolves({ PortfolioShareToken: 'share-retry' });
+    serviceCatalog.on(DescribePortfolioShareStatusCommand, { PortfolioShareToken: 'share-ou' }).resolves({
+      Status: 'COMPLETED_WITH_ERRORS',
+      ShareDetails: { ShareErrors: [{ Accounts: [ACCOUNT], Error: 'ThrottlingException', Message: 'Rate exceeded' }] },
+    });
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand, { PortfolioShareToken: 'share-retry' })
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [ACCOUNT] } });
+
+    await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        PortfolioId: PORTFOLIO,
+        OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: OU },
+        SharePrincipals: true,
+        ShareTagOptions: false,
+      },
+      { PortfolioId: PORTFOLIO, OrganizationNode: { Type: 'ACCOUNT', Value: ACCOUNT }, ShareTagOptions: false },
+    ]);
+    expect(expectValidResultEvent(emitted()[0])).toMatchObject({ outcome: 'SUCCEEDED', sharedAccounts: [ACCOUNT] });
+  });
+
+  it('refuses a direct StartExecution asking principal sharing for a member account', async () => {
+    await runWorkflow('share-portfolio.asl.json', request({ target: { type: 'ACCOUNT', id: ACCOUNT }, sharePrincipals: true }));
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(0);
+    const detail = expectValidResultEvent(emitted()[0]);
+    expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'ValidationError' } });
+    expect(detail.failure?.message).toContain('sharePrincipals: applies only to ORGANIZATION and ORGANIZATIONAL_UNIT targets');
+  });
+});
+
 describe('share-portfolio cost per account', () => {
   // Member actions run in batches, so a large OU costs a few transitions per batch, not per account.
   it.each([1, 100, 5_000])(
