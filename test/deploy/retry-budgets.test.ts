@@ -7,16 +7,12 @@ import { join } from 'node:path';
 import { type AslDefinition, aslStates } from '@portfolio-share-orchestrator/local-aws';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { attemptsBefore, RETRY_BUDGETS, type RetryBudget } from '../../src/workflow/retry-budgets.js';
+import { attemptsBefore, RETRY_BUDGETS } from '../../src/workflow/retry-budgets.js';
 import { policies, readSource } from '../../statemachines/substitution.cjs';
+import { retryBudget as budget } from '../support/retry-budgets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const files = readdirSync(join(ROOT, 'statemachines')).filter((file) => file.endsWith('.asl.json'));
-const budget = (name: string): RetryBudget => {
-  const found = RETRY_BUDGETS.find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`no retrier ${name} in statemachines/policies.json`);
-  return found;
-};
 
 const { functions } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as {
   functions: Record<string, { handler: string }>;
