@@ -5,6 +5,7 @@ import {
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { GetExecutionHistoryCommand, type HistoryEvent, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { KnobSettings } from '@portfolio-share-orchestrator/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptsBefore } from '../../src/workflow/retry-budgets.js';
 import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
@@ -73,12 +74,25 @@ const failedTries = async (prefix: string): Promise<Record<string, number>> => {
   return counts;
 };
 
+/** Runs `run` with these endpoint knobs on top of the fixture's, then puts the fixture's back. */
+const withKnobs = async <T>(settings: Partial<KnobSettings>, run: () => Promise<T>): Promise<T> => {
+  const { knobs } = e2e.stack.aws;
+  const before = knobs.settings();
+  knobs.apply(settings);
+  try {
+    return await run();
+  } finally {
+    knobs.reset();
+    knobs.apply(before);
+  }
+};
+
 const errorsOf = (operation: string): Record<string, number> =>
   e2e.stack.aws.stats().operations.find((entry) => entry.service === 'servicecatalog' && entry.operation === operation)?.errors ?? {};
 
 describe('share requests under transient faults', () => {
   it('shares every one of 24 concurrent requests while Service Catalog throttles the share calls and fails half the reads of a step', async () => {
-    e2e.stack.aws.knobs.apply({
+    const settings = {
       // The hub's share actions and status checks: four calls a second (real time) per account and API.
       throttling: {
         'servicecatalog:CreatePortfolioShare': { ratePerSecond: 4, burst: 1 },
@@ -87,23 +101,19 @@ describe('share requests under transient faults', () => {
       },
       // A read only the workflow's authorize step makes (the pipelines share principals): half of them fail.
       faults: { 'servicecatalog:ListPrincipalsForPortfolio': { rate: 0.5 } },
-    });
-    try {
-      const results = await shareAtOnce('e2e-faults', 24, [DATABASES, NETWORKING, PIPELINES]);
+    };
+    const results = await withKnobs(settings, () => shareAtOnce('e2e-faults', 24, [DATABASES, NETWORKING, PIPELINES]));
 
-      expect(results.map((result) => [result.detail.requestId, result['detail-type'], result.detail.failure])).toEqual(
-        results.map((result) => [result.detail.requestId, 'Portfolio Share Succeeded', null]),
-      );
-      // The faults were there, and many outlasted the SDK's own tries: every try the workflows saw fail
-      // failed with an error they retry, and their retries outlasted it.
-      expect(errorsOf('CreatePortfolioShare')).toMatchObject({ ThrottlingException: expect.any(Number) });
-      expect(errorsOf('ListPrincipalsForPortfolio')).toMatchObject({ InternalFailure: expect.any(Number) });
-      const failed = await failedTries('e2e-faults');
-      expect(failed['ServiceCatalog.ThrottlingException']).toBeGreaterThan(0);
-      expect(Object.keys(failed).filter((error) => attemptsBefore(error) === undefined)).toEqual([]);
-    } finally {
-      e2e.stack.aws.knobs.reset();
-    }
+    expect(results.map((result) => [result.detail.requestId, result['detail-type'], result.detail.failure])).toEqual(
+      results.map((result) => [result.detail.requestId, 'Portfolio Share Succeeded', null]),
+    );
+    // The faults were there, and many outlasted the SDK's own tries: every try the workflows saw fail
+    // failed with an error they retry, and their retries outlasted it.
+    expect(errorsOf('CreatePortfolioShare')).toMatchObject({ ThrottlingException: expect.any(Number) });
+    expect(errorsOf('ListPrincipalsForPortfolio')).toMatchObject({ InternalFailure: expect.any(Number) });
+    const failed = await failedTries('e2e-faults');
+    expect(failed['ServiceCatalog.ThrottlingException']).toBeGreaterThan(0);
+    expect(Object.keys(failed).filter((error) => attemptsBefore(error) === undefined)).toEqual([]);
   }, 180_000);
 
   it('shares every one of 12 concurrent requests that meet Organizations access while another is enabling it', async () => {
@@ -117,9 +127,14 @@ describe('share requests under transient faults', () => {
     e2e.stack.aws.clock.advance(60_000);
     expect((await serviceCatalog.send(new GetAWSOrganizationsAccessStatusCommand({}))).AccessStatus).toBe('DISABLED');
     const refusedBefore = errorsOf('EnableAWSOrganizationsAccess').InvalidStateException ?? 0;
-
-    // Each request finds access off and may enable it (the demo policy allows that); all but the first meet it UNDER_CHANGE.
-    const results = await shareAtOnce('e2e-enabling', 12, [DATABASES, NETWORKING]);
+    // Each request finds access off and may enable it (the demo policy allows that). The change takes a
+    // simulated minute, and an enable a real second to be handled, so the requests that read DISABLED
+    // before the first enable was handled try to enable it while it is UNDER_CHANGE.
+    const { accessChangeMs } = e2e.stack.aws.serviceCatalog.knobs;
+    e2e.stack.aws.serviceCatalog.setKnobs({ accessChangeMs: 60_000 });
+    const results = await withKnobs({ latency: { 'servicecatalog:EnableAWSOrganizationsAccess': 1000 } }, () =>
+      shareAtOnce('e2e-enabling', 12, [DATABASES, NETWORKING]),
+    ).finally(() => e2e.stack.aws.serviceCatalog.setKnobs({ accessChangeMs }));
 
     expect(results.map((result) => result['detail-type'])).toEqual(results.map(() => 'Portfolio Share Succeeded'));
     expect(errorsOf('EnableAWSOrganizationsAccess').InvalidStateException ?? 0).toBeGreaterThan(refusedBefore);
