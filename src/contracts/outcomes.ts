@@ -7,8 +7,8 @@ export const RequestFailure = z.object({
   message: z.string(),
   /**
    * For a transient fault (throttling, an internal error, a change under way) that outlasted its retry
-   * budget: how often the workflow tried the step, the first try and every retry the budget allows.
-   * Absent for an error that is not retried.
+   * budget: the tries that budget gave the step, the first and every retry (Step Functions catches
+   * such an error only once they are spent). Absent for an error that is not retried.
    */
   attempts: z.number().int().min(1).optional(),
 });
