@@ -5,6 +5,12 @@ import { AccountId } from './identifiers.js';
 export const RequestFailure = z.object({
   error: z.string().min(1),
   message: z.string(),
+  /**
+   * For a transient fault (throttling, an internal error, a change under way) that outlasted its retry
+   * budget: the tries that budget gave the step, the first and every retry (Step Functions catches
+   * such an error only once they are spent). Absent for an error that is not retried.
+   */
+  attempts: z.number().int().min(1).optional(),
 });
 export type RequestFailure = z.infer<typeof RequestFailure>;
 

@@ -44,7 +44,8 @@ const toTransfer = (product: ProductProgress, batchError: RequestFailure | null)
               message: `Record ${recordId ?? ''} was still ${product.status} when the workflow stopped waiting`,
             }
           : { error: 'OwnerChangeNotRequested', message: 'The owner change was never requested' }));
-  return { provisionedProductId, name, recordId, status: 'FAILED', ...failure };
+  // A product's outcome names the error; how often a failed batch was tried belongs to the request.
+  return { provisionedProductId, name, recordId, status: 'FAILED', error: failure.error, message: failure.message };
 };
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

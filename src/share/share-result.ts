@@ -51,13 +51,11 @@ const refusedShareResult = (request: RefusedPortfolioRequest, startedAt: string,
 /** The one result event of a share request, from everything the workflow gathered. */
 export const summariseShare = (input: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
   if ('refused' in input.request) return refusedShareResult(input.request, input.startedAt, at);
-  const memberFailures = (input.memberResults ?? []).flatMap((batch) => [
-    ...batch.failed,
-    ...(batch.unprocessed ?? []).map((accountId) => ({
-      accountId,
-      ...caughtErrorToFailure(batch.error ?? { Error: 'MemberActionsFailed', Cause: 'The batch was not processed' }),
-    })),
-  ]);
+  const memberFailures = (input.memberResults ?? []).flatMap((batch) => {
+    // An account's failure names the error; the result counts tries for the request's own failure only.
+    const { error, message } = caughtErrorToFailure(batch.error ?? { Error: 'MemberActionsFailed', Cause: 'The batch was not processed' });
+    return [...batch.failed, ...(batch.unprocessed ?? []).map((accountId) => ({ accountId, error, message }))];
+  });
   const memberFailed = new Set(memberFailures.map((failure) => failure.accountId));
   const sharedAccounts = input.progress.sharedAccounts.filter((accountId) => !memberFailed.has(accountId));
   const failedAccounts = [...input.progress.failedAccounts, ...memberFailures];

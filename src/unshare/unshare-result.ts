@@ -45,8 +45,11 @@ const deleteOutcome = (input: SummariseUnshareInput, request: UnshareWorkflowInp
 };
 
 const visibilityFailure = (caught: CaughtError): RequestFailure => {
-  const { error, message } = caughtErrorToFailure(caught);
-  return { error, message: `The share was handled, but the accounts that still see the portfolio could not be determined: ${message}` };
+  const failure = caughtErrorToFailure(caught);
+  return {
+    ...failure,
+    message: `The share was handled, but the accounts that still see the portfolio could not be determined: ${failure.message}`,
+  };
 };
 
 /** The result event of a request the intake refused (it did not validate, or its requestId names another request). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DetailType } from '../contracts/events.js';
 import type { RequestFailure } from '../contracts/outcomes.js';
 import type { RefusedRequest } from '../contracts/refused-request.js';
+import { attemptsBefore } from './retry-budgets.js';
 
 /** The one event a request ends in: its detail-type and detail. */
 export interface ResultEvent<D> {
@@ -19,11 +20,10 @@ export type CaughtError = z.infer<typeof CaughtError>;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The error and message to report for a caught error: a Lambda error's own message, a failed child
- * execution's own error and cause (not its whole description, which carries its input), or the
- * message as it came.
+ * The error and message of a caught error: a Lambda error's own message, a failed child execution's
+ * own error and cause (not its whole description, which carries its input), or the message as it came.
  */
-export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
+const errorAndMessage = (caught: CaughtError): { error: string; message: string } => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(caught.Cause ?? '');
@@ -34,11 +34,21 @@ export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
   if (isObject(parsed) && 'errorMessage' in parsed) return { error: caught.Error, message: String(parsed.errorMessage) };
   if (isObject(parsed) && typeof parsed.Status === 'string') {
     if (typeof parsed.Error === 'string')
-      return caughtErrorToFailure({ Error: parsed.Error, Cause: typeof parsed.Cause === 'string' ? parsed.Cause : '' });
+      return errorAndMessage({ Error: parsed.Error, Cause: typeof parsed.Cause === 'string' ? parsed.Cause : '' });
     const child = typeof parsed.ExecutionArn === 'string' ? parsed.ExecutionArn : 'the child execution';
     return { error: caught.Error, message: `${child} ended ${parsed.Status}` };
   }
   return { error: caught.Error, message: caught.Cause ?? '' };
+};
+
+/**
+ * What to report for a caught error: its error and message and, for a transient fault that outlasted
+ * its retry budget, the tries the step took (statemachines/policies.json, docs/operations.md#retry-budgets).
+ */
+export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
+  const failure = errorAndMessage(caught);
+  const attempts = attemptsBefore(failure.error);
+  return attempts === undefined ? failure : { ...failure, attempts };
 };
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caughtErrorToFailure } from '../../src/workflow/result-event.js';
+import { retryBudget } from '../support/retry-budgets.js';
 
 describe('caughtErrorToFailure', () => {
   it('reports a plain message as it came', () => {
@@ -39,5 +40,30 @@ describe('caughtErrorToFailure', () => {
     };
     const failure = caughtErrorToFailure({ Error: 'States.TaskFailed', Cause: JSON.stringify(description) });
     expect(failure).toEqual({ error: 'States.TaskFailed', message: `${description.ExecutionArn} ended ABORTED` });
+  });
+
+  it('counts the tries of a transient fault that outlasted its budget, wherever it was caught', () => {
+    expect(caughtErrorToFailure({ Error: 'ServiceCatalog.ThrottlingException', Cause: 'Rate exceeded' })).toEqual({
+      error: 'ServiceCatalog.ThrottlingException',
+      message: 'Rate exceeded',
+      attempts: retryBudget('ServiceCatalogThrottled').tries,
+    });
+    // A step function's error, and a child execution's failure.
+    const lambda = JSON.stringify({ errorType: 'TooManyRequestsException', errorMessage: 'Slow down', trace: [] });
+    expect(caughtErrorToFailure({ Error: 'TooManyRequestsException', Cause: lambda })).toEqual({
+      error: 'TooManyRequestsException',
+      message: 'Slow down',
+      attempts: retryBudget('StepCallsFailed').tries,
+    });
+    const child = { Status: 'FAILED', Error: 'ServiceCatalog.InvalidStateException', Cause: 'Cannot process more than one' };
+    expect(caughtErrorToFailure({ Error: 'States.TaskFailed', Cause: JSON.stringify(child) })).toMatchObject({
+      error: 'ServiceCatalog.InvalidStateException',
+      attempts: retryBudget('ServiceCatalogBusy').tries,
+    });
+  });
+
+  it('counts no tries for an error that is not retried, or one that is not a fault of AWS', () => {
+    expect(caughtErrorToFailure({ Error: 'ServiceCatalog.ResourceNotFoundException', Cause: 'gone' })).not.toHaveProperty('attempts');
+    expect(caughtErrorToFailure({ Error: 'MemberRoleUnavailableError', Cause: 'no role yet' })).not.toHaveProperty('attempts');
   });
 });

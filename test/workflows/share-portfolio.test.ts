@@ -10,6 +10,7 @@ import {
   ListPrincipalsForPortfolioCommand,
   ResourceNotFoundException,
   ServiceCatalogClient,
+  ServiceCatalogServiceException,
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +18,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
+import { retryBudget } from '../support/retry-budgets.js';
 import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
@@ -279,6 +281,136 @@ describe('share-portfolio state machine', () => {
 
     const detail = expectValidResultEvent(emitted()[0]);
     expect(detail).toMatchObject({ outcome: 'FAILED', failure: { error: 'PortfolioShareError' } });
+  });
+});
+
+describe('share-portfolio under transient faults (docs/operations.md#retry-budgets)', () => {
+  // Service Catalog's model defines no throttling error: the SDK raises its base exception, named by the code.
+  const throttled = () =>
+    new ServiceCatalogServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} });
+  const underChange = () =>
+    new InvalidStateException({ message: 'AWS Organizations access for Service Catalog is UNDER_CHANGE. Try again later.', $metadata: {} });
+  /** A command's behaviour that fails its next `times` calls with `error`; what it answers after is set on the result. */
+  const failing = <B extends { rejectsOnce: (error: Error) => unknown }>(behavior: B, times: number, error: () => Error): B => {
+    for (let call = 0; call < times; call++) behavior.rejectsOnce(error());
+    return behavior;
+  };
+  const shared = () =>
+    serviceCatalog
+      .on(DescribePortfolioShareStatusCommand)
+      .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: accounts(1) } });
+
+  it('shares through throttling of CreatePortfolioShare that ends within its budget', async () => {
+    const { tries } = retryBudget('ServiceCatalogThrottled');
+    failing(serviceCatalog.on(CreatePortfolioShareCommand), tries - 1, throttled).resolves({ PortfolioShareToken: 'share-token-1' });
+    shared();
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(tries);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', failure: null, sharedAccounts: accounts(1) });
+  });
+
+  it('fails once throttling outlasts the budget, counting the tries in the one result', async () => {
+    const { tries } = retryBudget('ServiceCatalogThrottled');
+    serviceCatalog.on(CreatePortfolioShareCommand).callsFake(() => Promise.reject(throttled()));
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(run.error).toBeUndefined();
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(tries);
+    expect(emitted()).toHaveLength(1);
+    expect(emitted()[0]?.DetailType).toBe('Portfolio Share Failed');
+    expect(expectValidResultEvent(emitted()[0]).failure).toEqual({
+      error: 'ServiceCatalog.ServiceCatalogException',
+      message: expect.stringContaining('Rate exceeded'),
+      attempts: tries,
+    });
+  });
+
+  it('waits out another share action on the portfolio for as long as its budget, then reports the tries', async () => {
+    const { tries } = retryBudget('ServiceCatalogBusy');
+    const busy = () =>
+      new InvalidStateException({ message: 'Cannot process more than one portfolio share action at the same time.', $metadata: {} });
+    serviceCatalog.on(CreatePortfolioShareCommand).callsFake(() => Promise.reject(busy()));
+
+    await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(tries);
+    expect(expectValidResultEvent(emitted()[0]).failure).toMatchObject({ error: 'ServiceCatalog.InvalidStateException', attempts: tries });
+  });
+
+  it('waits out Organizations access UNDER_CHANGE when another request enabled it first', async () => {
+    const { tries } = retryBudget('ServiceCatalogBusy');
+    serviceCatalog
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
+    failing(serviceCatalog.on(EnableAWSOrganizationsAccessCommand), tries - 1, underChange).resolves({});
+    shared();
+
+    policy({ allowEnableOrganizationsAccess: true });
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(serviceCatalog.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(tries);
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(1);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', failure: null });
+  });
+
+  it('follows a share whose status checks are throttled within the budget, and fails with the tries when they outlast it', async () => {
+    const { tries } = retryBudget('ServiceCatalogThrottled');
+    failing(serviceCatalog.on(DescribePortfolioShareStatusCommand), tries - 1, throttled).resolves({
+      Status: 'COMPLETED',
+      ShareDetails: { SuccessfulShares: accounts(1) },
+    });
+    expect((await runWorkflow('share-portfolio.asl.json', request())).output).toMatchObject({ outcome: 'SUCCEEDED' });
+
+    serviceCatalog.reset();
+    eventBridge.resetHistory();
+    serviceCatalog.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
+    serviceCatalog.on(CreatePortfolioShareCommand).resolves({ PortfolioShareToken: 'share-token-1' });
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).callsFake(() => Promise.reject(throttled()));
+    const run = await runWorkflow('share-portfolio.asl.json', request({ requestId: 'req-2' }));
+
+    // The await-share-action child reports the check it could not make; the share fails with it.
+    expect(serviceCatalog.commandCalls(DescribePortfolioShareStatusCommand)).toHaveLength(tries);
+    expect(run.output).toMatchObject({
+      outcome: 'FAILED',
+      shareToken: 'share-token-1',
+      failure: { error: 'ServiceCatalog.ServiceCatalogException', attempts: tries },
+    });
+  });
+
+  it('runs its authorize step again while the reads it makes are throttled, within the budget and beyond it', async () => {
+    const { tries } = retryBudget('StepCallsFailed');
+    usePolicy({
+      version: 1,
+      portfolios: [{ portfolioId: PORTFOLIO, sharePrincipals: true, targets: [{ type: 'ORGANIZATIONAL_UNIT', id: OU }] }],
+    });
+    // The function's own client: the SDK's tries are spent, so the step fails with the error's code as its name.
+    const stepThrottled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    failing(serviceCatalog.on(ListPrincipalsForPortfolioCommand), tries - 1, stepThrottled).resolves({ Principals: [] });
+    shared();
+
+    const run = await runWorkflow('share-portfolio.asl.json', request());
+
+    expect(run.entered.filter((name) => name === 'Authorize share')).toHaveLength(1);
+    expect(serviceCatalog.commandCalls(ListPrincipalsForPortfolioCommand)).toHaveLength(tries);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', options: { sharePrincipals: true, shareTagOptions: false } });
+
+    serviceCatalog.on(ListPrincipalsForPortfolioCommand).callsFake(() => Promise.reject(stepThrottled()));
+    serviceCatalog.resetHistory();
+    eventBridge.resetHistory();
+    await runWorkflow('share-portfolio.asl.json', request({ requestId: 'req-2' }));
+
+    expect(serviceCatalog.commandCalls(ListPrincipalsForPortfolioCommand)).toHaveLength(tries);
+    expect(serviceCatalog.commandCalls(CreatePortfolioShareCommand)).toHaveLength(0);
+    expect(expectValidResultEvent(emitted()[0])).toMatchObject({
+      outcome: 'FAILED',
+      options: null,
+      failure: { error: 'ThrottlingException', message: 'Rate exceeded', attempts: tries },
+    });
   });
 });
 

@@ -21,6 +21,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { UnshareResultDetail, UnshareWorkflowInput } from '../../src/contracts/unshare.js';
 import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
+import { retryBudget } from '../support/retry-budgets.js';
 import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
@@ -255,6 +256,36 @@ describe('unshare-portfolio state machine', () => {
     expect(detailType).toBe('Portfolio Unshare Failed');
     expect(detail.unsharedAccounts).toEqual([DIRECT]);
     expect(detail.failure).toMatchObject({ error: 'AccessDeniedException' });
+    expect(detail.failure?.message).toContain('could not be determined');
+  });
+
+  it('runs the still-visible check again while Organizations throttles it, and reports the tries once that outlasts its budget', async () => {
+    const { tries } = retryBudget('StepCallsFailed');
+    // The function's Organizations client has spent the SDK's own tries: the step fails with the error's code.
+    const throttled = () =>
+      Object.assign(new Error("AWS Organizations can't complete your request because another request is already in progress"), {
+        name: 'TooManyRequestsException',
+      });
+    shares('ORGANIZATIONAL_UNIT', [OU]);
+    shares('ORGANIZATION', [ORG]);
+    serviceCatalog.on(DescribePortfolioShareStatusCommand).resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [DIRECT] } });
+    const listing = organizations.on(ListAccountsForParentCommand, { ParentId: OU });
+    for (let call = 1; call < tries; call++) listing.rejectsOnce(throttled());
+    listing.resolves({ Accounts: [{ Id: ACCOUNT }, { Id: DIRECT }] });
+
+    const run = await runWorkflow(FILE, request());
+
+    expect(organizations.commandCalls(ListAccountsForParentCommand, { ParentId: OU })).toHaveLength(tries);
+    expect(run.output).toMatchObject({ outcome: 'SUCCEEDED', failure: null, stillVisibleCount: 2 });
+
+    organizations.on(ListAccountsForParentCommand, { ParentId: OU }).callsFake(() => Promise.reject(throttled()));
+    eventBridge.resetHistory();
+    await runWorkflow(FILE, request({ requestId: 'unshare-2' }));
+
+    const { detailType, detail } = onlyResult();
+    expect(detailType).toBe('Portfolio Unshare Failed');
+    expect(detail.unsharedAccounts).toEqual([DIRECT]);
+    expect(detail.failure).toMatchObject({ error: 'TooManyRequestsException', attempts: tries });
     expect(detail.failure?.message).toContain('could not be determined');
   });
 
