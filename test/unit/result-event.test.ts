@@ -43,8 +43,8 @@ describe('caughtErrorToFailure', () => {
   });
 
   it('counts the tries of a transient fault that outlasted its budget, wherever it was caught', () => {
-    expect(caughtErrorToFailure({ Error: 'ServiceCatalog.ThrottlingException', Cause: 'Rate exceeded' })).toEqual({
-      error: 'ServiceCatalog.ThrottlingException',
+    expect(caughtErrorToFailure({ Error: 'ServiceCatalog.ServiceCatalogException', Cause: 'Rate exceeded' })).toEqual({
+      error: 'ServiceCatalog.ServiceCatalogException',
       message: 'Rate exceeded',
       attempts: retryBudget('ServiceCatalogThrottled').tries,
     });
