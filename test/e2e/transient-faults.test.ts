@@ -112,7 +112,7 @@ describe('share requests under transient faults', () => {
     expect(errorsOf('CreatePortfolioShare')).toMatchObject({ ThrottlingException: expect.any(Number) });
     expect(errorsOf('ListPrincipalsForPortfolio')).toMatchObject({ InternalFailure: expect.any(Number) });
     const failed = await failedTries('e2e-faults');
-    expect(failed['ServiceCatalog.ThrottlingException']).toBeGreaterThan(0);
+    expect(failed['ServiceCatalog.ServiceCatalogException']).toBeGreaterThan(0);
     expect(Object.keys(failed).filter((error) => attemptsBefore(error) === undefined)).toEqual([]);
   }, 180_000);
 
