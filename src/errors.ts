@@ -69,6 +69,21 @@ export class MemberRoleUnavailableError extends Error {
   }
 }
 
+/**
+ * A call still throttled or failing inside AWS when its retry budget was spent; `cause` is its last
+ * error, whose name a report gives.
+ */
+export class TransientRetriesSpentError extends Error {
+  override name = 'TransientRetriesSpentError';
+  constructor(
+    /** The tries of the call that failed: its first and every retry. */
+    readonly attempts: number,
+    override readonly cause: Error,
+  ) {
+    super(`${cause.name} after ${attempts} tries: ${cause.message}`, { cause });
+  }
+}
+
 /** The member role exists but does not allow the call (a StackSet from before the call was added). */
 export class MemberRoleDeniedError extends Error {
   override name = 'MemberRoleDeniedError';

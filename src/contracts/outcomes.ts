@@ -19,6 +19,12 @@ export const AccountFailure = z.object({
   accountId: AccountId,
   error: z.string().min(1),
   message: z.string(),
+  /**
+   * For throttling or an internal error in the member account that outlasted the account's retry
+   * budget: the tries of the call it failed on, its first and every retry. Absent for an error that
+   * is not retried.
+   */
+  attempts: z.number().int().min(1).optional(),
 });
 export type AccountFailure = z.infer<typeof AccountFailure>;
 

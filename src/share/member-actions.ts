@@ -1,6 +1,7 @@
 import { AcceptPortfolioShareCommand, AssociatePrincipalWithPortfolioCommand } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import type { MemberServiceCatalog } from '../aws/member-session.js';
+import { type TransientRetryPolicy, transientRetries } from '../aws/transient-retry.js';
 import type { Clock } from '../clock.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { AccountId, PortfolioId } from '../contracts/identifiers.js';
@@ -8,7 +9,7 @@ import type { AccountFailure } from '../contracts/outcomes.js';
 import { RequestedBy } from '../contracts/requested-by.js';
 import { MemberActions } from '../contracts/share.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
-import { describeError, MemberRoleUnavailableError, NotAuthorizedError } from '../errors.js';
+import { describeError, MemberRoleUnavailableError, NotAuthorizedError, TransientRetriesSpentError } from '../errors.js';
 import { authorizedPortfolio } from '../policy/authorization.js';
 
 /** One batch of member accounts for one portfolio: the input of the member-actions function. */
@@ -49,15 +50,33 @@ export interface MemberBatchResult {
   failed: AccountFailure[];
 }
 
+/** Accounts worked on at once inside one invocation. */
+export const MEMBER_ACCOUNTS_AT_ONCE = 10;
+/** Tries of AssumeRole within the invocation for a role not there yet, `MEMBER_ROLE_RETRY_DELAY_MS × retry` apart. */
+export const MEMBER_ROLE_ATTEMPTS = 3;
+export const MEMBER_ROLE_RETRY_DELAY_MS = 500;
+
+/**
+ * What each member account may wait out throttling and internal errors of its calls (AssumeRole,
+ * AcceptPortfolioShare, AssociatePrincipalWithPortfolio) within one invocation. A batch works through
+ * its accounts `MEMBER_ACCOUNTS_AT_ONCE` at a time, so a batch whose every account spends its budget
+ * waits `batch size / MEMBER_ACCOUNTS_AT_ONCE` budgets in all: that has to stay well inside the
+ * function's timeout (docs/operations.md#retry-budgets; test/deploy/retry-budgets.test.ts checks it).
+ */
+export const MEMBER_CALL_RETRIES: TransientRetryPolicy = { firstWaitMs: 1_000, maxWaitMs: 8_000, budgetMs: 12_000 };
+
 export interface MemberActionsDependencies {
   memberServiceCatalog: MemberServiceCatalog;
-  /** Waits between AssumeRole tries: the functions' clock, so that the local stack's time scale applies. */
+  /** Every wait between tries: the functions' clock, so that the local stack's time scale applies. */
   sleep: Clock['sleep'];
-  /** Accounts worked on at once inside one invocation. */
+  /** The jitter's random source, in [0, 1); tests fix it. */
+  random?: () => number;
   concurrency?: number;
-  /** Extra tries of AssumeRole within the invocation, for eventual consistency of new roles. */
+  /** Tries of AssumeRole within the invocation, for eventual consistency of new roles. */
   roleAttempts?: number;
   roleRetryDelayMs?: number;
+  /** The retry budget of each account's transient faults. */
+  callRetries?: TransientRetryPolicy;
   partition?: string;
 }
 
@@ -65,12 +84,15 @@ const principalArn = (partition: string, accountId: string, path: string): strin
 
 /**
  * Accepts the account share (IMPORTED) and associates the IAM principals in each member account.
- * Both calls are idempotent in Service Catalog, so a retried batch repeats them safely.
+ * Both calls are idempotent in Service Catalog, so a retried batch repeats them safely, and so does
+ * a call tried again after a transient fault; an account whose fault outlasts its budget fails with
+ * the tries of the call it failed on, while any other error fails it at once.
  */
 export const runMemberActions = async (batch: MemberActionsBatch, dependencies: MemberActionsDependencies): Promise<MemberBatchResult> => {
   const partition = dependencies.partition ?? 'aws';
-  const roleAttempts = dependencies.roleAttempts ?? 3;
-  const roleRetryDelayMs = dependencies.roleRetryDelayMs ?? 500;
+  const roleAttempts = dependencies.roleAttempts ?? MEMBER_ROLE_ATTEMPTS;
+  const roleRetryDelayMs = dependencies.roleRetryDelayMs ?? MEMBER_ROLE_RETRY_DELAY_MS;
+  const callRetries = dependencies.callRetries ?? MEMBER_CALL_RETRIES;
 
   const clientFor = async (accountId: string) => {
     for (let attempt = 1; ; attempt++) {
@@ -83,24 +105,31 @@ export const runMemberActions = async (batch: MemberActionsBatch, dependencies: 
     }
   };
 
-  const outcomes = await mapWithConcurrency(batch.accounts, dependencies.concurrency ?? 10, async (accountId) => {
+  const outcomes = await mapWithConcurrency(batch.accounts, dependencies.concurrency ?? MEMBER_ACCOUNTS_AT_ONCE, async (accountId) => {
+    // One budget per account, over all its calls, so that an account's time stays bounded however many principals it gets.
+    const retries = transientRetries(callRetries, { sleep: dependencies.sleep, random: dependencies.random });
     try {
-      const client = await clientFor(accountId);
+      const client = await retries.run(() => clientFor(accountId));
       if (batch.actions.accept) {
-        await client.send(new AcceptPortfolioShareCommand({ PortfolioId: batch.portfolioId, PortfolioShareType: 'IMPORTED' }));
+        await retries.run(() =>
+          client.send(new AcceptPortfolioShareCommand({ PortfolioId: batch.portfolioId, PortfolioShareType: 'IMPORTED' })),
+        );
       }
       for (const path of batch.actions.iamPrincipals) {
-        await client.send(
-          new AssociatePrincipalWithPortfolioCommand({
-            PortfolioId: batch.portfolioId,
-            PrincipalARN: principalArn(partition, accountId, path),
-            PrincipalType: 'IAM',
-          }),
+        await retries.run(() =>
+          client.send(
+            new AssociatePrincipalWithPortfolioCommand({
+              PortfolioId: batch.portfolioId,
+              PrincipalARN: principalArn(partition, accountId, path),
+              PrincipalType: 'IAM',
+            }),
+          ),
         );
       }
       return { accountId };
     } catch (error) {
       if (error instanceof MemberRoleUnavailableError && batch.failWhenRoleUnavailable) throw error;
+      if (error instanceof TransientRetriesSpentError) return { accountId, ...describeError(error.cause), attempts: error.attempts };
       return { accountId, ...describeError(error) };
     }
   });
