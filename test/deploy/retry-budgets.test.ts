@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { type AslDefinition, aslStates } from '@portfolio-share-orchestrator/local-aws';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import {
+  MEMBER_ACCOUNTS_AT_ONCE,
+  MEMBER_CALL_RETRIES,
+  MEMBER_ROLE_ATTEMPTS,
+  MEMBER_ROLE_RETRY_DELAY_MS,
+} from '../../src/share/member-actions.js';
 import { attemptsBefore, RETRY_BUDGETS } from '../../src/workflow/retry-budgets.js';
 import { policies, readSource } from '../../statemachines/substitution.cjs';
 import { retryBudget as budget } from '../support/retry-budgets.js';
@@ -15,7 +21,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const files = readdirSync(join(ROOT, 'statemachines')).filter((file) => file.endsWith('.asl.json'));
 
 const { functions } = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as {
-  functions: Record<string, { handler: string }>;
+  functions: Record<string, { handler: string; timeout?: number }>;
 };
 /** Whether a function's handler builds AWS clients (hub clients or member sessions): it can meet AWS's faults. */
 const callsAws = (functionKey: string): boolean => {
@@ -157,5 +163,41 @@ describe('docs/operations.md#retry-budgets', () => {
     const quoted = [...page.matchAll(/up to (\d+) minutes \(the\s+`(\w+)` retrier/g)];
     expect(quoted.length).toBeGreaterThan(0);
     for (const [, minutes, name] of quoted) expect(Number(minutes) * 60, name).toBe(budget(name as string).longestWaitSeconds);
+  });
+
+  it("states the member accounts' own budget, which fits the member-actions function's timeout", () => {
+    const prose = section.replace(/\s+/g, ' ');
+    const stated = (pattern: RegExp): string[] => {
+      const match = pattern.exec(prose);
+      if (!match) throw new Error(`docs/operations.md#retry-budgets does not say ${pattern}`);
+      return match.slice(1);
+    };
+    const seconds = (ms: number) => ms / 1000;
+
+    const [first, cap, budgetSeconds] = stated(/waits below (\d+) s, doubling up to (\d+) s, and up to (\d+) s in all per account/);
+    expect([first, cap, budgetSeconds].map(Number)).toEqual([
+      seconds(MEMBER_CALL_RETRIES.firstWaitMs),
+      seconds(MEMBER_CALL_RETRIES.maxWaitMs),
+      seconds(MEMBER_CALL_RETRIES.budgetMs),
+    ]);
+
+    const [batchSize, atOnce] = stated(/A batch of (\d+) accounts \(`Tuning.MemberBatchSize`\) works on (\d+) at a time/);
+    expect(Number(batchSize)).toBe(policies.Tuning.MemberBatchSize.value);
+    expect(Number(atOnce)).toBe(MEMBER_ACCOUNTS_AT_ONCE);
+
+    // AssumeRole for a role not there yet waits MEMBER_ROLE_RETRY_DELAY_MS × retry before each retry.
+    const roleWaitMs = Array.from({ length: MEMBER_ROLE_ATTEMPTS - 1 }, (_, retry) => MEMBER_ROLE_RETRY_DELAY_MS * (retry + 1)).reduce(
+      (sum, wait) => sum + wait,
+      0,
+    );
+    expect(Number(stated(/its ([\d.]+) s of AssumeRole tries/)[0])).toBe(seconds(roleWaitMs));
+
+    const timeout = functions.runMemberActions?.timeout as number;
+    const accountsInTurn = Math.ceil(policies.Tuning.MemberBatchSize.value / MEMBER_ACCOUNTS_AT_ONCE);
+    const longestWaitSeconds = seconds(accountsInTurn * (MEMBER_CALL_RETRIES.budgetMs + roleWaitMs));
+    const [longest, timeoutMinutes] = stated(/the batch waits at most (.+?), half of the function's (\d+) min timeout/);
+    expect(longest).toBe(duration(longestWaitSeconds));
+    expect(Number(timeoutMinutes) * 60).toBe(timeout);
+    expect(longestWaitSeconds).toBeLessThanOrEqual(timeout / 2);
   });
 });
