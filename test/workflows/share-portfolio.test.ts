@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useClock } from '../../src/clock.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
 import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
@@ -205,6 +206,41 @@ describe('share-portfolio state machine', () => {
     const detail = expectValidResultEvent(emitted()[0]);
     expect(detail.sharedAccounts).toEqual([good]);
     expect(detail.failedAccounts).toEqual([expect.objectContaining({ accountId: noRole, error: 'MemberRoleUnavailableError' })]);
+  });
+
+  describe('with member calls that wait in simulated time', () => {
+    beforeEach(() => useClock({ sleep: async () => {} }));
+    afterEach(() => useClock(undefined));
+
+    it('waits out a member account throttled within its budget and reports one throttled beyond it with its tries', async () => {
+      const [recovers, throttled] = accounts(2) as [string, string];
+      serviceCatalog
+        .on(DescribePortfolioShareStatusCommand)
+        .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [recovers, throttled] } });
+      const rateExceeded = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      serviceCatalog
+        .on(AssociatePrincipalWithPortfolioCommand, { PrincipalARN: `arn:aws:iam::${recovers}:role/Developer` })
+        .rejectsOnce(rateExceeded())
+        .rejectsOnce(rateExceeded())
+        .resolves({});
+      serviceCatalog
+        .on(AssociatePrincipalWithPortfolioCommand, { PrincipalARN: `arn:aws:iam::${throttled}:role/Developer` })
+        .rejects(rateExceeded());
+
+      policy({ associatePrincipals: ['role/Developer'] });
+      const run = await runWorkflow('share-portfolio.asl.json', request());
+
+      expect(run.error).toBeUndefined();
+      const tries = serviceCatalog
+        .commandCalls(AssociatePrincipalWithPortfolioCommand)
+        .filter((call) => call.args[0].input.PrincipalARN?.includes(throttled)).length;
+      expect(emitted()[0]?.DetailType).toBe('Portfolio Share Partially Succeeded');
+      const detail = expectValidResultEvent(emitted()[0]);
+      expect(detail.sharedAccounts).toEqual([recovers]);
+      expect(detail.failedAccounts).toEqual([
+        { accountId: throttled, error: 'ThrottlingException', message: 'Rate exceeded', attempts: tries },
+      ]);
+    });
   });
 
   it('shares with an external account and accepts the IMPORTED share in it, without polling', async () => {
