@@ -1,9 +1,13 @@
 import { OwnershipTransferRequest, type RefusedOwnershipTransferInput } from '../contracts/ownership-transfer.js';
 import { toOwnershipTransferWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type IntakeOutcome, type RequestEnvelope, type RequestEventDependencies, takeRequestEvent } from '../workflow/request-event.js';
-
-const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+import {
+  type IntakeOutcome,
+  type RequestEnvelope,
+  type RequestEventDependencies,
+  readableField,
+  takeRequestEvent,
+} from '../workflow/request-event.js';
 
 /**
  * An `Ownership Transfer Requested` event: started once under its request id (or the event id); an
@@ -22,10 +26,10 @@ export const takeOwnershipTransferRequestEvent = (event: RequestEnvelope, depend
         ),
       refusedInput: (detail, requestedBy, refused): RefusedOwnershipTransferInput => ({
         requestId: detail.requestId,
-        accountId: stringOrNull(detail.accountId),
-        ownerArn: stringOrNull(detail.ownerArn),
-        provisionedProductId: stringOrNull(detail.provisionedProductId),
-        fromOwnerArn: stringOrNull(detail.fromOwnerArn),
+        accountId: readableField(detail.accountId),
+        ownerArn: readableField(detail.ownerArn),
+        provisionedProductId: readableField(detail.provisionedProductId),
+        fromOwnerArn: readableField(detail.fromOwnerArn),
         requestedBy,
         refused,
       }),

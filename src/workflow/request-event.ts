@@ -37,6 +37,21 @@ export interface RequestEventHandling<I, R> {
   refusedInput: (detail: Record<string, unknown> & { requestId: string }, requestedBy: RequestedBy, refused: IntakeRefusal) => R;
 }
 
+// A refusal carries what it can read of the request into the workflow input and the result event,
+// both capped (StartExecution and PutEvents at 256 KB): a field longer than any identifier (an IAM
+// ARN is at most 2,048 characters) is left out, and the message is cut, saying so.
+const MAX_READABLE_FIELD = 2048;
+const MAX_REFUSAL_MESSAGE = 2000;
+
+/** A request field as a refusal reports it: a string of identifier size, else null. */
+export const readableField = (value: unknown): string | null =>
+  typeof value === 'string' && value.length <= MAX_READABLE_FIELD ? value : null;
+
+const boundedMessage = (message: string): string =>
+  message.length <= MAX_REFUSAL_MESSAGE
+    ? message
+    : `${message.slice(0, MAX_REFUSAL_MESSAGE)}… (${message.length - MAX_REFUSAL_MESSAGE} more characters cut)`;
+
 /** The share and unshare workflows' input for a refused request: its portfolio id and target when they are usable. */
 export const refusedPortfolioRequest = (
   detail: Record<string, unknown> & { requestId: string },
@@ -46,7 +61,7 @@ export const refusedPortfolioRequest = (
   const target = ShareTarget.safeParse(detail.target);
   return {
     requestId: detail.requestId,
-    portfolioId: typeof detail.portfolioId === 'string' ? detail.portfolioId : null,
+    portfolioId: readableField(detail.portfolioId),
     target: target.success ? target.data : null,
     requestedBy,
     refused,
@@ -102,7 +117,11 @@ export const takeRequestEvent = async <I, R>(
   const sha256 = requestSha256(event.detail);
   const refusedInput = (failure: RequestFailure): R => {
     const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
-    return handling.refusedInput({ ...detail, requestId }, requestedBy, { ...failure, requestSha256: sha256 });
+    return handling.refusedInput({ ...detail, requestId }, requestedBy, {
+      ...failure,
+      message: boundedMessage(failure.message),
+      requestSha256: sha256,
+    });
   };
   let input: I | R;
   let refused: RequestFailure | undefined;

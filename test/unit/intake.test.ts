@@ -141,6 +141,22 @@ describe('share request intake', () => {
     expect(published()).toEqual([]);
   });
 
+  it('keeps the refusal of a huge request small: identifier-sized fields only, the message cut saying so', async () => {
+    const executions = fakeExecutions(sfn);
+    const huge = {
+      ...event,
+      id: 'c0ffee00-0000-4000-8000-000000000009',
+      detail: { portfolioId: `port-${'a'.repeat(200_000)}`, target: { type: 'ACCOUNT', id: '12', [`k${'x'.repeat(5000)}`]: 1 } },
+    };
+
+    await takeShareRequestEvent(huge, dependencies(SHARE_MACHINE));
+
+    const input = [...executions.values()][0]?.input as RefusedPortfolioRequest;
+    expect(input.portfolioId).toBeNull();
+    expect(input.refused.message).toMatch(/… \(\d+ more characters cut\)$/);
+    expect(JSON.stringify(input).length).toBeLessThan(4096);
+  });
+
   it('tells two different invalid requests under one request id apart: the second is a conflict', async () => {
     const executions = fakeExecutions(sfn);
     const invalid = (extra: string) => ({ ...event, detail: { ...event.detail, [extra]: 1 } });
