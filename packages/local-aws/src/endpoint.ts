@@ -2,6 +2,7 @@
 // the identities and the service modules (Organizations, STS, EventBridge, Service Catalog, and any
 // module plugged in later such as Step Functions) are wired together. `startLocalAws` is the single
 // way tests, benchmarks, `npm run local:aws` and the local runtime start it.
+import { createHash } from 'node:crypto';
 import { SimulatedClock } from './clock.js';
 import type { Random } from './contract.js';
 import { EventLog } from './event-log.js';
@@ -31,6 +32,7 @@ import { GLOBAL_EVENTS_REGION } from './organizations/cloudtrail.js';
 import { ControlTowerSimulation } from './organizations/control-tower.js';
 import { Organization } from './organizations/organization.js';
 import { organizationsRegistration } from './organizations/service.js';
+import { type PersistedPart, StateStore } from './persistence/store.js';
 import { deriveRandom } from './random.js';
 import { type ApiCallListener, LocalAwsServer, type ServiceRegistration } from './server.js';
 import { createServiceCatalogModule, type ServiceCatalogModule } from './service-catalog/index.js';
@@ -61,6 +63,36 @@ export interface StartLocalAwsOptions {
   iam?: IamMode;
   /** Called for bugs inside the endpoint (answered to clients as 500); they are also kept in `internalErrors`. */
   onInternalError?: (error: unknown, where: { service: string; operation: string }) => void;
+  /**
+   * Keeps the endpoint's state in this directory and continues from it when it holds one: what a
+   * call was answered for survives a kill of the process. Without it everything is in memory.
+   */
+  stateDir?: string;
+  /** With `stateDir`: deletes the state first, so the endpoint starts from its fixture again. */
+  fresh?: boolean;
+  /** With `stateDir`: the group-commit window, the earliest a commit follows the previous one (real ms, 10 by default). */
+  commitIntervalMs?: number;
+  /** With `stateDir`: what opening the state has to say (a torn last journal line dropped). */
+  onStateNotice?: (message: string) => void;
+}
+
+/** A state directory the endpoint keeps its state in (`stateDir`), for the parts plugged in later. */
+export interface LocalAwsState {
+  readonly directory: string;
+  /** How many times the state was opened before this start: 0 for a new state. */
+  readonly generation: number;
+  /** True when this start continued from a state on disk. */
+  readonly restored: boolean;
+  /** The records a part had when the state was read (empty for a new state). */
+  recordsOf(part: string): Map<string, unknown>;
+  /** Commits a part from now on; returns the function that tells the store the part changed. */
+  attach(part: PersistedPart): () => void;
+  /** Resolves once everything changed so far is on disk. */
+  barrier(): Promise<void>;
+  /** Calls `listener` after each commit, once it is on disk. */
+  onCommitted(listener: () => void): () => void;
+  /** Commits written, their bytes and the real ms they took since start. */
+  stats(): { commits: number; bytes: number; ms: number };
 }
 
 export interface AwsCredentials {
@@ -110,7 +142,31 @@ export interface LocalAws {
   onCall(listener: ApiCallListener): () => void;
   /** A deterministic random stream of this run's seed, for plugged-in modules. */
   random(stream: string): Random;
+  /** The state directory, when the endpoint keeps its state (`stateDir`). */
+  readonly state: LocalAwsState | undefined;
+  /**
+   * Drops the answers kept for calls sent with an idempotency key (`x-local-aws-idempotency-key`)
+   * under keys starting with `prefix`: an execution's, once it has ended.
+   */
+  forgetAnswers(prefix: string): void;
   close(): Promise<void>;
+}
+
+/**
+ * While the endpoint runs, the simulated time is committed at least this often (real ms): a restart
+ * continues the clock from the last commit plus this much, so that it never shows a time before
+ * one a caller has seen.
+ */
+const CLOCK_HEARTBEAT_MS = 1_000;
+
+interface ClockRecord {
+  simulated: number;
+  scale: number;
+}
+
+/** The seed of a restarted state's random streams: each start draws new ids, so none repeats one of an earlier start. */
+function seedOfGeneration(seed: number, generation: number): number {
+  return generation === 0 ? seed : (seed ^ Math.imul(generation, 0x9e3779b1)) >>> 0;
 }
 
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
@@ -119,6 +175,17 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       ? parseFixture(options.fixture, 'fixture option')
       : await loadFixture(options.fixturePath ?? DEMO_FIXTURE_PATH);
   const seed = options.seed ?? fixture.simulation.seed;
+  const store = options.stateDir
+    ? StateStore.open(options.stateDir, {
+        fresh: options.fresh ?? false,
+        fixtureDigest: createHash('sha256').update(JSON.stringify(fixture)).digest('hex'),
+        ...(options.commitIntervalMs !== undefined ? { commitIntervalMs: options.commitIntervalMs } : {}),
+        ...(options.onStateNotice ? { onNotice: options.onStateNotice } : {}),
+      })
+    : undefined;
+  const restored = (part: string): Map<string, unknown> | undefined => (store?.restored ? store.recordsOf(part) : undefined);
+  const streamSeed = seedOfGeneration(seed, store?.generation ?? 0);
+  const savedClock = restored('clock')?.get('clock') as ClockRecord | undefined;
   const internalErrors: unknown[] = [];
   const report = (error: unknown, where: { service: string; operation: string }) => {
     internalErrors.push(error);
@@ -127,11 +194,15 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
 
   const clock = new SimulatedClock({
     scale: options.timeScale ?? fixture.simulation.timeScale,
-    ...(fixture.simulation.startTime ? { startTime: Date.parse(fixture.simulation.startTime) } : {}),
+    ...(savedClock
+      ? { startTime: savedClock.simulated + CLOCK_HEARTBEAT_MS * savedClock.scale }
+      : fixture.simulation.startTime
+        ? { startTime: Date.parse(fixture.simulation.startTime) }
+        : {}),
     onTaskError: (error) => report(error, { service: 'simulation', operation: 'scheduled task' }),
   });
   const knobs = new SimulationKnobs({
-    seed,
+    seed: streamSeed,
     clock,
     settings: {
       latency: fixture.simulation.latency,
@@ -147,7 +218,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   });
 
   const managementAccountId = fixture.organization.managementAccount.id;
-  const identity = new IdentityStore({ random: deriveRandom(seed, 'identity'), managementAccountId });
+  const identity = new IdentityStore({ random: deriveRandom(streamSeed, 'identity'), managementAccountId });
   // The roles AWS itself creates in member accounts trust the management account and administer theirs.
   for (const name of ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'])
     identity.defineRoleTemplate(name, managementTrustedAdministrator(managementAccountId));
@@ -165,31 +236,76 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     }
   }
 
-  const organization = new Organization({ fixture, clock, random: deriveRandom(seed, 'organizations'), sink: events, identity });
+  const savedIdentity = restored('identity');
+  if (savedIdentity) identity.restore(savedIdentity);
+  const savedOrganization = restored('organizations');
+  const organization = new Organization({
+    fixture,
+    clock,
+    random: deriveRandom(streamSeed, 'organizations'),
+    sink: events,
+    identity,
+    ...(savedOrganization ? { restore: savedOrganization } : {}),
+  });
   const iam = new Evaluator({
     mode: options.iam ?? 'enforce',
     now: () => clock.now(),
     organizationOf: (accountId) => (organization.hasAccount(accountId) ? organization.organizationId : undefined),
   });
-  const eventBridge = new EventBridge({ clock, random: deriveRandom(seed, 'events'), sink: events });
+  const eventBridge = new EventBridge({ clock, random: deriveRandom(streamSeed, 'events'), sink: events });
   for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
+  const savedBuses = restored('events');
+  if (savedBuses) eventBridge.restore(savedBuses);
   const controlTower = new ControlTowerSimulation({
     organization,
     clock,
-    random: deriveRandom(seed, 'controltower'),
+    random: deriveRandom(streamSeed, 'controltower'),
     sink: events,
     identity,
   });
   const serviceCatalog = createServiceCatalogModule({
     organization,
     clock,
-    random: deriveRandom(seed, 'servicecatalog'),
+    random: deriveRandom(streamSeed, 'servicecatalog'),
     fixture: fixture.serviceCatalog,
     knobs: fixture.simulation.serviceCatalog,
+    ...(restored('servicecatalog') ? { restore: restored('servicecatalog') } : {}),
   });
 
+  let state: LocalAwsState | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  if (store) {
+    const attach = (part: PersistedPart) => store.attach(part);
+    attach({ name: 'clock', changes: () => [['clock', { simulated: clock.now(), scale: clock.scale } satisfies ClockRecord]] });
+    identity.persistedPart(attach);
+    organization.persistedPart(attach);
+    eventBridge.persistedPart(attach);
+    serviceCatalog.persistedPart(attach);
+    heartbeat = setInterval(() => store.markDirty(), CLOCK_HEARTBEAT_MS);
+    heartbeat.unref();
+    state = {
+      directory: store.directory,
+      generation: store.generation,
+      restored: store.restored,
+      recordsOf: (part) => store.recordsOf(part),
+      attach,
+      barrier: () => store.barrier(),
+      onCommitted: (listener) => store.onCommitted(listener),
+      stats: () => store.stats(),
+    };
+  }
+
   const stats = new ApiCallStats();
-  const server = new LocalAwsServer({ identity, iam, knobs, clock, stats, onInternalError: report });
+  const server = new LocalAwsServer({
+    identity,
+    iam,
+    knobs,
+    clock,
+    stats,
+    onInternalError: report,
+    ...(store ? { durable: () => store.barrier() } : {}),
+  });
+  if (store) server.persistedPart((part) => store.attach(part), restored('requests'));
   server.register(organizationsRegistration(organization));
   server.register(stsRegistration(identity, iam));
   server.register(eventBridge.registration());
@@ -206,6 +322,8 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     address = await server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
   } catch (error) {
     clock.close();
+    if (heartbeat) clearInterval(heartbeat);
+    store?.close();
     throw error;
   }
   const credentials: AwsCredentials = { accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test' };
@@ -233,10 +351,14 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     resetStats: () => stats.reset(),
     registerService: (registration) => server.register(registration),
     onCall: (listener) => server.onCall(listener),
-    random: (stream) => deriveRandom(seed, `plugin:${stream}`),
+    random: (stream) => deriveRandom(streamSeed, `plugin:${stream}`),
+    state,
+    forgetAnswers: (prefix) => server.forgetAnswers(prefix),
     close: async () => {
       clock.close();
       await server.close();
+      if (heartbeat) clearInterval(heartbeat);
+      store?.close();
     },
   };
 }

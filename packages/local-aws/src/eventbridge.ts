@@ -6,6 +6,8 @@ import { AwsServiceError, type BusEvent, type EventSink, type Random, type Reque
 import { unknownOperationError } from './errors.js';
 import type { AuthorizationRequest } from './iam/evaluator.js';
 import { paginate } from './pagination.js';
+import { ChangedRecords } from './persistence/records.js';
+import type { PersistedPart } from './persistence/store.js';
 import { randomUuid } from './random.js';
 import type { ServiceRegistration } from './server.js';
 import { epochSeconds, isoSeconds } from './time-format.js';
@@ -45,11 +47,29 @@ export interface EventBridgeOptions {
 export class EventBridge {
   readonly #buses = new Map<string, EventBusRecord>();
   readonly #options: EventBridgeOptions;
-  readonly #defaultBusCreated: number;
+  #defaultBusCreated: number;
+  readonly #records = new ChangedRecords(
+    (key) => (key === 'defaultBuses' ? { creationTime: this.#defaultBusCreated } : this.#buses.get(key.slice('bus:'.length))),
+    () => ['defaultBuses', ...[...this.#buses.keys()].map((key) => `bus:${key}`)],
+  );
 
   constructor(options: EventBridgeOptions) {
     this.#options = options;
     this.#defaultBusCreated = options.clock.now();
+  }
+
+  /** Commits the event buses (and their policies) to a state store from now on. */
+  persistedPart(attach: (part: PersistedPart) => () => void): void {
+    this.#records.part('events', attach);
+  }
+
+  /** Replaces the buses with a persisted state's. */
+  restore(records: Map<string, unknown>): void {
+    this.#buses.clear();
+    for (const [key, value] of records) {
+      if (key === 'defaultBuses') this.#defaultBusCreated = (value as { creationTime: number }).creationTime;
+      else if (key.startsWith('bus:')) this.#buses.set(key.slice('bus:'.length), value as EventBusRecord);
+    }
   }
 
   /** Creates a custom bus (idempotent), e.g. the project's bus named in the fixture. */
@@ -67,6 +87,7 @@ export class EventBridge {
     };
     if (description !== undefined) record.description = description;
     this.#buses.set(busKey(accountId, region, name), record);
+    this.#records.touch(`bus:${busKey(accountId, region, name)}`);
     return record;
   }
 
@@ -80,6 +101,7 @@ export class EventBridge {
     const statements = (bus.policy?.Statement ?? []).filter((existing) => existing.Sid === undefined || existing.Sid !== statement.Sid);
     bus.policy = { Version: '2012-10-17', Statement: [...statements, statement] };
     bus.lastModifiedTime = this.#options.clock.now();
+    this.#records.touch(`bus:${busKey(accountId, region, name)}`);
   }
 
   /** The IAM authorizations a call needs: PutEvents one per entry (its source and detail-type are condition keys), on its bus with the bus policy. */
@@ -299,6 +321,7 @@ export class EventBridge {
       );
     if (name === DEFAULT_EVENT_BUS) throw validation('Cannot delete event bus default.');
     this.#buses.delete(busKey(context.caller.accountId, context.region, name));
+    this.#records.touch(`bus:${busKey(context.caller.accountId, context.region, name)}`);
     return {};
   }
 }

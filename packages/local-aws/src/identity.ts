@@ -10,6 +10,8 @@ import {
   type PrincipalPolicies,
   type RoleDocuments,
 } from './iam/policies.js';
+import { ChangedRecords } from './persistence/records.js';
+import type { PersistedPart } from './persistence/store.js';
 import { BASE32, randomString, UPPER_ALPHANUMERIC } from './random.js';
 
 export const MANAGEMENT_TEST_ACCESS_KEY = 'test';
@@ -64,7 +66,12 @@ interface KeyRecord {
   expiration?: number;
   /** Root and user keys: fixed. Role sessions: read from the role at each call. */
   policies: () => PrincipalPolicies;
+  /** What the policies come from, as a persisted state keeps it. */
+  grant: { policies: PrincipalPolicies } | { role: { accountId: string; name: string }; options: SessionOptions };
 }
+
+/** An access key as a persisted state keeps it. */
+type SavedKey = Omit<KeyRecord, 'policies'>;
 
 export class InvalidAccessKeyError extends Error {
   override name = 'InvalidAccessKeyError';
@@ -78,11 +85,69 @@ export class IdentityStore {
   readonly #random: Random;
   readonly #realNow: () => number;
   readonly #managementAccountId: string;
+  readonly #records = new ChangedRecords(
+    (key) => this.#record(key),
+    () => [
+      ...[...this.#keys.keys()].map((id) => `key:${id}`),
+      ...[...this.#roles.values()].flatMap((roles) => [...roles.values()].map((role) => `role:${role.accountId}/${role.name}`)),
+      ...[...this.#userIds.keys()].map((key) => `userId:${key}`),
+    ],
+  );
 
   constructor(options: { random: Random; managementAccountId: string; realNow?: () => number }) {
     this.#random = options.random;
     this.#managementAccountId = options.managementAccountId;
     this.#realNow = options.realNow ?? Date.now;
+  }
+
+  /** Commits access keys, sessions, roles and unique ids to a state store from now on. */
+  persistedPart(attach: (part: PersistedPart) => () => void): void {
+    this.#records.part('identity', attach);
+  }
+
+  /** Replaces every key, role and unique id with a persisted state's; role templates stay as defined. */
+  restore(records: Map<string, unknown>): void {
+    this.#keys.clear();
+    this.#roles.clear();
+    this.#userIds.clear();
+    const keys: Array<[string, SavedKey]> = [];
+    for (const [key, value] of records) {
+      if (key.startsWith('role:')) {
+        const role = value as RoleRecord;
+        const roles = this.#roles.get(role.accountId) ?? new Map<string, RoleRecord>();
+        this.#roles.set(role.accountId, roles);
+        roles.set(role.name, role);
+      } else if (key.startsWith('userId:')) this.#userIds.set(key.slice('userId:'.length), value as string);
+      else if (key.startsWith('key:')) keys.push([key.slice('key:'.length), value as SavedKey]);
+    }
+    for (const [accessKeyId, saved] of keys) {
+      const { grant } = saved;
+      if ('policies' in grant) {
+        this.#keys.set(accessKeyId, { ...saved, policies: () => grant.policies });
+        continue;
+      }
+      // A session reads its role's policies at each call; once the role is gone it has none.
+      const { accountId, name } = grant.role;
+      const roleArn = this.role(accountId, name)?.arn ?? `arn:aws:iam::${accountId}:role/${name}`;
+      const documents = () =>
+        this.role(accountId, name)?.documents ?? { trustPolicy: { Version: '2012-10-17', Statement: [] }, policies: [] };
+      this.#keys.set(accessKeyId, { ...saved, policies: sessionPolicies(roleArn, documents, grant.options) });
+    }
+  }
+
+  #record(key: string): unknown {
+    if (key.startsWith('key:')) {
+      const record = this.#keys.get(key.slice('key:'.length));
+      if (!record) return undefined;
+      const { policies: _policies, ...saved } = record;
+      return saved satisfies SavedKey;
+    }
+    if (key.startsWith('role:')) {
+      const [accountId = '', name = ''] = key.slice('role:'.length).split('/');
+      return this.role(accountId, name);
+    }
+    if (key.startsWith('userId:')) return this.#userIds.get(key.slice('userId:'.length));
+    return undefined;
   }
 
   /** Gives an account (root user or an IAM user) a long-term access key. */
@@ -109,7 +174,8 @@ export class IdentityStore {
           identity: grant.policies ?? [managedPolicy(ADMINISTRATOR_ACCESS_ARN)],
         }
       : { principalArn: caller.arn, principalType: 'Account', root: true, identity: [] };
-    this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller, policies: () => policies });
+    this.#keys.set(grant.accessKeyId, { secretAccessKey: grant.secretAccessKey, caller, policies: () => policies, grant: { policies } });
+    this.#records.touch(`key:${grant.accessKeyId}`);
     return caller;
   }
 
@@ -131,7 +197,10 @@ export class IdentityStore {
     this.#roles.set(accountId, roles);
     const existing = roles.get(name);
     if (existing) {
-      if (documents) existing.documents = documents;
+      if (documents) {
+        existing.documents = documents;
+        this.#records.touch(`role:${accountId}/${name}`);
+      }
       return existing;
     }
     const role: RoleRecord = {
@@ -143,6 +212,7 @@ export class IdentityStore {
       documents: documents ?? this.#templateFor(accountId, name),
     };
     roles.set(name, role);
+    this.#records.touch(`role:${accountId}/${name}`);
     return role;
   }
 
@@ -151,7 +221,9 @@ export class IdentityStore {
     this.#templates.set(name, template);
     for (const [accountId, roles] of this.#roles) {
       const role = roles.get(name);
-      if (role) role.documents = resolveTemplate(template, accountId);
+      if (!role) continue;
+      role.documents = resolveTemplate(template, accountId);
+      this.#records.touch(`role:${accountId}/${name}`);
     }
   }
 
@@ -161,6 +233,7 @@ export class IdentityStore {
   }
 
   deleteRole(accountId: string, name: string): boolean {
+    this.#records.touch(`role:${accountId}/${name}`);
     return this.#roles.get(accountId)?.delete(name) ?? false;
   }
 
@@ -201,15 +274,10 @@ export class IdentityStore {
       caller,
       sessionToken: credentials.sessionToken,
       expiration: credentials.expiration,
-      policies: () => ({
-        principalArn: role.arn,
-        principalType: 'AssumedRole',
-        root: false,
-        identity: role.documents.policies,
-        ...(options.sessionPolicy ? { session: options.sessionPolicy } : {}),
-        ...(options.sourceIdentity ? { sourceIdentity: options.sourceIdentity } : {}),
-      }),
+      policies: sessionPolicies(role.arn, () => role.documents, options),
+      grant: { role: { accountId: role.accountId, name: role.name }, options },
     });
+    this.#records.touch(`key:${accessKeyId}`);
     return { caller, credentials };
   }
 
@@ -218,9 +286,22 @@ export class IdentityStore {
     if (!id) {
       id = `${prefix}${randomString(this.#random, BASE32, 17)}`;
       this.#userIds.set(key, id);
+      this.#records.touch(`userId:${key}`);
     }
     return id;
   }
+}
+
+/** A role session's policies: the role's as they are at the time of each call, and what AssumeRole added. */
+function sessionPolicies(roleArn: string, documents: () => RoleDocuments, options: SessionOptions): () => PrincipalPolicies {
+  return () => ({
+    principalArn: roleArn,
+    principalType: 'AssumedRole',
+    root: false,
+    identity: documents().policies,
+    ...(options.sessionPolicy ? { session: options.sessionPolicy } : {}),
+    ...(options.sourceIdentity ? { sourceIdentity: options.sourceIdentity } : {}),
+  });
 }
 
 function resolveTemplate(template: RoleTemplate, accountId: string): RoleDocuments {

@@ -10,6 +10,7 @@ export {
   DEFAULT_PORT,
   DEFAULT_REGION,
   type LocalAws,
+  type LocalAwsState,
   type LocalClientConfig,
   type StartLocalAwsOptions,
   startLocalAws,
@@ -34,7 +35,14 @@ export {
   type RoleDocuments,
 } from './iam/policies.js';
 export type { KnobSettings } from './knobs.js';
-export type { ApiCallRecord, ServiceRegistration } from './server.js';
+export {
+  FRESH_HINT,
+  type PersistedPart,
+  StateFileError,
+  StateMismatchError,
+  StateWriteError,
+} from './persistence/store.js';
+export { type ApiCallRecord, IDEMPOTENCY_KEY_HEADER, type ServiceRegistration } from './server.js';
 export {
   type AslContainer,
   type AslDefinition,
@@ -52,5 +60,6 @@ export {
   ExecutionWaitTimeoutError,
   StatesError,
   type StepFunctionsModule,
+  type TaskContext,
   type TaskHandler,
 } from './stepfunctions/index.js';

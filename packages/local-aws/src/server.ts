@@ -12,6 +12,8 @@ import { AwsServiceError, type Caller, type RequestContext, type ServiceModule }
 import { type AuthorizationRequest, accessDenied, type IamEvaluator } from './iam/evaluator.js';
 import type { IdentityStore } from './identity.js';
 import type { SimulationKnobs } from './knobs.js';
+import { ChangedRecords } from './persistence/records.js';
+import type { PersistedPart } from './persistence/store.js';
 import {
   type AwsJsonVersion,
   decodeJsonInput,
@@ -80,6 +82,28 @@ export interface LocalAwsServerOptions {
   stats: ApiCallStats;
   /** Bugs (errors that are not AwsServiceError) are answered with a 500 and reported here. */
   onInternalError?: (error: unknown, call: { service: string; operation: string }) => void;
+  /**
+   * Resolves once what a call changed is on disk (a persisted state): every answer waits for it, so
+   * nothing a client was told of is lost when the process is killed.
+   */
+  durable?: () => Promise<void>;
+}
+
+/**
+ * A request header the local runtime's Step Functions integrations send: the same key names the same
+ * task call of an execution, however often the execution is run again (a redrive after a restart).
+ * A call that changes something is carried out once per key; its answer is kept and given again.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'x-local-aws-idempotency-key';
+
+/** Operations that only read: answered afresh each time, never kept by idempotency key. */
+const READ_ONLY_OPERATION = /^(Describe|List|Get|Search|Scan)/;
+
+interface KeptAnswer {
+  service: string;
+  operation: string;
+  response: EncodedResponse;
+  errorCode?: string;
 }
 
 export class DuplicateServiceError extends Error {
@@ -106,6 +130,11 @@ export class LocalAwsServer {
   readonly #listeners = new Set<ApiCallListener>();
   readonly #options: LocalAwsServerOptions;
   readonly #server: Server;
+  readonly #answers = new Map<string, KeptAnswer>();
+  readonly #answerRecords = new ChangedRecords(
+    (key) => this.#answers.get(key),
+    () => this.#answers.keys(),
+  );
 
   constructor(options: LocalAwsServerOptions) {
     this.#options = options;
@@ -131,6 +160,21 @@ export class LocalAwsServer {
     if (this.#jsonServices.has(registration.module.target))
       throw new DuplicateServiceError(`Target prefix ${registration.module.target} is already registered`);
     this.#jsonServices.set(registration.module.target, registration);
+  }
+
+  /** Commits the answers kept by idempotency key to a state store, continuing from `restored` ones. */
+  persistedPart(attach: (part: PersistedPart) => () => void, restored: Map<string, unknown> | undefined): void {
+    for (const [key, answer] of restored ?? []) this.#answers.set(key, answer as KeptAnswer);
+    this.#answerRecords.part('requests', attach);
+  }
+
+  /** Drops the answers kept under keys that start with `prefix` (an execution that ended will not ask again). */
+  forgetAnswers(prefix: string): void {
+    for (const key of this.#answers.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      this.#answers.delete(key);
+      this.#answerRecords.touch(key);
+    }
   }
 
   services(): string[] {
@@ -184,12 +228,49 @@ export class LocalAwsServer {
     }
     const { registration, operation, input } = routed;
     const record: ApiCallRecord = { requestId, service: registration.name, operation, input, statusCode: 0, durationMs: 0 };
-    const encoded = await this.#invoke(registration, operation, input, request, url, record);
+    const key = READ_ONLY_OPERATION.test(operation) ? undefined : firstHeader(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    const kept = key === undefined ? undefined : this.#answers.get(key);
+    let encoded: EncodedResponse;
+    if (kept && kept.service === registration.name && kept.operation === operation) {
+      encoded = kept.response;
+      if (kept.errorCode !== undefined) record.errorCode = kept.errorCode;
+    } else {
+      encoded = await this.#invoke(registration, operation, input, request, url, record);
+      if (key !== undefined) {
+        this.#answers.set(key, {
+          service: registration.name,
+          operation,
+          response: encoded,
+          ...(record.errorCode !== undefined ? { errorCode: record.errorCode } : {}),
+        });
+        this.#answerRecords.touch(key);
+      }
+    }
+    encoded = await this.#whenDurable(registration, record, encoded);
     record.statusCode = encoded.statusCode;
     record.durationMs = performance.now() - started;
     this.#options.stats.record(registration.name, operation, record.errorCode);
     send(response, encoded);
     for (const listener of this.#listeners) listener(record);
+  }
+
+  /** The answer, once what the call changed is on disk; a 500 when it cannot be written. */
+  async #whenDurable(registration: ServiceRegistration, record: ApiCallRecord, encoded: EncodedResponse): Promise<EncodedResponse> {
+    if (!this.#options.durable) return encoded;
+    try {
+      await this.#options.durable();
+      return encoded;
+    } catch (error) {
+      this.#options.onInternalError?.(error, { service: registration.name, operation: record.operation });
+      const template = registration.internalError ?? DEFAULT_INTERNAL_ERROR;
+      const detail = error instanceof Error ? error.message : String(error);
+      record.errorCode = template.code;
+      return encodeError(
+        registration,
+        record.requestId,
+        new AwsServiceError(template.code, `${template.message} (local endpoint: ${detail})`, template.statusCode),
+      );
+    }
   }
 
   async #invoke(

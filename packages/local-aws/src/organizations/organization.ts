@@ -15,6 +15,8 @@ import { AwsServiceErrorWithMembers } from '../errors.js';
 import type { Fixture, FixtureAccount, FixtureOrganizationalUnit } from '../fixture.js';
 import { ADMINISTRATOR_ACCESS_ARN, accountTrust, managedPolicy } from '../iam/policies.js';
 import type { IdentityStore } from '../identity.js';
+import { ChangedRecords } from '../persistence/records.js';
+import type { PersistedPart } from '../persistence/store.js';
 import { BASE32, DIGITS, LOWER_ALPHANUMERIC, randomString, randomUuid } from '../random.js';
 import { cloudTrailDate } from '../time-format.js';
 import { type Actor, apiCallEvent, serviceEvent } from './cloudtrail.js';
@@ -75,6 +77,25 @@ export interface OrganizationOptions {
   random: Random;
   sink: EventSink;
   identity: IdentityStore;
+  /** Records of a persisted state (`persistedPart`): the organization continues from them instead of the fixture. */
+  restore?: Map<string, unknown>;
+}
+
+/** What the `organization` record keeps besides accounts, OUs and create-account requests. */
+interface OrganizationRecord {
+  organizationId: string;
+  rootId: string;
+  settings: OrganizationSettings;
+  serviceAccess: Array<[string, number]>;
+  delegated: Array<[string, Array<[string, number]>]>;
+  outside: Array<{ id: string; name: string; email: string }>;
+}
+
+/** Roles a StackSet is yet to create in an account that joined. */
+interface PendingMemberRoles {
+  roles: string[];
+  /** Simulated epoch ms. */
+  dueAt: number;
 }
 
 export class AccountAlreadyMemberError extends Error {
@@ -102,6 +123,8 @@ export class Organization implements OrganizationView {
   readonly #delegated = new Map<string, Map<string, number>>();
   readonly #createRequests = new Map<string, CreateAccountRequestRecord>();
   readonly #createWaiters = new Map<string, Waiter[]>();
+  readonly #pendingMemberRoles = new Map<string, PendingMemberRoles>();
+  readonly #records: ChangedRecords;
   readonly #delegationListeners = new Set<DelegatedAdministratorRemovedListener>();
   readonly #clock: SimulatedClock;
   readonly #random: Random;
@@ -116,10 +139,27 @@ export class Organization implements OrganizationView {
     this.#sink = options.sink;
     this.#identity = options.identity;
     this.#settings = { createAccountSeconds: fixture.simulation.createAccountSeconds, memberRoles: fixture.simulation.memberRoles };
-    this.organizationId = fixture.organization.id ?? `o-${randomString(this.#random, LOWER_ALPHANUMERIC, 10)}`;
-    this.rootId = fixture.organization.rootId ?? `r-${randomString(this.#random, LOWER_ALPHANUMERIC, 4)}`;
     this.managementAccountId = fixture.organization.managementAccount.id;
     this.featureSet = fixture.organization.featureSet;
+    this.#records = new ChangedRecords(
+      (key) => this.#record(key),
+      () => [
+        'organization',
+        ...[...this.#accounts.keys()].map((id) => `account:${id}`),
+        ...[...this.#units.keys()].map((id) => `unit:${id}`),
+        ...[...this.#createRequests.keys()].map((id) => `createAccount:${id}`),
+        ...[...this.#pendingMemberRoles.keys()].map((id) => `memberRoles:${id}`),
+      ],
+    );
+    const saved = options.restore?.get('organization') as OrganizationRecord | undefined;
+    if (options.restore && saved) {
+      this.organizationId = saved.organizationId;
+      this.rootId = saved.rootId;
+      this.#restore(saved, options.restore);
+      return;
+    }
+    this.organizationId = fixture.organization.id ?? `o-${randomString(this.#random, LOWER_ALPHANUMERIC, 10)}`;
+    this.rootId = fixture.organization.rootId ?? `r-${randomString(this.#random, LOWER_ALPHANUMERIC, 4)}`;
 
     const start = this.#clock.now();
     const addMember = (account: FixtureAccount, parentId: string) => {
@@ -151,6 +191,61 @@ export class Organization implements OrganizationView {
       this.#serviceAccess.set(admin.servicePrincipal, this.#serviceAccess.get(admin.servicePrincipal) ?? start);
       this.#delegationsOf(admin.accountId).set(admin.servicePrincipal, start);
     }
+  }
+
+  // ---- Persistence ------------------------------------------------------------------------------
+
+  /** Commits the organization's records to a state store from now on (one record per account, OU and create-account request). */
+  persistedPart(attach: (part: PersistedPart) => () => void): void {
+    this.#records.part('organizations', attach);
+  }
+
+  #record(key: string): unknown {
+    const [kind, id = ''] = splitKey(key);
+    switch (kind) {
+      case 'organization':
+        return {
+          organizationId: this.organizationId,
+          rootId: this.rootId,
+          settings: this.#settings,
+          serviceAccess: [...this.#serviceAccess],
+          delegated: [...this.#delegated].map(([accountId, services]) => [accountId, [...services]]),
+          outside: [...this.#outside.values()],
+        } satisfies OrganizationRecord;
+      case 'account':
+        return this.#accounts.get(id);
+      case 'unit':
+        return this.#units.get(id);
+      case 'createAccount':
+        return this.#createRequests.get(id);
+      case 'memberRoles':
+        return this.#pendingMemberRoles.get(id);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Continues from persisted records: the organization as it was, and the simulated work it had under way rescheduled. */
+  #restore(saved: OrganizationRecord, records: Map<string, unknown>): void {
+    this.#settings = saved.settings;
+    for (const [principal, date] of saved.serviceAccess) this.#serviceAccess.set(principal, date);
+    for (const [accountId, services] of saved.delegated) this.#delegated.set(accountId, new Map(services));
+    for (const account of saved.outside) this.#outside.set(account.id, account);
+    // Records come back in the order they were first committed: accounts in the order they joined.
+    for (const [key, value] of records) {
+      const [kind, id = ''] = splitKey(key);
+      if (kind === 'account') this.#accounts.set(id, value as AccountRecord);
+      else if (kind === 'unit') this.#units.set(id, value as OrganizationalUnitRecord);
+      else if (kind === 'createAccount') this.#createRequests.set(id, value as CreateAccountRequestRecord);
+      else if (kind === 'memberRoles') this.#pendingMemberRoles.set(id, value as PendingMemberRoles);
+    }
+    const now = this.#clock.now();
+    for (const request of this.#createRequests.values()) {
+      if (request.state !== 'IN_PROGRESS') continue;
+      const due = request.requestedTimestamp + this.#settings.createAccountSeconds * 1000;
+      this.#clock.schedule(due - now, () => this.#completeCreateAccount(request));
+    }
+    for (const [accountId, pending] of this.#pendingMemberRoles) this.#grantMemberRolesAt(accountId, pending);
   }
 
   // ---- ARNs -------------------------------------------------------------------------------------
@@ -258,6 +353,7 @@ export class Organization implements OrganizationView {
 
   configure(settings: Partial<OrganizationSettings>): void {
     this.#settings = { ...this.#settings, ...settings };
+    this.#records.touch('organization');
   }
 
   // ---- OrganizationView -------------------------------------------------------------------------
@@ -299,6 +395,7 @@ export class Organization implements OrganizationView {
   }
 
   setServiceAccess(servicePrincipal: string, enabled: boolean): void {
+    this.#records.touch('organization');
     if (enabled) {
       if (!this.#serviceAccess.has(servicePrincipal)) this.#serviceAccess.set(servicePrincipal, this.#clock.now());
       return;
@@ -331,6 +428,7 @@ export class Organization implements OrganizationView {
     }
     const unit: OrganizationalUnitRecord = { id: this.#newUnitId(), name, parentId };
     this.#units.set(unit.id, unit);
+    this.#records.touch(`unit:${unit.id}`);
     this.#publishApiCall(
       'CreateOrganizationalUnit',
       actor,
@@ -351,6 +449,7 @@ export class Organization implements OrganizationView {
       requestedTimestamp: this.#clock.now(),
     };
     this.#createRequests.set(record.id, record);
+    this.#records.touch(`createAccount:${record.id}`);
     this.#publishApiCall(
       'CreateAccount',
       actor,
@@ -397,6 +496,7 @@ export class Organization implements OrganizationView {
     if (sourceParentId === destinationParentId)
       throw organizationsError('DuplicateAccountException', 'That account is already present in the specified destination.');
     account.parentId = destinationParentId;
+    this.#records.touch(`account:${accountId}`);
     this.#publishApiCall('MoveAccount', actor, { accountId, sourceParentId, destinationParentId }, null);
   }
 
@@ -449,6 +549,7 @@ export class Organization implements OrganizationView {
         'The specified account is already a delegated administrator for this AWS service.',
       );
     services.set(servicePrincipal, this.#clock.now());
+    this.#records.touch('organization');
     this.#publishApiCall('RegisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
 
@@ -462,6 +563,7 @@ export class Organization implements OrganizationView {
         'The specified account is not a delegated administrator for this AWS service.',
       );
     services.delete(servicePrincipal);
+    this.#records.touch('organization');
     this.#delegationRemoved(accountId, servicePrincipal);
     this.#publishApiCall('DeregisterDelegatedAdministrator', actor, { accountId, servicePrincipal }, null);
   }
@@ -486,6 +588,8 @@ export class Organization implements OrganizationView {
     };
     this.#outside.delete(accountId);
     this.#accounts.set(accountId, account);
+    this.#records.touch(`account:${accountId}`);
+    this.#records.touch('organization');
     for (const role of options.roles ?? []) this.#identity.createRole(accountId, role);
 
     const handshakeId = `h-${randomString(this.#random, LOWER_ALPHANUMERIC, 10)}`;
@@ -541,6 +645,7 @@ export class Organization implements OrganizationView {
     const account = this.#accounts.get(accountId);
     if (!account) throw new RangeError(`Account ${accountId} is not a member of the organization`);
     account.standaloneInformation = true;
+    this.#records.touch(`account:${accountId}`);
   }
 
   // ---- Internals --------------------------------------------------------------------------------
@@ -551,11 +656,13 @@ export class Organization implements OrganizationView {
       this.accounts().some((account) => account.email === record.email) ||
       [...this.#outside.values()].some((account) => account.email === record.email);
     record.completedTimestamp = now;
+    this.#records.touch(`createAccount:${record.id}`);
     if (emailTaken) {
       record.state = 'FAILED';
       record.failureReason = 'EMAIL_ALREADY_EXISTS';
     } else {
       const accountId = this.#newAccountId();
+      this.#records.touch(`account:${accountId}`);
       this.#accounts.set(accountId, {
         id: accountId,
         name: record.accountName,
@@ -610,8 +717,17 @@ export class Organization implements OrganizationView {
   #scheduleMemberRoles(accountId: string): void {
     const memberRoles = this.#settings.memberRoles;
     if (!memberRoles) return;
-    this.#clock.schedule(memberRoles.delaySeconds * 1000, () => {
-      for (const role of memberRoles.roles) this.#identity.createRole(accountId, role);
+    const pending = { roles: memberRoles.roles, dueAt: this.#clock.now() + memberRoles.delaySeconds * 1000 };
+    this.#pendingMemberRoles.set(accountId, pending);
+    this.#records.touch(`memberRoles:${accountId}`);
+    this.#grantMemberRolesAt(accountId, pending);
+  }
+
+  #grantMemberRolesAt(accountId: string, pending: PendingMemberRoles): void {
+    this.#clock.schedule(pending.dueAt - this.#clock.now(), () => {
+      for (const role of pending.roles) this.#identity.createRole(accountId, role);
+      if (this.#pendingMemberRoles.get(accountId) === pending) this.#pendingMemberRoles.delete(accountId);
+      this.#records.touch(`memberRoles:${accountId}`);
     });
   }
 
@@ -647,6 +763,8 @@ export class Organization implements OrganizationView {
     this.#accounts.delete(accountId);
     this.#delegated.delete(accountId);
     this.#outside.set(accountId, { id: account.id, name: account.name, email: account.email });
+    this.#records.touch(`account:${accountId}`);
+    this.#records.touch('organization');
   }
 
   /**
@@ -702,6 +820,12 @@ export class Organization implements OrganizationView {
       if (!id.startsWith('0') && !this.knownAccount(id)) return id;
     }
   }
+}
+
+/** `account:123456789012` → `['account', '123456789012']`. */
+function splitKey(key: string): [string, string?] {
+  const colon = key.indexOf(':');
+  return colon < 0 ? [key] : [key.slice(0, colon), key.slice(colon + 1)];
 }
 
 function organizationsError(code: string, message: string): AwsServiceError {

@@ -16,11 +16,14 @@ import {
   type SimulationClock,
 } from '../contract.js';
 import { unknownOperationError } from '../errors.js';
+import { ComparedRecords } from '../persistence/records.js';
+import type { PersistedPart } from '../persistence/store.js';
 import { type AccessStatus, accessOperations, accessStatus, syncShareMembership } from './access.js';
 import { type Knobs, type KnobsPatch, mergeKnobs, parseFixture, parseKnobs } from './config.js';
 import { invalidParameters } from './errors.js';
 import { createIdGenerator } from './ids.js';
 import { operationModels } from './model.js';
+import { restoreServiceCatalog, serviceCatalogRecords } from './persisted.js';
 import { loadFixture, portfolioOperations } from './portfolios.js';
 import { principalOperations } from './principals.js';
 import { provisioningOperations } from './provisioning.js';
@@ -42,6 +45,8 @@ export interface ServiceCatalogModuleOptions {
   fixture: unknown;
   /** The `simulation.serviceCatalog` section. */
   knobs: unknown;
+  /** Records of a persisted state: the catalog continues from them instead of the fixture. */
+  restore?: Map<string, unknown>;
 }
 
 export interface ShareErrorInjection {
@@ -76,7 +81,12 @@ export interface ServiceCatalogModule extends ServiceModule {
   /** Who owns a portfolio or product (IAM evaluates calls on their ARNs). */
   portfolioOwner(portfolioId: string): string | undefined;
   productOwner(productId: string): string | undefined;
+  /** Commits the catalog to a state store from now on. */
+  persistedPart(attach: (part: PersistedPart) => () => void): void;
 }
+
+/** Operations that only read: their answers follow from the state and the time, so they change nothing a restart must keep. */
+const READ_ONLY = /^(Describe|List|Get|Search|Scan)/;
 
 const ACCEPT_LANGUAGES = new Set(['en', 'jp', 'zh']);
 
@@ -111,6 +121,8 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   const state = new ServiceCatalogState();
   const ids = createIdGenerator(random);
   loadFixture(state, ids, org, parseFixture(options.fixture), Math.floor(clock.now()));
+  if (options.restore && options.restore.size > 0) restoreServiceCatalog(state, ids, options.restore);
+  const records = new ComparedRecords((committed) => serviceCatalogRecords(state, committed));
   org.onDelegatedAdministratorRemoved((accountId, servicePrincipal) => {
     if (servicePrincipal === SERVICE_PRINCIPAL) removeDelegatedAdministratorShares(state, accountId);
   });
@@ -145,6 +157,8 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
 
     async handle(operationName, input, context) {
       stats.calls[operationName] = (stats.calls[operationName] ?? 0) + 1;
+      // Reads settle share actions too, but settling again after a restart gives the same state.
+      if (!READ_ONLY.test(operationName)) records.touch();
       try {
         const handler = OPERATIONS[operationName];
         if (!handler) throw unknownOperationError(operationName);
@@ -169,6 +183,7 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
       const previous = knobs.shareErrors.throttleAccounts.join(',');
       knobs = mergeKnobs(knobs, patch);
       if (knobs.shareErrors.throttleAccounts.join(',') !== previous) state.knobThrottlesUsed.clear();
+      records.touch();
       return knobs;
     },
 
@@ -180,10 +195,12 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
           remaining: injection.attempts ?? 1,
         });
       }
+      records.touch();
     },
 
     clearShareErrors() {
       state.injectedShareErrors.clear();
+      records.touch();
     },
 
     get stats() {
@@ -208,6 +225,10 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
 
     productOwner(productId) {
       return state.products.get(productId)?.ownerAccountId;
+    },
+
+    persistedPart(attach) {
+      records.part('servicecatalog', attach);
     },
   };
 }

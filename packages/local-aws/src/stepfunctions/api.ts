@@ -102,9 +102,10 @@ function describeExecution(execution: LocalExecution, includeData: boolean): Rec
     status: execution.status,
     startDate: epochSeconds(execution.startDate),
     inputDetails: { included: includeData },
-    redriveCount: 0,
+    redriveCount: execution.redriveCount,
   };
   if (execution.stopDate !== undefined) description.stopDate = epochSeconds(execution.stopDate);
+  if (execution.redriveDate !== undefined) description.redriveDate = epochSeconds(execution.redriveDate);
   if (includeData) description.input = execution.inputText;
   if (execution.output !== undefined) {
     if (includeData) description.output = execution.output;
@@ -129,6 +130,10 @@ function listItem(execution: LocalExecution): Record<string, unknown> {
     startDate: epochSeconds(execution.startDate),
   };
   if (execution.stopDate !== undefined) item.stopDate = epochSeconds(execution.stopDate);
+  if (execution.redriveDate !== undefined) {
+    item.redriveCount = execution.redriveCount;
+    item.redriveDate = epochSeconds(execution.redriveDate);
+  }
   return item;
 }
 

@@ -1,18 +1,53 @@
 // One execution of a Standard workflow: the interpreter run, its status as the API reports it, its
 // history, and the Task handler calls it makes.
+import { createHash } from 'node:crypto';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { SimulationClock } from '../contract.js';
 import { EXECUTION_CONTEXT_ALIAS, type StateInfo, TASK_INPUT_KEY, TASK_RUN_KEY } from './definition.js';
 import { ExecutionStoppedError, StatesError } from './errors.js';
-import { ExecutionHistory, invokesLambda, MAX_HISTORY_EVENTS, type StateEnteredNotice, type TaskCall } from './history.js';
+import {
+  ExecutionHistory,
+  type HistoryEvent,
+  invokesLambda,
+  MAX_HISTORY_EVENTS,
+  type StateEnteredNotice,
+  type TaskCall,
+} from './history.js';
 import { sleepUntil } from './scaled-time.js';
 import type { RegisteredStateMachine } from './state-machines.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type ClosedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
 
-/** A Task handler as this service calls it: the effective input, and what it needs to report a child execution or stop. */
-export type LocalTaskHandler = (parameters: unknown, task: { call: TaskCall; signal: AbortSignal }) => Promise<unknown>;
+/**
+ * A Task handler as this service calls it: the effective input, and what it needs to report a child
+ * execution or stop. `idempotencyKey` names this call of the execution the same way however often
+ * the execution runs again (a redrive): the state, the input of the run it belongs to (the execution
+ * or a Map iteration), and how many calls with both came before it.
+ */
+export type LocalTaskHandler = (
+  parameters: unknown,
+  task: { call: TaskCall; signal: AbortSignal; idempotencyKey: string; execution: LocalExecution },
+) => Promise<unknown>;
+
+/** An execution as a persisted state keeps it; its history is kept in pages beside it. */
+export interface SavedExecution {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  inputText: string;
+  traceHeader?: string;
+  startDate: number;
+  status: ExecutionStatus;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  redriveCount: number;
+  redriveDate?: number;
+  /** Child executions this one started through its own integrations, by the idempotency key of the call. */
+  children: Array<[string, string]>;
+}
 
 export interface ExecutionOptions {
   arn: string;
@@ -26,6 +61,10 @@ export interface ExecutionOptions {
   ownHandlers: Record<string, LocalTaskHandler>;
   onStateEntered: (execution: LocalExecution, notice: StateEnteredNotice) => void;
   onClosed: (execution: LocalExecution) => void;
+  /** Something a persisted state keeps changed: the execution, or (with an event) its history. */
+  onChanged?: (execution: LocalExecution, event?: HistoryEvent) => void;
+  /** The execution as a persisted state kept it, with its history: it continues from there. */
+  restored?: { saved: SavedExecution; events: HistoryEvent[] };
 }
 
 // The model's limits of SensitiveError and SensitiveCause.
@@ -69,6 +108,11 @@ export class LocalExecution {
   output: string | undefined;
   error: string | undefined;
   cause: string | undefined;
+  /** How many times the execution was redriven (after a restart of a persisted endpoint), and when last. */
+  redriveCount = 0;
+  redriveDate: number | undefined;
+  /** Child executions started by this one's own integrations, by the idempotency key of the call that started them. */
+  readonly children = new Map<string, string>();
   /** Resolves when the execution closes (its status leaves RUNNING). */
   readonly closed: Promise<void>;
   /** Resolves when the interpreter has wound down and no handler call is in flight. */
@@ -78,6 +122,9 @@ export class LocalExecution {
   readonly #context: Record<string, unknown>;
   readonly #abort = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Task calls so far in this run, by state and run input: what the idempotency key counts. */
+  readonly #callCounts = new Map<string, number>();
+  #started = false;
   #markClosed!: () => void;
   #markSettled!: () => void;
   #abortRun: () => void = () => undefined;
@@ -90,7 +137,8 @@ export class LocalExecution {
     this.inputText = options.inputText;
     this.input = JSON.parse(options.inputText) as unknown;
     this.traceHeader = options.traceHeader;
-    this.startDate = Math.round(options.clock.now());
+    const restored = options.restored?.saved;
+    this.startDate = restored ? restored.startDate : Math.round(options.clock.now());
     this.closed = new Promise((resolve) => {
       this.#markClosed = resolve;
     });
@@ -116,14 +164,77 @@ export class LocalExecution {
       context,
       onStateEntered: (notice) => options.onStateEntered(this, notice),
       onLimitReached: () => this.#close({ status: 'FAILED', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }),
+      onAppended: (event) => options.onChanged?.(this, event),
     });
     this.#context = context;
-    this.history.started(this.inputText, this.machine.roleArn, this.startDate);
+    if (!options.restored) {
+      this.history.started(this.inputText, this.machine.roleArn, this.startDate);
+      return;
+    }
+    const { saved, events } = options.restored;
+    this.status = saved.status;
+    this.stopDate = saved.stopDate;
+    this.output = saved.output;
+    this.error = saved.error;
+    this.cause = saved.cause;
+    this.redriveCount = saved.redriveCount;
+    this.redriveDate = saved.redriveDate;
+    for (const [key, child] of saved.children) this.children.set(key, child);
+    this.history.restore(events, saved.status !== 'RUNNING');
+    if (saved.status !== 'RUNNING') {
+      this.#markClosed();
+      this.#markSettled();
+    }
   }
 
   /** Runs the interpreter; separate from construction so that the execution is findable before its first handler runs. */
   start(): void {
+    this.#started = true;
     void this.#run(this.#context).finally(() => this.#markSettled());
+  }
+
+  /**
+   * Runs an execution that a restart interrupted again from its first state, as RedriveExecution
+   * does (which AWS starts from the state that failed): its ARN, name, input and history stay,
+   * ExecutionRedriven is recorded and RedriveCount goes up. The workflows are idempotent, and the
+   * calls that change something are answered from the first run by their idempotency keys.
+   */
+  redrive(): void {
+    if (this.status !== 'RUNNING' || this.#started) return;
+    this.redriveCount += 1;
+    const now = Math.max(this.startDate, Math.round(this.#options.clock.now()));
+    this.redriveDate = now;
+    (this.#context[EXECUTION_CONTEXT_ALIAS] as Record<string, unknown>).RedriveCount = this.redriveCount;
+    this.history.redriven(this.redriveCount, now);
+    this.#options.onChanged?.(this);
+    this.start();
+  }
+
+  /** What a persisted state keeps of the execution (its history aside). */
+  saved(): SavedExecution {
+    const saved: SavedExecution = {
+      arn: this.arn,
+      name: this.name,
+      stateMachineArn: this.machine.arn,
+      inputText: this.inputText,
+      startDate: this.startDate,
+      status: this.status,
+      redriveCount: this.redriveCount,
+      children: [...this.children],
+    };
+    if (this.traceHeader !== undefined) saved.traceHeader = this.traceHeader;
+    if (this.stopDate !== undefined) saved.stopDate = this.stopDate;
+    if (this.output !== undefined) saved.output = this.output;
+    if (this.error !== undefined) saved.error = this.error;
+    if (this.cause !== undefined) saved.cause = this.cause;
+    if (this.redriveDate !== undefined) saved.redriveDate = this.redriveDate;
+    return saved;
+  }
+
+  /** Records a child execution started by the call with this key, so that a redrive's same call finds it. */
+  recordChild(idempotencyKey: string, childArn: string): void {
+    this.children.set(idempotencyKey, childArn);
+    this.#options.onChanged?.(this);
   }
 
   /** StopExecution: closes a running execution as ABORTED and returns its stop date. */
@@ -207,6 +318,9 @@ export class LocalExecution {
     this.#abort.abort(new ExecutionStoppedError(`${this.arn} is ${closing.status}`));
     this.#abortRun();
     this.#markClosed();
+    // An interrupted execution stopped before it was redriven has no interpreter to wind down.
+    if (!this.#started) this.#markSettled();
+    this.#options.onChanged?.(this);
     this.#options.onClosed(this);
   }
 
@@ -218,7 +332,8 @@ export class LocalExecution {
       if (info.type !== 'Task') continue;
       const own = this.#options.ownHandlers[info.name];
       const bound = this.machine.handlers[info.name];
-      const handler: LocalTaskHandler | undefined = own ?? (bound ? (parameters) => bound(parameters) : undefined);
+      const handler: LocalTaskHandler | undefined =
+        own ?? (bound ? (parameters, task) => bound(parameters, { idempotencyKey: task.idempotencyKey }) : undefined);
       if (handler) handlers[info.name] = (raw) => this.#track(this.#callTask(info, handler, raw));
     }
     return handlers;
@@ -230,9 +345,10 @@ export class LocalExecution {
     const parameters = wrapped[TASK_INPUT_KEY];
     const run = wrapped[TASK_RUN_KEY] as { Input?: unknown } | undefined;
     const call = this.history.taskCall(info.name, run?.Input, parameters);
+    const idempotencyKey = this.#idempotencyKey(info.name, run?.Input);
     try {
       // A function that returns nothing gives null, as a Lambda function's empty payload does.
-      const output = (await handler(parameters, { call, signal: this.#abort.signal })) ?? null;
+      const output = (await handler(parameters, { call, signal: this.#abort.signal, idempotencyKey, execution: this })) ?? null;
       call.ended = { at: this.#options.clock.now(), output };
       return output;
     } catch (error) {
@@ -273,6 +389,14 @@ export class LocalExecution {
     }
     await sleepUntil(clock, until, this.#abort.signal);
     return parameters[TASK_INPUT_KEY] ?? null;
+  }
+
+  /** `<execution ARN>|<digest>`: the prefix lets the endpoint forget an ended execution's keys at once. */
+  #idempotencyKey(state: string, runInput: unknown): string {
+    const run = `${state}\n${JSON.stringify(runInput ?? null)}`;
+    const count = (this.#callCounts.get(run) ?? 0) + 1;
+    this.#callCounts.set(run, count);
+    return `${this.arn}|${createHash('sha256').update(`${run}\n${count}`).digest('base64url')}`;
   }
 
   #refuseWhenStopped(): void {

@@ -69,6 +69,8 @@ export interface ExecutionHistoryOptions {
   onStateEntered: (notice: StateEnteredNotice) => void;
   /** Called once when the history is full; the execution then fails. */
   onLimitReached: () => void;
+  /** Called for each event recorded (a persisted state commits it). */
+  onAppended?: (event: HistoryEvent) => void;
 }
 
 interface Lane {
@@ -131,6 +133,22 @@ export class ExecutionHistory {
 
   started(input: string, roleArn: string, timestamp: number): void {
     this.#append('ExecutionStarted', 0, timestamp, 'executionStartedEventDetails', { input, inputDetails: dataDetails, roleArn });
+  }
+
+  /** The events of a persisted state, as recorded before a restart; a closed execution's history takes nothing more. */
+  restore(events: HistoryEvent[], closed: boolean): void {
+    this.events.push(...events);
+    this.#sealed = closed;
+  }
+
+  /**
+   * ExecutionRedriven, as RedriveExecution records it: the execution runs again, and the events of
+   * the new run follow this one.
+   */
+  redriven(redriveCount: number, timestamp: number): void {
+    const previous = this.events.at(-1)?.id ?? 0;
+    const lane = this.#lane(ROOT_LANE);
+    lane.last = this.#append('ExecutionRedriven', previous, timestamp, 'executionRedrivenEventDetails', { redriveCount }) || lane.last;
   }
 
   /** The terminal event; nothing is recorded after it. ExecutionAborted and ExecutionTimedOut point at no event, as AWS records them. */
@@ -389,6 +407,7 @@ export class ExecutionHistory {
       event.details = details ?? {};
     }
     this.events.push(event);
+    this.#options.onAppended?.(event);
     return event.id;
   }
 }

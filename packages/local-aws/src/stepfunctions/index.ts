@@ -32,7 +32,8 @@ export { STEP_FUNCTIONS_TARGET } from './api.js';
 export { ExecutionWaitTimeoutError, StatesError } from './errors.js';
 export type { ClosedStatus, ExecutionStatus } from './execution.js';
 export type { ExecutionEvent, ExecutionEventListener, ExecutionRefs, StepFunctionsModuleOptions } from './service.js';
-export type { BindTasks, TaskHandler } from './state-machines.js';
+export { StateMachineRestoreError } from './service.js';
+export type { BindTasks, TaskContext, TaskHandler } from './state-machines.js';
 
 /** An execution as the local runtime and tests read it: input and output parsed, dates as Dates. */
 export interface ExecutionDescription {
@@ -46,6 +47,8 @@ export interface ExecutionDescription {
   output?: unknown;
   error?: string;
   cause?: string;
+  /** Times the execution was redriven after a restart of a persisted endpoint. */
+  redriveCount: number;
 }
 
 export interface StartExecutionRequest {
@@ -69,6 +72,11 @@ export interface StepFunctionsModule {
   stopExecution(executionArn: string, failure?: { error?: string; cause?: string }): { stopDate: Date };
   /** Executions still running. */
   running(): number;
+  /**
+   * With a persisted state: redrives every execution the restart interrupted (run again from its
+   * first state, ExecutionRedriven recorded). Call it once the Task bindings can run; returns how many.
+   */
+  resume(): number;
   /** Stops every running execution and waits until nothing is left running (shutdown, tests). */
   stopAll(): Promise<void>;
   /** Each execution started, state entered (Map iterations included) and execution ended; `String(event)` is one line. */
@@ -85,6 +93,7 @@ function describe(execution: LocalExecution): ExecutionDescription {
     status: execution.status,
     startDate: new Date(execution.startDate),
     input: execution.input,
+    redriveCount: execution.redriveCount,
   };
   if (execution.stopDate !== undefined) description.stopDate = new Date(execution.stopDate);
   if (execution.output !== undefined) description.output = JSON.parse(execution.output) as unknown;
@@ -137,6 +146,7 @@ export function createStepFunctionsModule(options: StepFunctionsModuleOptions): 
     },
     stopExecution: (executionArn, failure = {}) => ({ stopDate: new Date(find(executionArn).stop(failure.error, failure.cause)) }),
     running: () => service.running(),
+    resume: () => service.resume(),
     stopAll: () => service.stopAll(),
     onExecutionEvent: (listener) => service.onExecutionEvent(listener),
     stats: () => service.stats(),

@@ -9,8 +9,15 @@ import type { LocalExecution, LocalTaskHandler } from './execution.js';
 import type { StartExecutionPattern } from './state-machines.js';
 
 export interface ChildExecutions {
-  /** StartExecution on behalf of the parent's account and region (idempotent for the same name and input). */
-  start(request: { stateMachineArn: string; name?: string; inputText: string }): LocalExecution;
+  /**
+   * StartExecution on behalf of the parent's account and region (idempotent for the same name and
+   * input); the child the parent's call with this idempotency key started before (a redriven parent)
+   * is found instead of started again.
+   */
+  start(
+    request: { stateMachineArn: string; name?: string; inputText: string },
+    caller: { parent: LocalExecution; idempotencyKey: string },
+  ): LocalExecution;
   stop(execution: LocalExecution): void;
 }
 
@@ -27,7 +34,7 @@ function describeChild(child: LocalExecution, pattern: 'sync' | 'sync:2'): Recor
     Input: asJson ? parseJson(child.inputText) : child.inputText,
     InputDetails: { Included: true },
     Name: child.name,
-    RedriveCount: 0,
+    RedriveCount: child.redriveCount,
     StartDate: epochMs(child.startDate),
     StateMachineArn: child.machine.arn,
     Status: child.status,
@@ -85,7 +92,7 @@ export function startExecutionIntegration(
   clock: SimulationClock,
   authorize?: AuthorizeIntegration,
 ): LocalTaskHandler {
-  return async (parameters, { call, signal }) => {
+  return async (parameters, { call, signal, idempotencyKey, execution }) => {
     const request = (typeof parameters === 'object' && parameters !== null ? parameters : {}) as Record<string, unknown>;
     const input = request.Input;
     if (authorize && typeof request.StateMachineArn === 'string') {
@@ -94,11 +101,14 @@ export function startExecutionIntegration(
     }
     let child: LocalExecution;
     try {
-      child = children.start({
-        stateMachineArn: typeof request.StateMachineArn === 'string' ? request.StateMachineArn : String(request.StateMachineArn),
-        ...(typeof request.Name === 'string' ? { name: request.Name } : {}),
-        inputText: input === undefined ? '{}' : typeof input === 'string' ? input : JSON.stringify(input),
-      });
+      child = children.start(
+        {
+          stateMachineArn: typeof request.StateMachineArn === 'string' ? request.StateMachineArn : String(request.StateMachineArn),
+          ...(typeof request.Name === 'string' ? { name: request.Name } : {}),
+          inputText: input === undefined ? '{}' : typeof input === 'string' ? input : JSON.stringify(input),
+        },
+        { parent: execution, idempotencyKey },
+      );
     } catch (error) {
       if (error instanceof AwsServiceError) throw integrationError(error);
       throw error;

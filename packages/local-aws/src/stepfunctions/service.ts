@@ -1,8 +1,10 @@
 // The state of the local Step Functions service: registered state machines and their executions,
 // and the operations the wire API and the local runtime share.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AwsServiceError, SimulationClock } from '../contract.js';
 import type { AuthorizationRequest } from '../iam/evaluator.js';
+import { ChangedRecords } from '../persistence/records.js';
+import type { PersistedPart } from '../persistence/store.js';
 import { checkName, executionArn, parseExecutionArn, parseStateMachineArn, stateMachineArn } from './arns.js';
 import {
   executionAlreadyExists,
@@ -12,8 +14,8 @@ import {
   stateMachineDoesNotExist,
   validationFailed,
 } from './errors.js';
-import { LocalExecution, type LocalTaskHandler } from './execution.js';
-import type { StateEnteredNotice } from './history.js';
+import { LocalExecution, type LocalTaskHandler, type SavedExecution } from './execution.js';
+import type { HistoryEvent, StateEnteredNotice } from './history.js';
 import { startExecutionIntegration } from './integrations.js';
 import {
   type BindTasks,
@@ -66,6 +68,35 @@ export interface StepFunctionsModuleOptions {
   authorizeIntegration?: (stateMachineArn: string, requests: AuthorizationRequest[]) => Promise<AwsServiceError | undefined>;
   /** Where a failing `onExecutionEvent` listener is reported; by default the error is rethrown outside the execution. */
   onListenerError?: (error: unknown) => void;
+  /**
+   * The endpoint's state directory (`LocalAws.state`): state machines and executions with their
+   * history are kept there, and the module continues from what it holds. Executions a restart
+   * interrupted wait for `resume()`.
+   */
+  state?: {
+    readonly restored: boolean;
+    recordsOf(part: string): Map<string, unknown>;
+    attach(part: PersistedPart): () => void;
+  };
+}
+
+/** A state machine as a persisted state keeps it: enough to prepare it again. */
+interface SavedStateMachine {
+  name: string;
+  definition: unknown;
+  definitionText: string;
+  roleArn: string;
+  region: string;
+  accountId: string;
+  creationDate: number;
+}
+
+/** History events per record of a persisted state: a running execution rewrites only its last page. */
+const HISTORY_PAGE = 100;
+
+/** A state machine of a persisted state whose definition cannot be bound any more. */
+export class StateMachineRestoreError extends Error {
+  override name = 'StateMachineRestoreError';
 }
 
 // The model's limit of SensitiveData, in UTF-8 bytes as Step Functions counts payloads.
@@ -78,6 +109,12 @@ const refsOf = (execution: LocalExecution): ExecutionRefs => ({
   stateMachineArn: execution.machine.arn,
   stateMachineName: execution.machine.name,
 });
+
+/** A UUID-shaped name drawn from a text. */
+function uuidOf(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** A Lambda error payload reads as its message. */
 function readableCause(cause: string): string {
@@ -115,11 +152,105 @@ export class StepFunctionsService {
   readonly #machines = new Map<string, RegisteredStateMachine>();
   readonly #executions = new Map<string, LocalExecution>();
   readonly #listeners = new Set<ExecutionEventListener>();
+  /** State machines read from a persisted state: registering one again with another definition updates it, as a deploy does. */
+  readonly #restoredMachines = new Set<string>();
+  /** Executions a restart interrupted, waiting for `resume()`. */
+  readonly #interrupted = new Set<LocalExecution>();
+  readonly #records = new ChangedRecords(
+    (key) => this.#record(key),
+    () => this.#recordKeys(),
+  );
   #executionsStarted = 0;
   #stateTransitions = 0;
 
   constructor(options: StepFunctionsModuleOptions) {
     this.options = options;
+    const { state } = options;
+    if (!state) return;
+    if (state.restored) this.#restore(state.recordsOf('stepfunctions'));
+    this.#records.part('stepfunctions', (part) => state.attach(part));
+  }
+
+  /** Redrives every execution a restart interrupted; call it once the Task bindings can run. */
+  resume(): number {
+    let redriven = 0;
+    for (const execution of this.#executions.values()) {
+      if (execution.status !== 'RUNNING' || !this.#interrupted.has(execution)) continue;
+      this.#interrupted.delete(execution);
+      execution.redrive();
+      redriven += 1;
+    }
+    return redriven;
+  }
+
+  *#recordKeys(): Generator<string> {
+    for (const arn of this.#machines.keys()) yield `machine:${arn}`;
+    for (const execution of this.#executions.values()) {
+      yield `execution:${execution.arn}`;
+      for (let page = 0; page * HISTORY_PAGE < execution.history.events.length; page += 1) yield `history:${execution.arn}#${page}`;
+    }
+  }
+
+  #record(key: string): unknown {
+    if (key.startsWith('machine:')) {
+      const machine = this.#machines.get(key.slice('machine:'.length));
+      if (!machine) return undefined;
+      return {
+        name: machine.name,
+        definition: machine.definition,
+        definitionText: machine.definitionText,
+        roleArn: machine.roleArn,
+        region: machine.region,
+        accountId: machine.accountId,
+        creationDate: machine.creationDate,
+      } satisfies SavedStateMachine;
+    }
+    if (key.startsWith('execution:')) return this.#executions.get(key.slice('execution:'.length))?.saved();
+    if (key.startsWith('history:')) {
+      const hash = key.lastIndexOf('#');
+      const execution = this.#executions.get(key.slice('history:'.length, hash));
+      const page = Number(key.slice(hash + 1));
+      return execution?.history.events.slice(page * HISTORY_PAGE, (page + 1) * HISTORY_PAGE);
+    }
+    return undefined;
+  }
+
+  #restore(records: Map<string, unknown>): void {
+    const executions: SavedExecution[] = [];
+    const pages = new Map<string, HistoryEvent[][]>();
+    for (const [key, value] of records) {
+      if (key.startsWith('machine:')) {
+        const saved = value as SavedStateMachine;
+        let machine: RegisteredStateMachine;
+        try {
+          machine = prepareStateMachine(saved, this.options.bindTasks);
+        } catch (error) {
+          throw new StateMachineRestoreError(
+            `State machine ${saved.name} of the persisted state cannot be prepared again: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+        this.#machines.set(machine.arn, machine);
+        this.#restoredMachines.add(machine.arn);
+      } else if (key.startsWith('execution:')) executions.push(value as SavedExecution);
+      else if (key.startsWith('history:')) {
+        const hash = key.lastIndexOf('#');
+        const arn = key.slice('history:'.length, hash);
+        const list = pages.get(arn) ?? [];
+        list[Number(key.slice(hash + 1))] = value as HistoryEvent[];
+        pages.set(arn, list);
+      }
+    }
+    for (const saved of executions) {
+      const machine = this.#machines.get(saved.stateMachineArn);
+      if (!machine) continue;
+      const execution = this.#newExecution(machine, saved.name, saved.inputText, saved.traceHeader, {
+        saved,
+        events: (pages.get(saved.arn) ?? []).flat(),
+      });
+      this.#executions.set(execution.arn, execution);
+      if (execution.status === 'RUNNING') this.#interrupted.add(execution);
+    }
   }
 
   get ownScope(): Scope {
@@ -136,7 +267,7 @@ export class StepFunctionsService {
     const existing = this.#machines.get(arn);
     if (existing) {
       if (sameDefinition(existing, spec.definition)) return { machine: existing, created: false };
-      throw stateMachineAlreadyExists(arn);
+      if (!this.#restoredMachines.has(arn)) throw stateMachineAlreadyExists(arn);
     }
     const machine = prepareStateMachine(
       {
@@ -150,7 +281,16 @@ export class StepFunctionsService {
       },
       this.options.bindTasks,
     );
+    if (existing) {
+      // A persisted state's machine, defined anew by whoever runs the endpoint (an edited
+      // definition): updated in place, so that its executions, and those to be redriven, follow it.
+      this.#restoredMachines.delete(arn);
+      Object.assign(existing, { ...machine, creationDate: existing.creationDate });
+      this.#records.touch(`machine:${arn}`);
+      return { machine: existing, created: false };
+    }
     this.#machines.set(arn, machine);
+    this.#records.touch(`machine:${arn}`);
     return { machine, created: true };
   }
 
@@ -188,19 +328,9 @@ export class StepFunctionsService {
       if (existing.status === 'RUNNING' && existing.inputText === inputText) return existing;
       throw executionAlreadyExists(arn);
     }
-    const execution = new LocalExecution({
-      arn,
-      name,
-      machine,
-      inputText,
-      ...(request.traceHeader === undefined ? {} : { traceHeader: request.traceHeader }),
-      clock: this.options.clock,
-      region: machine.region,
-      ownHandlers: this.#ownHandlers(machine),
-      onStateEntered: (entered, notice) => this.#stateEntered(entered, notice),
-      onClosed: (closed) => this.#closed(closed),
-    });
+    const execution = this.#newExecution(machine, name, inputText, request.traceHeader);
     this.#executions.set(arn, execution);
+    this.#records.touch(`execution:${arn}`);
     this.#executionsStarted += 1;
     this.#emit(printable({ type: 'ExecutionStarted', execution: refsOf(execution), timestamp: new Date(execution.startDate) }));
     execution.start();
@@ -244,10 +374,46 @@ export class StepFunctionsService {
     return { executions: this.#executionsStarted, stateTransitions: this.#stateTransitions };
   }
 
+  #newExecution(
+    machine: RegisteredStateMachine,
+    name: string,
+    inputText: string,
+    traceHeader: string | undefined,
+    restored?: { saved: SavedExecution; events: HistoryEvent[] },
+  ): LocalExecution {
+    return new LocalExecution({
+      arn: executionArn({ region: machine.region, accountId: machine.accountId, name: machine.name, executionName: name }),
+      name,
+      machine,
+      inputText,
+      ...(traceHeader === undefined ? {} : { traceHeader }),
+      clock: this.options.clock,
+      region: machine.region,
+      ownHandlers: this.#ownHandlers(machine),
+      onStateEntered: (entered, notice) => this.#stateEntered(entered, notice),
+      onClosed: (closed) => this.#closed(closed),
+      onChanged: (changed, event) =>
+        this.#records.touch(event ? `history:${changed.arn}#${Math.floor((event.id - 1) / HISTORY_PAGE)}` : `execution:${changed.arn}`),
+      ...(restored ? { restored } : {}),
+    });
+  }
+
   #ownHandlers(machine: RegisteredStateMachine): Record<string, LocalTaskHandler> {
     const children = {
-      start: (request: { stateMachineArn: string; name?: string; inputText: string }) =>
-        this.startExecution({ accountId: machine.accountId, region: machine.region }, request),
+      start: (
+        request: { stateMachineArn: string; name?: string; inputText: string },
+        caller: { parent: LocalExecution; idempotencyKey: string },
+      ) => {
+        // The child the same call of a redriven parent started before: the parent waits for it again.
+        const known = this.#executions.get(caller.parent.children.get(caller.idempotencyKey) ?? '');
+        if (known) return known;
+        // Unnamed, a child is named after the call (as UUID-shaped as Step Functions' names), so that a parent killed
+        // before it recorded the child finds it by the same name.
+        const name = request.name ?? uuidOf(caller.idempotencyKey);
+        const child = this.startExecution({ accountId: machine.accountId, region: machine.region }, { ...request, name });
+        caller.parent.recordChild(caller.idempotencyKey, child.arn);
+        return child;
+      },
       stop: (execution: LocalExecution) => void execution.stop(),
     };
     const handlers: Record<string, LocalTaskHandler> = {};

@@ -6,8 +6,17 @@ import { type AslDefinition, type AslObject, type AslState, mapStates } from './
 import { indexStates, runnableDefinition, type StateInfo, unsupportedFeature } from './definition.js';
 import { invalidDefinition } from './errors.js';
 
-/** What a Task state runs locally: its effective input in, its result out; a thrown error's `name` is what Retry and Catch match. */
-export type TaskHandler = (input: unknown) => Promise<unknown>;
+/**
+ * What a Task state runs locally: its effective input in, its result out; a thrown error's `name` is
+ * what Retry and Catch match. `context.idempotencyKey` is the same for the same call when an
+ * execution runs again after a restart: an integration that sends it to the endpoint (the
+ * `x-local-aws-idempotency-key` header) has a call that changes something carried out once.
+ */
+export type TaskHandler = (input: unknown, context?: TaskContext) => Promise<unknown>;
+
+export interface TaskContext {
+  idempotencyKey: string;
+}
 
 /** Binds the Task states of a definition to local handlers by state name (Lambda functions, SDK integrations). */
 export type BindTasks = (definition: AslDefinition, stateMachineArn: string) => Record<string, TaskHandler>;
