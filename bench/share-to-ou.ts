@@ -70,7 +70,7 @@ const stack = await startLocalStack({
   timeScale,
   stage: 'bench',
   iam,
-  stateDir: join(tmpdir(), `pso-bench-${process.pid}`),
+  outputDir: join(tmpdir(), `pso-bench-${process.pid}`),
   environment: { SHARING_POLICY_PATH: policyPath, POWERTOOLS_LOG_LEVEL: 'ERROR' },
 });
 try {

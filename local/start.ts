@@ -1,9 +1,15 @@
-// `npm start`: the whole system on one machine with the demo organization.
-//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off]
+// `npm start`: the whole system on one machine with the demo organization, its state kept in
+// `.local/state` so that a restart (even after a kill) continues where the last run stopped.
+//   npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale N] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off] [--state-dir DIR] [--fresh] [--output-dir DIR]
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseIamMode } from '@portfolio-share-orchestrator/local-aws';
+import { parseIamMode, StateFileError, StateMachineRestoreError, StateMismatchError } from '@portfolio-share-orchestrator/local-aws';
 import { numberOption } from '@portfolio-share-orchestrator/local-aws/command-line';
 import { startLocalStack } from './runtime/local-stack.js';
+import { PROJECT_ROOT } from './runtime/serverless-config.js';
+
+const USAGE =
+  'Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off] [--state-dir .local/state] [--fresh] [--output-dir .local]';
 
 const { values } = parseArgs({
   options: {
@@ -16,13 +22,16 @@ const { values } = parseArgs({
     'hub-key': { type: 'string' },
     schedules: { type: 'boolean', default: false },
     iam: { type: 'string', default: 'enforce' },
+    // Where the state is kept; `--fresh` deletes it first and starts from the fixture.
+    'state-dir': { type: 'string', default: join(PROJECT_ROOT, '.local', 'state') },
+    // Where the audit stream, dead letters and IAM denials are written.
+    'output-dir': { type: 'string', default: join(PROJECT_ROOT, '.local') },
+    fresh: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log(
-    'Usage: npm start -- [--port 4566] [--http-port 3000] [--fixture file.yml] [--time-scale 10] [--seed N] [--hub-key KEY:SECRET] [--schedules] [--iam enforce|report|off]',
-  );
+  console.log(USAGE);
   process.exit(0);
 }
 let iam: ReturnType<typeof parseIamMode>;
@@ -40,6 +49,10 @@ if (values['hub-key'] !== undefined && (!hubKeyId || !hubSecret)) {
   process.exit(2);
 }
 const stack = await startLocalStack({
+  stateDir: values['state-dir'],
+  outputDir: values['output-dir'],
+  fresh: values.fresh,
+  onStateNotice: (message) => console.log(`${time()}  state   ${message}`),
   port: numberOption('port', values.port) ?? 4566,
   httpPort: numberOption('http-port', values['http-port']) ?? 3000,
   timeScale: numberOption('time-scale', values['time-scale']) ?? 10,
@@ -49,6 +62,13 @@ const stack = await startLocalStack({
   schedules: values.schedules,
   iam,
   onLine: (line) => console.log(`${time()}  ${line}`),
+}).catch((error: unknown) => {
+  // A state that cannot be continued is said in a sentence that names the way out, not a stack trace.
+  if (error instanceof StateFileError || error instanceof StateMismatchError || error instanceof StateMachineRestoreError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 });
 
 const { aws, http, definitions } = stack;
@@ -68,6 +88,11 @@ for (const { schedule, state } of stack.schedules) {
   console.log(`  schedule      ${schedule.stateMachineKey} ${schedule.expression}: ${how}`);
 }
 console.log(`  audit stream  ${stack.eventsFile}`);
+const state = aws.state;
+if (state)
+  console.log(
+    `  state         ${state.directory} (${state.restored ? `continued, start ${state.generation + 1}; ${stack.resumed.executions} executions redriven, ${stack.resumed.deliveries} rule deliveries resumed` : 'new, from the fixture'}; --fresh starts again from the fixture)`,
+  );
 const iamModes = {
   enforce: 'enforce (each function, state machine and member session calls with its own role; denials are refused)',
   report: 'report (denials are let through, printed and written)',

@@ -15,6 +15,7 @@ import {
   StatesError,
   startLocalAws,
 } from '@portfolio-share-orchestrator/local-aws';
+import { startAuditStream } from './audit-stream.js';
 import { type Delivery, startEventRouter } from './event-router.js';
 import { startHttpApi } from './http-api.js';
 import { LocalFunctions } from './local-functions.js';
@@ -36,8 +37,8 @@ export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'serv
   httpPort?: number;
   /** The Serverless stage whose resolved configuration runs here. */
   stage?: string;
-  /** Where the audit stream and dead letters are written. */
-  stateDir?: string;
+  /** Where the audit stream, the audit log group, dead letters and IAM denials are written: `.local` by default. */
+  outputDir?: string;
   /** Environment for the functions over serverless.yml's, e.g. another SHARING_POLICY_PATH. */
   environment?: Record<string, string>;
   /** Run the state machines' enabled `schedule` events on the simulated clock (off by default: runs start on demand). */
@@ -51,17 +52,22 @@ export interface StartLocalStackOptions extends Omit<StartLocalAwsOptions, 'serv
 /**
  * The whole system on one machine: the local AWS endpoint, and on it the rules, state machines,
  * functions and HTTP routes that `serverless.yml` deploys, read from its resolved configuration.
+ *
+ * With `stateDir` the endpoint keeps its state there (`npm start`: `.local/state`), and so do the
+ * Step Functions executions, the rule deliveries under way and the audit stream's outbox: a start
+ * on the same directory continues where the last one stopped or was killed, redriving the
+ * executions it interrupted and delivering the events it had accepted.
  */
 export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
   const stage = options.stage ?? 'local';
-  const stateDir = options.stateDir ?? join(PROJECT_ROOT, '.local');
-  mkdirSync(stateDir, { recursive: true });
+  const outputDir = options.outputDir ?? join(PROJECT_ROOT, '.local');
+  mkdirSync(outputDir, { recursive: true });
   const say = options.onLine ?? (() => undefined);
 
   const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage, options.environment?.SHARING_POLICY_PATH)]);
   const accountId = aws.organization.managementAccountId;
   const definitions = localDefinitions(options.configure ? options.configure(structuredClone(config)) : config, accountId);
-  const denialsFile = join(stateDir, 'iam-denials.jsonl');
+  const denialsFile = join(outputDir, 'iam-denials.jsonl');
   const unsubscribeDenials = aws.iam.onDenial((denial) => {
     appendFileSync(denialsFile, `${JSON.stringify(denial)}\n`);
     say(`iam     ${denial.mode === 'enforce' ? 'denied' : 'would deny'} ${denial.principal} ${denial.action} on ${denial.resource}`);
@@ -127,6 +133,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       region: definitions.region,
       accountId,
       clock: aws.clock,
+      ...(aws.state ? { state: aws.state } : {}),
       authorizeIntegration: machineSessions.authorize,
       bindTasks: (definition, stateMachineArn) => {
         const machine = machineByArn.get(stateMachineArn);
@@ -142,12 +149,17 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       ]),
     );
 
-    const eventsFile = join(stateDir, 'events.jsonl');
-    const deadLettersFile = join(stateDir, 'dead-letters.jsonl');
+    const eventsFile = join(outputDir, 'events.jsonl');
+    const deadLettersFile = join(outputDir, 'dead-letters.jsonl');
+    const audit = startAuditStream({ file: eventsFile, ...(aws.state ? { state: aws.state } : {}) });
     const unsubscribeAudit = aws.events.subscribe((event: BusEvent) => {
       if (event.eventBusName !== definitions.eventBusName) return;
-      appendFileSync(eventsFile, `${JSON.stringify(event)}\n`);
+      audit.write(event);
       say(`event   ${event['detail-type']} ${describeDetail(event.detail)}`);
+    });
+    // An ended execution asks nothing again: the answers kept for its task calls can go.
+    const unsubscribeAnswers = stepFunctions.onExecutionEvent((event) => {
+      if (event.type === 'ExecutionEnded') aws.forgetAnswers(`${event.execution.executionArn}|`);
     });
     const router = startEventRouter({
       events: aws.events,
@@ -160,7 +172,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         const refused = await authorizeLogDelivery(aws, definitions, rule);
         if (refused) throw new Error(refused.message);
         appendFileSync(
-          join(stateDir, `${rule.target.logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`),
+          join(outputDir, `${rule.target.logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`),
           `${JSON.stringify(entry)}\n`,
         );
       },
@@ -174,6 +186,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
             `rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`,
           );
       },
+      ...(aws.state ? { state: aws.state } : {}),
     });
     const unsubscribeSteps = stepFunctions.onExecutionEvent((event) => say(`step    ${event}`));
     const schedules = startSchedules({
@@ -223,10 +236,23 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         : {}),
     });
 
+    // Everything is bound: what the last run left under way goes on.
+    const resumed = {
+      auditLines: audit.resume(),
+      executions: stepFunctions.resume(),
+      deliveries: router.resume(),
+    };
+    if (aws.state?.restored)
+      say(
+        `state   continued from ${aws.state.directory} (start ${aws.state.generation + 1}): ${resumed.executions} executions redriven, ${resumed.deliveries} rule deliveries resumed`,
+      );
+
     return {
       aws,
       http,
       definitions,
+      /** What this start took over from the last one, when it continued a persisted state. */
+      resumed,
       functions,
       stepFunctions,
       stateMachineArns,
@@ -250,11 +276,16 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         throw new Error(`The local stack did not settle within ${timeoutMs} ms (${stepFunctions.running()} executions running)`);
       },
       async close(): Promise<void> {
+        // A kept state is committed as it stands first: what the stop below ends (executions stopped,
+        // deliveries cut short) is left running in it, for the next start to go on with.
+        aws.state?.close();
         schedules.stop();
         unsubscribeDenials();
         unsubscribeSteps();
+        unsubscribeAnswers();
         unsubscribeAudit();
-        router.stop();
+        audit.close();
+        router.stop({ resumable: aws.state !== undefined });
         await stepFunctions.stopAll();
         await Promise.all([functions.close(), http.close(), aws.close()]);
       },

@@ -3,7 +3,7 @@ import * as organizationsSdk from '@aws-sdk/client-organizations';
 import * as serviceCatalogSdk from '@aws-sdk/client-service-catalog';
 import * as sfnSdk from '@aws-sdk/client-sfn';
 import * as stsSdk from '@aws-sdk/client-sts';
-import { StatesError, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
+import { IDEMPOTENCY_KEY_HEADER, StatesError, type TaskContext, type TaskHandler } from '@portfolio-share-orchestrator/local-aws';
 
 export type { TaskHandler };
 
@@ -18,6 +18,32 @@ export interface IntegrationClients {
 
 type SdkModule = Record<string, unknown>;
 type Sendable = { send: (command: unknown) => Promise<unknown> };
+
+interface HeaderedRequest {
+  request: { headers?: Record<string, string> };
+}
+type BuildHandler = (args: HeaderedRequest) => Promise<unknown>;
+interface MiddlewareCommand {
+  middlewareStack?: { add: (middleware: (next: BuildHandler) => BuildHandler, options: { step: 'build'; name: string }) => void };
+}
+
+/**
+ * Sends the task call's idempotency key with the request: the endpoint carries out a call that
+ * changes something once per key, so a workflow redriven after a restart does not do it twice.
+ */
+const withIdempotencyKey = <T>(command: T, context: TaskContext | undefined): T => {
+  const key = context?.idempotencyKey;
+  const stack = (command as MiddlewareCommand).middlewareStack;
+  if (key === undefined || !stack) return command;
+  stack.add(
+    (next) => async (args) => {
+      args.request.headers = { ...args.request.headers, [IDEMPOTENCY_KEY_HEADER]: key };
+      return next(args);
+    },
+    { step: 'build', name: 'localIdempotencyKey' },
+  );
+  return command;
+};
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 interface ServiceSpec {
@@ -103,9 +129,9 @@ const sdkIntegration = (clients: IntegrationClients, service: string, action: st
   const Command = spec.module[commandName] as (new (input: unknown) => unknown) | undefined;
   if (!Command) throw new UnsupportedResourceError(`@aws-sdk has no ${commandName} for ${service}`);
   const client = clients[spec.client] as unknown as Sendable;
-  return async (input) => {
+  return async (input, context) => {
     try {
-      return asStateJson(await client.send(new Command(input ?? {})));
+      return asStateJson(await client.send(withIdempotencyKey(new Command(input ?? {}), context)));
     } catch (error) {
       throw integrationError(spec, error);
     }
@@ -118,7 +144,7 @@ const sdkIntegration = (clients: IntegrationClients, service: string, action: st
  */
 const putEventsIntegration =
   (clients: IntegrationClients): TaskHandler =>
-  async (input) => {
+  async (input, context) => {
     const { Entries = [] } = (input ?? {}) as { Entries?: Record<string, unknown>[] };
     const entries = Entries.map((entry) => ({
       ...entry,
@@ -126,7 +152,7 @@ const putEventsIntegration =
     }));
     let output: eventBridgeSdk.PutEventsCommandOutput;
     try {
-      output = await clients.eventbridge.send(new eventBridgeSdk.PutEventsCommand({ Entries: entries }));
+      output = await clients.eventbridge.send(withIdempotencyKey(new eventBridgeSdk.PutEventsCommand({ Entries: entries }), context));
     } catch (error) {
       throw integrationError(SERVICES.eventbridge as ServiceSpec, error);
     }

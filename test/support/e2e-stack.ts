@@ -27,7 +27,7 @@ export const startE2eStack = async (options: StartLocalStackOptions = {}) => {
     httpPort: 0,
     timeScale: 500,
     stage: 'e2e',
-    stateDir: join(tmpdir(), `pso-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
+    outputDir: join(tmpdir(), `pso-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`),
     ...options,
   });
   const config = stack.aws.clientConfig();

@@ -93,6 +93,8 @@ export interface LocalAwsState {
   onCommitted(listener: () => void): () => void;
   /** Commits written, their bytes and the real ms they took since start. */
   stats(): { commits: number; bytes: number; ms: number };
+  /** Commits what is pending and stops keeping the state: what changes after (a shutdown stopping executions) is not kept. */
+  close(): void;
 }
 
 export interface AwsCredentials {
@@ -292,6 +294,10 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       barrier: () => store.barrier(),
       onCommitted: (listener) => store.onCommitted(listener),
       stats: () => store.stats(),
+      close: () => {
+        clearInterval(heartbeat);
+        store.close();
+      },
     };
   }
 

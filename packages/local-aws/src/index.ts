@@ -35,6 +35,7 @@ export {
   type RoleDocuments,
 } from './iam/policies.js';
 export type { KnobSettings } from './knobs.js';
+export { ChangedRecords } from './persistence/records.js';
 export {
   FRESH_HINT,
   type PersistedPart,
@@ -58,6 +59,7 @@ export {
   type ExecutionDescription,
   type ExecutionEvent,
   ExecutionWaitTimeoutError,
+  StateMachineRestoreError,
   StatesError,
   type StepFunctionsModule,
   type TaskContext,

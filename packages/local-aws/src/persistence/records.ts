@@ -78,7 +78,14 @@ export class ComparedRecords {
     for (const [key, value] of this.#records((key) => this.#committed.has(key))) {
       seen.add(key);
       if (value === SAME) continue;
-      const text = JSON.stringify(value);
+      let text: string;
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        // Too deep to serialise: handed over as it is, for the store to report and leave out.
+        changes.push([key, value]);
+        continue;
+      }
       if (this.#committed.get(key) === text) continue;
       this.#committed.set(key, text);
       changes.push([key, new JsonText(text)]);

@@ -207,7 +207,8 @@ export class StateStore {
           this.#records.set(part.name, records);
         }
         for (const [key, value] of part.changes()) {
-          const text = value === null || value === undefined ? null : value instanceof JsonText ? value.text : JSON.stringify(value);
+          const text = this.#serialise(part.name, key, value);
+          if (text === undefined) continue;
           entries.push(`${JSON.stringify(key)}:${text ?? 'null'}`);
           applied.push([records, key, text]);
         }
@@ -242,6 +243,23 @@ export class StateStore {
     }
     for (const listener of this.#committedListeners) listener();
     for (const waiter of waiters) waiter.resolve();
+  }
+
+  /**
+   * A record's JSON text (null: deleted). One that cannot be serialised (nested deeper than
+   * JSON.stringify goes) is left out with a notice rather than failing every commit after it.
+   */
+  #serialise(part: string, key: string, value: unknown): string | null | undefined {
+    if (value === null || value === undefined) return null;
+    if (value instanceof JsonText) return value.text;
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      this.#options.onNotice?.(
+        `Record ${key} of ${part} is not kept: it cannot be serialised (${error instanceof Error ? error.message : String(error)}).`,
+      );
+      return undefined;
+    }
   }
 
   #journalFd(): number {
