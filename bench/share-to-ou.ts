@@ -1,7 +1,9 @@
-// `npm run bench [-- --accounts 5000] [--iam enforce|report|off]`: shares a portfolio with an OU of N
-// accounts on the local stack (every account gets an IAM principal associated) and prints wall time,
-// simulated time, API calls by operation, state transitions, and calls and transitions per account.
-import { writeFileSync } from 'node:fs';
+// `npm run bench [-- --accounts 5000] [--iam enforce|report|off] [--persist]`: shares a portfolio with an
+// OU of N accounts on the local stack (every account gets an IAM principal associated) and prints wall
+// time, simulated time, API calls by operation, state transitions, and calls and transitions per
+// account. `--persist` keeps the stack's state in a temporary state directory, as `npm start` does,
+// and prints what keeping it cost (commits, bytes, time spent writing).
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     'time-scale': { type: 'string', default: '1000' },
     latency: { type: 'boolean', default: false },
     iam: { type: 'string', default: 'enforce' },
+    persist: { type: 'boolean', default: false },
   },
 });
 const iam = parseIamMode(values.iam);
@@ -70,6 +73,7 @@ const stack = await startLocalStack({
   timeScale,
   stage: 'bench',
   iam,
+  ...(values.persist ? { stateDir: mkdtempSync(join(tmpdir(), 'pso-bench-state-')) } : {}),
   outputDir: join(tmpdir(), `pso-bench-${process.pid}`),
   environment: { SHARING_POLICY_PATH: policyPath, POWERTOOLS_LOG_LEVEL: 'ERROR' },
 });
@@ -107,6 +111,13 @@ try {
   console.log(`  simulated time    ${simulatedSeconds.toFixed(1)} s`);
   console.log(`  state transitions ${stateTransitions} (${(stateTransitions / count).toFixed(4)} per account)`);
   console.log(`  API calls         ${calls} (${(calls / count).toFixed(2)} per account)`);
+  const state = stack.aws.state;
+  if (state) {
+    const kept = state.stats();
+    console.log(
+      `  state kept        ${kept.commits} commits, ${(kept.bytes / 1024 / 1024).toFixed(1)} MiB written, ${(kept.ms / 1000).toFixed(2)} s writing (${(kept.ms / Math.max(1, kept.commits)).toFixed(2)} ms a commit), in ${state.directory}`,
+    );
+  }
   console.log('');
   console.log(stack.aws.formatStats());
 } finally {
