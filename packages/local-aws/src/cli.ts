@@ -1,10 +1,12 @@
-// `npm run local:aws`: the local AWS endpoint alone, with the demo organization unless told otherwise.
-//   npm run local:aws -- --port 4566 --fixture packages/local-aws/fixtures/demo-organization.yml --time-scale 60 --seed 7
+// `npm run local:aws`: the local AWS endpoint alone, with the demo organization unless told otherwise;
+// in memory, or kept in a state directory that a later start continues from.
+//   npm run local:aws -- --port 4566 --fixture packages/local-aws/fixtures/demo-organization.yml --time-scale 60 --seed 7 --state-dir .local/aws-state
 import { parseArgs } from 'node:util';
 import { numberOption } from './command-line.js';
 import { DEFAULT_PORT, startLocalAws } from './endpoint.js';
 import { DEMO_FIXTURE_PATH } from './fixture.js';
 import { type IamMode, parseIamMode } from './iam/evaluator.js';
+import { StateFileError, StateMismatchError } from './persistence/store.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,13 +17,15 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     iam: { type: 'string', default: 'enforce' },
+    'state-dir': { type: 'string' },
+    fresh: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   console.log(
-    'Usage: npm run local:aws -- [--port 4566] [--host 127.0.0.1] [--fixture file.yml] [--time-scale N] [--seed N] [--quiet] [--iam enforce|report|off]',
+    'Usage: npm run local:aws -- [--port 4566] [--host 127.0.0.1] [--fixture file.yml] [--time-scale N] [--seed N] [--quiet] [--iam enforce|report|off] [--state-dir DIR [--fresh]]',
   );
   process.exit(0);
 }
@@ -35,7 +39,14 @@ try {
 }
 const timeScale = numberOption('time-scale', values['time-scale']);
 const seed = numberOption('seed', values.seed);
+if (values.fresh && values['state-dir'] === undefined) {
+  console.error('--fresh deletes the state of --state-dir: give the directory too');
+  process.exit(2);
+}
 const aws = await startLocalAws({
+  ...(values['state-dir'] !== undefined
+    ? { stateDir: values['state-dir'], fresh: values.fresh, onStateNotice: (message: string) => console.log(`state: ${message}`) }
+    : {}),
   port: numberOption('port', values.port) ?? DEFAULT_PORT,
   fixturePath: values.fixture,
   ...(values.host ? { host: values.host } : {}),
@@ -43,6 +54,13 @@ const aws = await startLocalAws({
   ...(seed !== undefined ? { seed } : {}),
   iam,
   onInternalError: (error, where) => console.error(`internal error in ${where.service}:${where.operation}:`, error),
+}).catch((error: unknown) => {
+  // A state that cannot be continued is said in a sentence that names the way out.
+  if (error instanceof StateFileError || error instanceof StateMismatchError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 });
 
 const org = aws.organization;
@@ -53,6 +71,9 @@ console.log(
   `  organization ${org.organizationId}, root ${org.rootId}, management account ${org.managementAccountId}, ${org.accounts().length} accounts`,
 );
 console.log(`  IAM:      ${aws.iam.mode}`);
+console.log(
+  `  state:    ${aws.state ? `${aws.state.directory} (${aws.state.restored ? `continued, start ${aws.state.generation + 1}` : 'new, from the fixture'})` : 'in memory (--state-dir keeps it)'}`,
+);
 console.log('');
 console.log('Use it with the AWS CLI (access key "test" is the management account):');
 console.log(`  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${aws.region}`);

@@ -271,7 +271,10 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     random: deriveRandom(streamSeed, 'servicecatalog'),
     fixture: fixture.serviceCatalog,
     knobs: fixture.simulation.serviceCatalog,
-    ...(restored('servicecatalog') ? { restore: restored('servicecatalog') } : {}),
+    // The catalog keeps its principal associations in a part of their own (committed as they change).
+    ...(store?.restored
+      ? { restore: new Map([...store.recordsOf('servicecatalog'), ...store.recordsOf('servicecatalog:principals')]) }
+      : {}),
   });
 
   let state: LocalAwsState | undefined;

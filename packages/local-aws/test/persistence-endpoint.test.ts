@@ -15,10 +15,12 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
+  AssociatePrincipalWithPortfolioCommand,
   CreatePortfolioCommand,
   CreatePortfolioShareCommand,
   DescribePortfolioShareStatusCommand,
   DescribePortfolioSharesCommand,
+  ListPrincipalsForPortfolioCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -90,7 +92,7 @@ describe('a persisted endpoint after a kill', () => {
     expect(aws.events.list({ eventName: 'CreateAccountResult' })).toHaveLength(1);
   });
 
-  it('has Service Catalog as it was answered: a portfolio, an organization share whose token still reports, listed by DescribePortfolioShares', async () => {
+  it('has Service Catalog as it was answered: a portfolio with its principals, an organization share whose token still reports, listed by DescribePortfolioShares', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'pso-state-'));
     const first = clients(await start(dir));
@@ -98,6 +100,10 @@ describe('a persisted endpoint after a kill', () => {
       new CreatePortfolioCommand({ DisplayName: 'Persisted', ProviderName: 'Platform team', IdempotencyToken: 'persisted-1' }),
     );
     const portfolioId = PortfolioDetail?.Id ?? '';
+    const principal = `arn:aws:iam::${MANAGEMENT}:role/Developer`;
+    await first.serviceCatalog.send(
+      new AssociatePrincipalWithPortfolioCommand({ PortfolioId: portfolioId, PrincipalARN: principal, PrincipalType: 'IAM' }),
+    );
     const { PortfolioShareToken } = await first.serviceCatalog.send(
       new CreatePortfolioShareCommand({
         PortfolioId: portfolioId,
@@ -119,6 +125,8 @@ describe('a persisted endpoint after a kill', () => {
     );
     expect(shares.PortfolioShareDetails?.map((share) => share.PrincipalId)).toEqual([PRODUCTION_OU]);
     expect(aws.serviceCatalog.accountsWithAccess(portfolioId).sort()).toEqual([PROD_A, '444444444444']);
+    const principals = await second.serviceCatalog.send(new ListPrincipalsForPortfolioCommand({ PortfolioId: portfolioId }));
+    expect(principals.Principals).toEqual([{ PrincipalARN: principal, PrincipalType: 'IAM' }]);
   });
 
   it('knows the sessions it issued and the buses it made, and its clock does not go back', async () => {

@@ -23,7 +23,7 @@ import { type Knobs, type KnobsPatch, mergeKnobs, parseFixture, parseKnobs } fro
 import { invalidParameters } from './errors.js';
 import { createIdGenerator } from './ids.js';
 import { operationModels } from './model.js';
-import { restoreServiceCatalog, serviceCatalogRecords } from './persisted.js';
+import { principalRecords, restoreServiceCatalog, serviceCatalogRecords } from './persisted.js';
 import { loadFixture, portfolioOperations } from './portfolios.js';
 import { principalOperations } from './principals.js';
 import { provisioningOperations } from './provisioning.js';
@@ -123,6 +123,7 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   loadFixture(state, ids, org, parseFixture(options.fixture), Math.floor(clock.now()));
   if (options.restore && options.restore.size > 0) restoreServiceCatalog(state, ids, options.restore);
   const records = new ComparedRecords((committed) => serviceCatalogRecords(state, committed));
+  const principals = principalRecords(state);
   org.onDelegatedAdministratorRemoved((accountId, servicePrincipal) => {
     if (servicePrincipal === SERVICE_PRINCIPAL) removeDelegatedAdministratorShares(state, accountId);
   });
@@ -229,6 +230,7 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
 
     persistedPart(attach) {
       records.part('servicecatalog', attach);
+      principals.part('servicecatalog:principals', attach);
     },
   };
 }

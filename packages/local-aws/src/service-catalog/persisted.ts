@@ -1,7 +1,9 @@
 // Service Catalog's state as a persisted state keeps it: one record per portfolio, product, share
-// action, provisioned product, record and idempotency token, plus one for the rest. Maps and sets
-// become arrays of entries.
-import { SAME } from '../persistence/records.js';
+// action, provisioned product, record and idempotency token, plus one for the rest; and, apart, one
+// per portfolio and account for the principals the account associated (they grow with every
+// recipient, so they are committed one by one as they change, not compared as part of the portfolio).
+// Maps and sets become arrays of entries.
+import { ChangedRecords, SAME } from '../persistence/records.js';
 import type { IdGenerator } from './ids.js';
 import type {
   AccountShare,
@@ -23,7 +25,6 @@ interface SavedOrgShare extends Omit<OrgShare, 'failed' | 'frozenMembers'> {
 
 interface SavedPortfolio extends Omit<Portfolio, 'productIds' | 'principals' | 'accountShares' | 'orgShares' | 'orgRejections'> {
   productIds: string[];
-  principals: Array<[string, Array<[string, PrincipalType]>]>;
   accountShares: Array<[string, AccountShare]>;
   orgShares: Array<[string, SavedOrgShare]>;
   orgRejections: string[];
@@ -38,11 +39,10 @@ interface SavedCatalog {
   accessChangeUntil: number;
 }
 
-function savePortfolio(portfolio: Portfolio): SavedPortfolio {
+function savePortfolio({ principals: _principals, ...portfolio }: Portfolio): SavedPortfolio {
   return {
     ...portfolio,
     productIds: [...portfolio.productIds],
-    principals: [...portfolio.principals].map(([accountId, principals]) => [accountId, [...principals]]),
     accountShares: [...portfolio.accountShares],
     orgShares: [...portfolio.orgShares].map(([key, { failed, frozenMembers, ...share }]): [string, SavedOrgShare] => [
       key,
@@ -56,7 +56,7 @@ function restorePortfolio(saved: SavedPortfolio): Portfolio {
   return {
     ...saved,
     productIds: new Set(saved.productIds),
-    principals: new Map(saved.principals.map(([accountId, principals]) => [accountId, new Map(principals)])),
+    principals: new Map(),
     accountShares: new Map(saved.accountShares),
     orgShares: new Map(
       saved.orgShares.map(([key, share]) => {
@@ -108,6 +108,23 @@ export function* serviceCatalogRecords(
   }
 }
 
+/** `principals:<portfolio>|<account>` records: every one at the first commit, then those changed. */
+export function principalRecords(state: ServiceCatalogState): ChangedRecords {
+  const records = new ChangedRecords(
+    (key) => {
+      const [portfolioId = '', accountId = ''] = key.slice('principals:'.length).split('|');
+      const principals = state.portfolios.get(portfolioId)?.principals.get(accountId);
+      return principals && principals.size > 0 ? [...principals] : undefined;
+    },
+    function* () {
+      for (const portfolio of state.portfolios.values())
+        for (const accountId of portfolio.principals.keys()) yield `principals:${portfolio.id}|${accountId}`;
+    },
+  );
+  state.principalsChanged = (portfolioId, accountId) => records.touch(`principals:${portfolioId}|${accountId}`);
+  return records;
+}
+
 /** Replaces the state with a persisted one, and reserves every id in it so that none is handed out again. */
 export function restoreServiceCatalog(state: ServiceCatalogState, ids: IdGenerator, records: Map<string, unknown>): void {
   state.portfolios.clear();
@@ -120,6 +137,7 @@ export function restoreServiceCatalog(state: ServiceCatalogState, ids: IdGenerat
   state.injectedShareErrors.clear();
   state.knobThrottlesUsed.clear();
   let catalog: SavedCatalog | undefined;
+  const principals: Array<[string, Array<[string, PrincipalType]>]> = [];
   for (const [key, value] of records) {
     const colon = key.indexOf(':');
     const kind = colon < 0 ? key : key.slice(0, colon);
@@ -167,7 +185,15 @@ export function restoreServiceCatalog(state: ServiceCatalogState, ids: IdGenerat
       case 'idempotency':
         state.idempotency.set(id, value as string);
         break;
+      case 'principals':
+        principals.push([id, value as Array<[string, PrincipalType]>]);
+        break;
     }
+  }
+  // Those of a portfolio deleted since are left out.
+  for (const [id, associations] of principals) {
+    const [portfolioId = '', accountId = ''] = id.split('|');
+    state.portfolios.get(portfolioId)?.principals.set(accountId, new Map(associations));
   }
   if (!catalog) return;
   for (const token of catalog.unsettledActions) {

@@ -68,6 +68,7 @@ const associatePrincipal = operation<AssociatePrincipalWithPortfolioInput>((inpu
     );
   }
   associations.set(arn, type);
+  scope.state.principalsChanged(portfolio.id, scope.caller.accountId);
   return {};
 });
 
@@ -80,6 +81,7 @@ const disassociatePrincipal = operation<DisassociatePrincipalFromPortfolioInput>
     throw resourceNotFound(`Principal ${arn} is not associated with portfolio ${portfolio.id}.`);
   }
   associations.delete(arn);
+  scope.state.principalsChanged(portfolio.id, scope.caller.accountId);
   return {};
 });
 

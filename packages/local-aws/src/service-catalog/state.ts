@@ -183,6 +183,11 @@ export class ServiceCatalogState {
   /** How many share actions each `throttleAccounts` knob account has failed so far. */
   readonly knobThrottlesUsed = new Map<string, number>();
   accessChangeUntil = 0;
+  /**
+   * Called when the principals an account associated with a portfolio change: a persisted state
+   * commits those one by one, as they grow with every recipient account.
+   */
+  principalsChanged: (portfolioId: string, accountId: string) => void = () => undefined;
 }
 
 /** Everything a handler needs for one call; `now` is read once so a call sees one instant. */
