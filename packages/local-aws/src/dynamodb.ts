@@ -100,12 +100,32 @@ export class DynamoDb implements ServiceModule {
       if ((error as DynaliteError).statusCode) throw toServiceError(error as DynaliteError);
       throw error;
     }
-    return new Promise((resolve, reject) => {
-      handler.action(this.#store, data, (error, output) => {
-        if (!error) resolve(output ?? {});
+    const output = await new Promise<unknown>((resolve, reject) => {
+      handler.action(this.#store, data, (error, result) => {
+        if (!error) resolve(result ?? {});
         else reject(error.statusCode ? toServiceError(error) : error);
       });
     });
+    if (operation === 'CreateTable' || operation === 'UpdateTable' || operation === 'DeleteTable') await this.#settled(String(data.TableName));
+    return output;
+  }
+
+  /**
+   * dynalite flips a table's status on a timer after the call returns (at once here, createTableMs 0);
+   * waiting for it keeps a table usable as soon as CreateTable answers, as a stack's table is once
+   * CloudFormation reports it created.
+   */
+  async #settled(tableName: string): Promise<void> {
+    const describe = handlers.get('DescribeTable') as { action: DynaliteAction };
+    for (let tries = 0; tries < 1_000; tries += 1) {
+      const status = await new Promise<string | undefined>((resolve) =>
+        describe.action(this.#store, { TableName: tableName }, (error, output) =>
+          resolve(error ? undefined : (output as { Table?: { TableStatus?: string } }).Table?.TableStatus),
+        ),
+      );
+      if (status === undefined || status === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   close(): Promise<void> {

@@ -14,6 +14,7 @@ export {
   type StartLocalAwsOptions,
   startLocalAws,
 } from './endpoint.js';
+export { DYNAMODB_OPERATIONS, DynamoDb } from './dynamodb.js';
 export { type EventFilter, EventLog, EventWaitTimeoutError } from './event-log.js';
 export { DEMO_FIXTURE_PATH, type Fixture, FixtureError } from './fixture.js';
 export {
