@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dynamoDbSdk from '@aws-sdk/client-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DYNAMODB_OPERATIONS, DynamoDb } from '@portfolio-share-orchestrator/local-aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
@@ -15,6 +15,10 @@ const { Resources } = parse(readFileSync(join(ROOT, 'resources', 'tables.yml'), 
 };
 const { AttributeDefinitions, KeySchema, BillingMode } = Resources.OutcomesTable.Properties;
 
+/** CreateTable's input for the outcomes table of resources/tables.yml, under the tests' table name. */
+export const outcomesTableDefinition = () =>
+  ({ TableName: process.env.OUTCOMES_TABLE_NAME as string, AttributeDefinitions, KeySchema, BillingMode }) as CreateTableCommandInput;
+
 /**
  * The functions' DynamoDB client answered by the local endpoint's DynamoDB (dynalite, in memory),
  * called in-process: the workflow and unit tests get a real table of resources/tables.yml's shape,
@@ -26,7 +30,7 @@ export const useOutcomesTable = () => {
   let table: DynamoDb | undefined;
   beforeEach(async () => {
     table = new DynamoDb({ accountId: '123456789012', region: 'us-east-1' });
-    await table.handle('CreateTable', { TableName: tableName, AttributeDefinitions, KeySchema, BillingMode });
+    await table.handle('CreateTable', { ...outcomesTableDefinition() });
     mocked.reset();
     for (const operation of DYNAMODB_OPERATIONS) {
       const Command = (dynamoDbSdk as unknown as Record<string, new (input: never) => never>)[`${operation}Command`];

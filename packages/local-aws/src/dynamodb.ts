@@ -106,7 +106,8 @@ export class DynamoDb implements ServiceModule {
         else reject(error.statusCode ? toServiceError(error) : error);
       });
     });
-    if (operation === 'CreateTable' || operation === 'UpdateTable' || operation === 'DeleteTable') await this.#settled(String(data.TableName));
+    if (operation === 'CreateTable' || operation === 'UpdateTable' || operation === 'DeleteTable')
+      await this.#settled(String(data.TableName));
     return output;
   }
 

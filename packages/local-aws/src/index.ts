@@ -4,6 +4,7 @@
 
 export { type ClockAnchors, SimulatedClock } from './clock.js';
 export * from './contract.js';
+export { DYNAMODB_OPERATIONS, DynamoDb } from './dynamodb.js';
 export {
   type AwsCredentials,
   DEFAULT_HOST,
@@ -14,7 +15,6 @@ export {
   type StartLocalAwsOptions,
   startLocalAws,
 } from './endpoint.js';
-export { DYNAMODB_OPERATIONS, DynamoDb } from './dynamodb.js';
 export { type EventFilter, EventLog, EventWaitTimeoutError } from './event-log.js';
 export { DEMO_FIXTURE_PATH, type Fixture, FixtureError } from './fixture.js';
 export {
