@@ -81,6 +81,16 @@ describe('POST /shares', () => {
   });
 });
 
+describe('POST /shares with a body larger than a request can be', () => {
+  it('answers 400 naming the limit, and starts nothing', async () => {
+    const response = await post(JSON.stringify({ portfolioId: 'port-abcd1234efgh5', note: 'x'.repeat(70_000) }));
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).message).toMatch(/a request takes at most 65,536 bytes/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
 describe('POST /shares under a requestId already in use', () => {
   const request = {
     portfolioId: 'port-abcd1234efgh5',
