@@ -268,7 +268,10 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
     .map(([logicalId, resource]): LocalTable => {
       const properties = stack.resolve(resource.Properties) as Record<string, unknown>;
-      const members = CREATE_TABLE_MEMBERS.filter((member) => properties[member] !== undefined).map((member) => [member, properties[member]]);
+      const members = CREATE_TABLE_MEMBERS.filter((member) => properties[member] !== undefined).map((member) => [
+        member,
+        properties[member],
+      ]);
       return { TableName: stack.physicalName(logicalId), ...Object.fromEntries(members) } as LocalTable;
     });
   const eventBusPolicy = Object.values(resources)
