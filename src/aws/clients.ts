@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
@@ -17,3 +18,4 @@ export const organizationsClient = once(() => new OrganizationsClient({}));
 export const sfnClient = once(() => new SFNClient({}));
 export const stsClient = once(() => new STSClient({}));
 export const eventBridgeClient = once(() => new EventBridgeClient({}));
+export const dynamoDbClient = once(() => new DynamoDBClient({}));

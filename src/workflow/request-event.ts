@@ -5,6 +5,7 @@ import type { RequestFailure } from '../contracts/outcomes.js';
 import type { IntakeRefusal, RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
 import { RequestIdConflictError, ValidationError } from '../errors.js';
+import { checkRequestSize } from '../validation.js';
 import { canonicalJson, type StartedWorkflow, startWorkflow } from './start-workflow.js';
 
 export interface RequestEventDependencies {
@@ -126,6 +127,7 @@ export const takeRequestEvent = async <I, R>(
   let input: I | R;
   let refused: RequestFailure | undefined;
   try {
+    checkRequestSize(JSON.stringify(event.detail ?? null), 'request detail');
     input = handling.toInput(event.detail, requestId, requestedBy);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

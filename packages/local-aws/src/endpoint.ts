@@ -3,8 +3,11 @@
 // module plugged in later such as Step Functions) are wired together. `startLocalAws` is the single
 // way tests, benchmarks, `npm run local:aws` and the local runtime start it.
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { SimulatedClock } from './clock.js';
 import type { Random } from './contract.js';
+import { DynamoDb, dynamoDbRegistration } from './dynamodb.js';
 import { EventLog } from './event-log.js';
 import { EventBridge } from './eventbridge.js';
 import {
@@ -57,6 +60,11 @@ export interface StartLocalAwsOptions {
   seed?: number;
   /** Merged over the fixture's latency / throttling / faults / duplicateEventRate. */
   knobs?: Partial<KnobSettings>;
+  /**
+   * A directory for DynamoDB's tables (LevelDB) to outlive the endpoint; in memory when absent, or
+   * `<stateDir>/dynamodb` with `stateDir` (which `fresh` empties too).
+   */
+  dynamodbPath?: string;
   /** Extra service modules, e.g. Step Functions (`awsJson1_0`, target `AWSStepFunctions`). */
   services?: ServiceRegistration[];
   /** IAM enforcement: `enforce` (default) refuses what the caller's policies do not allow, `report` only reports it, `off` skips it. */
@@ -129,6 +137,8 @@ export interface LocalAws {
   readonly clock: SimulatedClock;
   readonly controlTower: ControlTowerSimulation;
   readonly serviceCatalog: ServiceCatalogModule;
+  /** DynamoDB (dynalite), for the tables a stack deploys. */
+  readonly dynamoDb: DynamoDb;
   /** The management account's root credentials: `test` / `test`. */
   readonly credentials: AwsCredentials;
   /** Bugs caught inside the endpoint since start. */
@@ -186,6 +196,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       })
     : undefined;
   const restored = (part: string): Map<string, unknown> | undefined => (store?.restored ? store.recordsOf(part) : undefined);
+  // DynamoDB's tables live beside the state, in LevelDB files of their own, and start again with it.
+  const dynamodbPath = options.dynamodbPath ?? (options.stateDir ? join(options.stateDir, 'dynamodb') : undefined);
+  if (options.stateDir && options.fresh && dynamodbPath) rmSync(dynamodbPath, { recursive: true, force: true });
   const streamSeed = seedOfGeneration(seed, store?.generation ?? 0);
   const savedClock = restored('clock')?.get('clock') as ClockRecord | undefined;
   const internalErrors: unknown[] = [];
@@ -324,6 +337,12 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     protocol: 'awsJson1_1',
     authorizations: (operation, input, context) => serviceCatalogAuthorizations(serviceCatalog, operation, input, context),
   });
+  const dynamoDb = new DynamoDb({
+    accountId: managementAccountId,
+    region: DEFAULT_REGION,
+    ...(dynamodbPath ? { path: dynamodbPath } : {}),
+  });
+  server.register(dynamoDbRegistration(dynamoDb));
   for (const registration of options.services ?? []) server.register(registration);
 
   let address: { url: string; port: number };
@@ -333,6 +352,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     clock.close();
     if (heartbeat) clearInterval(heartbeat);
     store?.close();
+    await dynamoDb.close();
     throw error;
   }
   const credentials: AwsCredentials = { accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test' };
@@ -352,6 +372,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     clock,
     controlTower,
     serviceCatalog,
+    dynamoDb,
     credentials,
     internalErrors,
     clientConfig: (custom = credentials) => ({ endpoint: address.url, region: DEFAULT_REGION, credentials: custom }),
@@ -368,6 +389,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       await server.close();
       if (heartbeat) clearInterval(heartbeat);
       store?.close();
+      await dynamoDb.close();
     },
   };
 }

@@ -70,6 +70,24 @@ describe('latency, throttling and faults', () => {
     await describeOrganization();
   });
 
+  it('throttles a seeded fraction of calls', async () => {
+    endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', { fraction: 0.5 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        describeOrganization().then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      ),
+    );
+    endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', null);
+    const throttled = outcomes.filter((outcome) => outcome === 'TooManyRequestsException').length;
+    expect(throttled).toBeGreaterThan(60);
+    expect(throttled).toBeLessThan(140);
+    expect(outcomes.filter((outcome) => outcome !== 'ok' && outcome !== 'TooManyRequestsException')).toEqual([]);
+    expect(() => endpoint.aws.knobs.setThrottling('*', { fraction: 2 })).toThrow(/between 0 and 1/);
+  });
+
   it('refills buckets at the configured rate', async () => {
     endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', { ratePerSecond: 50, burst: 1 });
     await describeOrganization();
@@ -253,7 +271,7 @@ describe('service modules and protocol edges', () => {
   });
 
   it('answers unknown targets, malformed JSON and unsigned requests as AWS JSON services do', async () => {
-    const unknown = await rawJson('DynamoDB_20120810.ListTables', '{}', 'test');
+    const unknown = await rawJson('AmazonSSM.GetParameter', '{}', 'test');
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
 
@@ -274,7 +292,7 @@ describe('service modules and protocol edges', () => {
     expect(await events.json()).toEqual({ __type: 'ResourceNotFoundException', message: 'Event bus missing does not exist.' });
 
     const health = await fetch(`${endpoint.aws.url}/_local/health`);
-    expect(await health.json()).toEqual({ status: 'running', services: ['organizations', 'events', 'servicecatalog', 'sts'] });
+    expect(await health.json()).toEqual({ status: 'running', services: ['organizations', 'events', 'servicecatalog', 'dynamodb', 'sts'] });
   });
 
   it('stops listening on close', async () => {
