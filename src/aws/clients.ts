@@ -1,4 +1,3 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -16,4 +15,3 @@ export const serviceCatalogClient = once(() => new ServiceCatalogClient({}));
 export const organizationsClient = once(() => new OrganizationsClient({}));
 export const sfnClient = once(() => new SFNClient({}));
 export const stsClient = once(() => new STSClient({}));
-export const eventBridgeClient = once(() => new EventBridgeClient({}));
