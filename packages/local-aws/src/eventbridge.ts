@@ -40,6 +40,7 @@ export interface EventBusRecord {
 
 export interface EventBridgeOptions {
   clock: SimulatedClock;
+  /** Where event ids are drawn (identityRandom on the endpoint: unique across runs). */
   random: Random;
   sink: EventSink;
 }
