@@ -101,7 +101,7 @@ try {
     `Share of ${PORTFOLIO} with an OU of ${count} accounts (member actions in every account), time scale ×${timeScale}, IAM ${iam}${values.latency ? ', fixture latency on' : ''}`,
   );
   console.log(
-    `  result            ${result['detail-type']}: ${(result.detail.sharedAccounts as string[]).length} shared, ${(result.detail.failedAccounts as unknown[]).length} failed`,
+    `  result            ${result['detail-type']}: ${String(result.detail.sharedAccountCount)} shared, ${String(result.detail.failedAccountCount)} failed`,
   );
   console.log(`  wall time         ${wallSeconds.toFixed(2)} s`);
   console.log(`  simulated time    ${simulatedSeconds.toFixed(1)} s`);

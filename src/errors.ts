@@ -165,3 +165,8 @@ export const describeError = (error: unknown): { error: string; message: string 
 
 /** Whether something thrown is an error of one of these names (AWS SDK errors carry the service's error code as name). */
 export const isErrorNamed = (error: unknown, ...names: string[]): error is Error => error instanceof Error && names.includes(error.name);
+
+/** The outcomes table did not take every write of a batch, after its own retries of what it left unprocessed. */
+export class OutcomeStoreError extends Error {
+  override name = 'OutcomeStoreError';
+}

@@ -21,3 +21,20 @@ export const parseWith = <S extends z.ZodType>(schema: S, value: unknown, what: 
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   throw new ValidationError(`Invalid ${what}: ${summary}`, issues);
 };
+
+/**
+ * The largest request a workflow takes, as JSON: every field of a valid request is an identifier, so
+ * this is far above any of them, and far below the 256 KiB a workflow input and a result event take.
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** Refuses a request larger than MAX_REQUEST_BYTES, saying the limit, before it is read any further. */
+export const checkRequestSize = (json: string, what: string): void => {
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_REQUEST_BYTES) {
+    throw new ValidationError(
+      `Invalid ${what}: it is ${bytes.toLocaleString('en-US')} bytes of JSON; a request takes at most ${MAX_REQUEST_BYTES.toLocaleString('en-US')} bytes`,
+      [{ path: '(root)', message: `is larger than ${MAX_REQUEST_BYTES} bytes` }],
+    );
+  }
+};

@@ -8,3 +8,5 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 // The hub account of the tests: with no authorization.requesters rule, its principals may ask.
 process.env.HUB_ACCOUNT_ID ??= '123456789012';
+// The outcomes table the share steps write (test/support/outcomes-table.ts serves it in-process).
+process.env.OUTCOMES_TABLE_NAME ??= 'portfolio-share-orchestrator-test-outcomes';

@@ -3,6 +3,7 @@ import { sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, requiredEnv } from '../../src/lambda/handler.js';
 import { httpErrors, toHttpResult } from '../../src/lambda/http.js';
 import { getShare } from '../../src/share/share-api.js';
+import { deployedOutcomeStore } from '../../src/workflow/account-outcomes.js';
 
 /** `GET /shares/{requestId}` */
 export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2) =>
@@ -10,6 +11,7 @@ export const handler = lambdaHandler(async (event: APIGatewayProxyEventV2) =>
     await getShare(event.pathParameters?.requestId, {
       sfn: sfnClient(),
       stateMachineArn: requiredEnv('SHARE_STATE_MACHINE_ARN'),
+      store: deployedOutcomeStore(),
     }),
   ),
 ).use(httpErrors());

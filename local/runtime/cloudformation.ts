@@ -92,6 +92,7 @@ export class Stack {
       'AWS::Logs::LogGroup': () => `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`,
       'AWS::SQS::Queue': () => `arn:aws:sqs:${region}:${accountId}:${name}`,
       'AWS::StepFunctions::StateMachine': () => `arn:aws:states:${region}:${accountId}:stateMachine:${name}`,
+      'AWS::DynamoDB::Table': () => `arn:aws:dynamodb:${region}:${accountId}:table/${name}`,
     };
     if (attribute === 'Arn' && arns[resource.Type]) return (arns[resource.Type] as () => string)();
     if (attribute === 'Name') return name;
@@ -197,6 +198,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::SQS::Queue': 'QueueName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::DynamoDB::Table': 'TableName',
 };
 
 /** An AWS::IAM::Role's documents from its resolved properties: trust, managed policies (by ARN) and inline policies. */

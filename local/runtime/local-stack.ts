@@ -1,6 +1,7 @@
 import '@portfolio-share-orchestrator/local-aws/polyfills';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, ResourceAlreadyExistsException } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
@@ -73,6 +74,14 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     });
     deployStackIam(aws, definitions);
+    const dynamoDb = new DynamoDBClient(clientConfig);
+    for (const table of definitions.tables) {
+      await dynamoDb.send(new CreateTableCommand(table as CreateTableCommandInput)).catch((error: unknown) => {
+        // A table kept from an earlier run is the stack's, as an update leaves it.
+        if (!(error instanceof ResourceInUseException)) throw error;
+      });
+    }
+    dynamoDb.destroy();
 
     // The functions' SDK clients find the local endpoint as deployed ones find AWS: through the environment.
     const functions = await LocalFunctions.load(definitions.functions, {

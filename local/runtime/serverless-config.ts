@@ -150,6 +150,28 @@ export interface LocalSchedule {
   roleArn: string;
 }
 
+/** An AWS::DynamoDB::Table as CreateTable takes it: the members both spell the same way. */
+export interface LocalTable {
+  TableName: string;
+  AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+  KeySchema: { AttributeName: string; KeyType: string }[];
+  BillingMode?: string;
+  GlobalSecondaryIndexes?: unknown[];
+  LocalSecondaryIndexes?: unknown[];
+  ProvisionedThroughput?: unknown;
+}
+
+// TimeToLiveSpecification, SSESpecification and PointInTimeRecoverySpecification are set by other
+// calls (or spelled otherwise) in the API; the local endpoint's DynamoDB (dynalite) keeps none of them.
+const CREATE_TABLE_MEMBERS = [
+  'AttributeDefinitions',
+  'KeySchema',
+  'BillingMode',
+  'GlobalSecondaryIndexes',
+  'LocalSecondaryIndexes',
+  'ProvisionedThroughput',
+] as const;
+
 export interface LocalDefinitions {
   service: string;
   /** `<service>-<stage>`, the CloudFormation stack. */
@@ -163,6 +185,8 @@ export interface LocalDefinitions {
   /** CloudWatch Logs resource policies (AWS::Logs::ResourcePolicy): who may write to which log groups. */
   logResourcePolicies: { name: string; document: { Version?: string; Statement: unknown } }[];
   roles: LocalRole[];
+  /** The DynamoDB tables (AWS::DynamoDB::Table), as CreateTable takes them. */
+  tables: LocalTable[];
   /** `settings.memberRoleName` as serverless.yml passes it on (custom.memberRoleName). */
   memberRoleName: string | undefined;
   functions: LocalFunction[];
@@ -239,6 +263,16 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
         arn: stack.getAtt(logicalId, 'Arn'),
         documents: roleDocuments(properties),
       };
+    });
+  const tables = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, resource]): LocalTable => {
+      const properties = stack.resolve(resource.Properties) as Record<string, unknown>;
+      const members = CREATE_TABLE_MEMBERS.filter((member) => properties[member] !== undefined).map((member) => [
+        member,
+        properties[member],
+      ]);
+      return { TableName: stack.physicalName(logicalId), ...Object.fromEntries(members) } as LocalTable;
     });
   const eventBusPolicy = Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::Events::EventBusPolicy')
@@ -374,6 +408,7 @@ export const localDefinitions = (config: ServerlessConfig, accountId: string): L
     eventBusPolicy,
     logResourcePolicies,
     roles,
+    tables,
     memberRoleName: config.custom?.memberRoleName,
     functions,
     stateMachines,

@@ -28,6 +28,13 @@ export const AccountFailure = z.object({
 });
 export type AccountFailure = z.infer<typeof AccountFailure>;
 
+/** One account's end in a request that reaches many: kept in the outcomes table, read back by `GET`. */
+export const AccountOutcome = z.discriminatedUnion('outcome', [
+  z.object({ accountId: AccountId, outcome: z.literal('SHARED') }).strict(),
+  AccountFailure.extend({ outcome: z.literal('FAILED') }).strict(),
+]);
+export type AccountOutcome = z.infer<typeof AccountOutcome>;
+
 /** How a request that acts on many things ended: all of them, some, or none. */
 export const RequestOutcome = z.enum(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']);
 export type RequestOutcome = z.infer<typeof RequestOutcome>;

@@ -86,8 +86,14 @@ export const ShareResultDetail = z
     options: ShareOptionsUsed.nullable(),
     warnings: z.array(z.string()),
     shareToken: z.string().nullable(),
+    /** The first accounts shared (by id, at most 1,000): `sharedAccountCount` counts them all. */
     sharedAccounts: z.array(AccountId),
+    /** The first accounts failed (by id, at most 100, messages cut): `failedAccountCount` counts them all. */
     failedAccounts: z.array(AccountFailure),
+    sharedAccountCount: z.number().int().min(0),
+    failedAccountCount: z.number().int().min(0),
+    /** True when a list holds fewer accounts than its count: `GET /shares/{requestId}` returns every outcome. */
+    truncated: z.boolean(),
     failure: RequestFailure.nullable(),
     startedAt: z.iso.datetime({ offset: true }),
     endedAt: z.iso.datetime({ offset: true }),

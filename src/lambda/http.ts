@@ -2,6 +2,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { principalArnOf, RequestedBy } from '../contracts/requested-by.js';
 import { ApiError, isErrorNamed, NotAuthorizedError, ValidationError } from '../errors.js';
+import { checkRequestSize } from '../validation.js';
 import { logger } from './handler.js';
 
 export interface ApiResponse {
@@ -14,6 +15,7 @@ export const parseJsonBody = (body: string | undefined, isBase64Encoded = false)
   if (!body)
     throw new ValidationError('Invalid request body: body: is required (a JSON object)', [{ path: 'body', message: 'is required' }]);
   const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  checkRequestSize(text, 'request body');
   try {
     return JSON.parse(text);
   } catch {

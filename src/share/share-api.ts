@@ -6,6 +6,7 @@ import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
+import { type OutcomeStore, outcomesKey, readAccountOutcomes } from '../workflow/account-outcomes.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
 import { authorizeShare } from './authorize-share.js';
 
@@ -32,8 +33,15 @@ export const createShare = async (
   return acceptWorkflowRequest(dependencies, requestId, input);
 };
 
-/** `GET /shares/{requestId}`: the execution's status and, once it ended, the result it reported. */
-export const getShare = (
+/**
+ * `GET /shares/{requestId}`: the execution's status and, once it ended, the result it reported, with
+ * every account outcome recorded so far (the result event lists a bounded sample; this lists them all).
+ */
+export const getShare = async (
   requestIdParameter: string | undefined,
-  dependencies: Pick<ShareApiDependencies, 'sfn' | 'stateMachineArn'>,
-): Promise<ApiResponse> => describeWorkflowRequest(dependencies, requestIdParameter, 'share request');
+  dependencies: Pick<ShareApiDependencies, 'sfn' | 'stateMachineArn'> & { store: OutcomeStore },
+): Promise<ApiResponse> => {
+  const described = await describeWorkflowRequest(dependencies, requestIdParameter, 'share request');
+  const accounts = await readAccountOutcomes(dependencies.store, outcomesKey('share', String(described.body.requestId)));
+  return { ...described, body: { ...described.body, accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)) } };
+};

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import policies from '../../statemachines/policies.json' with { type: 'json' };
 import { classifyShareStatus, ShareStatus } from '../catalog/share-status.js';
+import { now } from '../clock.js';
 import { chunk } from '../concurrency.js';
-import { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
+import { type AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { AuthorizedShare } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
+import { type OutcomeStore, outcomesKey, readAccountOutcomes, recordAccountOutcomes, recordBatches } from '../workflow/account-outcomes.js';
 
 // Tuning numbers and the initial progress live in the workflows' one table, statemachines/policies.json.
 /** Throttled accounts are shared again at most this many times before they count as failed. */
@@ -14,12 +16,13 @@ export const MEMBER_BATCH_SIZE = policies.Tuning.MemberBatchSize.value;
 
 export const ShareProgress = z.object({
   round: z.number().int().min(0),
-  sharedAccounts: z.array(z.string()),
-  failedAccounts: z.array(AccountFailure),
   /** Accounts that came back throttled and will be shared again one at a time. */
   retryAccounts: z.array(z.string()),
-  /** Accounts per batch for member actions; empty when none are needed. */
-  memberBatches: z.array(z.array(z.string())),
+  /**
+   * The member-action batches, by number: their accounts are in the outcomes table, so the state
+   * stays small however many accounts the share reaches. Empty when none are needed.
+   */
+  memberBatches: z.array(z.number().int().min(0)),
   failure: RequestFailure.nullable(),
   next: z.enum(['RESHARE', 'MEMBER_ACTIONS', 'SUMMARISE']),
 });
@@ -46,11 +49,13 @@ const needsMemberActions = (request: AuthorizedShare): boolean =>
   request.memberActions.accept || request.memberActions.iamPrincipals.length > 0;
 
 /**
- * Folds a share's final status (or the re-shares of throttled accounts) into the progress and
+ * Folds a share's final status (or the re-shares of throttled accounts) into the outcomes table and
  * decides what comes next: share throttled accounts again, act in member accounts, or summarise.
+ * Re-running it with the same input writes the same outcomes: Lambda's retries are safe.
  */
-export const evaluateShare = (input: EvaluateShareInput): ShareProgress => {
+export const evaluateShare = async (input: EvaluateShareInput, store: OutcomeStore, at = now()): Promise<ShareProgress> => {
   const { request, progress } = input;
+  const key = outcomesKey('share', request.requestId);
 
   const statuses: ShareStatus[] = input.reshares?.map((reshare) => reshare.status) ?? (input.status ? [input.status] : []);
   const classified = statuses.map(classifyShareStatus);
@@ -58,42 +63,40 @@ export const evaluateShare = (input: EvaluateShareInput): ShareProgress => {
     classified.push({ shared: [request.target.id], failed: [], throttled: new Map(), failure: null });
   }
 
-  const shared = new Set([...progress.sharedAccounts, ...classified.flatMap((c) => c.shared)]);
-  const failedAccounts = [...progress.failedAccounts, ...classified.flatMap((c) => c.failed)].filter(
-    (failure) => !shared.has(failure.accountId),
-  );
+  const shared = new Set(classified.flatMap((c) => c.shared));
+  const failed: AccountFailure[] = classified.flatMap((c) => c.failed).filter((failure) => !shared.has(failure.accountId));
   const throttled = new Map(classified.flatMap((c) => [...c.throttled]).filter(([accountId]) => !shared.has(accountId)));
   const failure = progress.failure ?? classified.find((c) => c.failure)?.failure ?? null;
 
   const round = input.reshares ? progress.round : 0;
-  if (throttled.size > 0 && round < MAX_RESHARE_ROUNDS && !failure) {
-    return {
-      ...progress,
-      round: round + 1,
-      sharedAccounts: [...shared],
-      failedAccounts,
-      retryAccounts: [...throttled.keys()],
-      failure,
-      next: 'RESHARE',
-    };
+  const resharing = throttled.size > 0 && round < MAX_RESHARE_ROUNDS && !failure;
+  if (!resharing) {
+    for (const [accountId, message] of throttled) {
+      failed.push({
+        accountId,
+        error: 'ThrottlingException',
+        message: `${message || 'Throttled'} (still throttled after ${round} re-share${round === 1 ? '' : 's'})`,
+      });
+    }
   }
+  await recordAccountOutcomes(
+    store,
+    key,
+    [
+      ...failed.map((account) => ({ ...account, outcome: 'FAILED' as const })),
+      ...[...shared].map((accountId) => ({ accountId, outcome: 'SHARED' as const })),
+    ],
+    at,
+  );
+  if (resharing) return { ...progress, round: round + 1, retryAccounts: [...throttled.keys()], failure, next: 'RESHARE' };
 
-  for (const [accountId, message] of throttled) {
-    failedAccounts.push({
-      accountId,
-      error: 'ThrottlingException',
-      message: `${message || 'Throttled'} (still throttled after ${round} re-share${round === 1 ? '' : 's'})`,
-    });
+  let memberBatches: number[] = [];
+  if (needsMemberActions(request) && !failure) {
+    // Every account shared over all rounds, as the table now holds them.
+    const sharedAccounts = (await readAccountOutcomes(store, key))
+      .filter((outcome) => outcome.outcome === 'SHARED')
+      .map((outcome) => outcome.accountId);
+    memberBatches = await recordBatches(store, key, chunk(sharedAccounts, MEMBER_BATCH_SIZE), at);
   }
-  const sharedAccounts = [...shared];
-  const memberBatches = needsMemberActions(request) && !failure ? chunk(sharedAccounts, MEMBER_BATCH_SIZE) : [];
-  return {
-    round,
-    sharedAccounts,
-    failedAccounts,
-    retryAccounts: [],
-    memberBatches,
-    failure,
-    next: memberBatches.length > 0 ? 'MEMBER_ACTIONS' : 'SUMMARISE',
-  };
+  return { round, retryAccounts: [], memberBatches, failure, next: memberBatches.length > 0 ? 'MEMBER_ACTIONS' : 'SUMMARISE' };
 };

@@ -1,17 +1,25 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
-import { AccountFailure, outcomeOf } from '../contracts/outcomes.js';
+import { type AccountOutcome, outcomeOf } from '../contracts/outcomes.js';
 import { RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import { AuthorizedShare, ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
 import { parseWith } from '../validation.js';
+import {
+  listedOutcomes,
+  type OutcomeStore,
+  outcomesKey,
+  readAccountOutcomes,
+  readBatch,
+  recordAccountOutcomes,
+} from '../workflow/account-outcomes.js';
 import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 import { ShareProgress } from './share-progress.js';
 
-/** A member-actions batch: its result, or the error that stopped the whole invocation. */
+/** A member-actions batch: what it did, counted, or the error that stopped the whole invocation. */
 const MemberBatchOutcome = z.object({
-  succeeded: z.array(z.string()),
-  failed: z.array(AccountFailure),
-  unprocessed: z.array(z.string()).optional(),
+  batch: z.number().int().min(0),
+  succeeded: z.number().int().min(0),
+  failed: z.number().int().min(0),
   error: CaughtError.optional(),
 });
 
@@ -44,35 +52,51 @@ const refusedShareResult = (request: RefusedPortfolioRequest, startedAt: string,
     options: null,
     warnings: [],
     shareToken: null,
-    sharedAccounts: [],
-    failedAccounts: [],
+    ...listedOutcomes([]),
   });
 
-/** The one result event of a share request, from everything the workflow gathered. */
-export const summariseShare = (input: SummariseShareInput, at = now()): ResultEvent<ShareResultDetail> => {
+/**
+ * Every account outcome of the share: the table's, with the accounts of each batch whose member
+ * actions did not run to their end (the invocation failed as a whole) failed with its error.
+ */
+const shareOutcomes = async (input: SummariseShareInput, store: OutcomeStore, at: Date): Promise<AccountOutcome[]> => {
+  const key = outcomesKey('share', input.request.requestId);
+  const outcomes = await readAccountOutcomes(store, key);
+  const failed = new Set(outcomes.filter((outcome) => outcome.outcome === 'FAILED').map((outcome) => outcome.accountId));
+  const unprocessed: AccountOutcome[] = [];
+  for (const batch of input.memberResults ?? []) {
+    if (!batch.error) continue;
+    const { error, message } = caughtErrorToFailure(batch.error);
+    const accounts = await readBatch(store, key, batch.batch);
+    for (const accountId of accounts) if (!failed.has(accountId)) unprocessed.push({ accountId, outcome: 'FAILED', error, message });
+  }
+  await recordAccountOutcomes(store, key, unprocessed, at);
+  const replaced = new Set(unprocessed.map((outcome) => outcome.accountId));
+  return [...outcomes.filter((outcome) => !replaced.has(outcome.accountId)), ...unprocessed];
+};
+
+/** The one result event of a share request, from everything the workflow gathered and the outcomes table. */
+export const summariseShare = async (
+  input: SummariseShareInput,
+  store: OutcomeStore,
+  at = now(),
+): Promise<ResultEvent<ShareResultDetail>> => {
   if ('refused' in input.request) return refusedShareResult(input.request, input.startedAt, at);
-  const memberFailures = (input.memberResults ?? []).flatMap((batch) => {
-    // An account's failure names the error; the result counts tries for the request's own failure only.
-    const { error, message } = caughtErrorToFailure(batch.error ?? { Error: 'MemberActionsFailed', Cause: 'The batch was not processed' });
-    return [...batch.failed, ...(batch.unprocessed ?? []).map((accountId) => ({ accountId, error, message }))];
-  });
-  const memberFailed = new Set(memberFailures.map((failure) => failure.accountId));
-  const sharedAccounts = input.progress.sharedAccounts.filter((accountId) => !memberFailed.has(accountId));
-  const failedAccounts = [...input.progress.failedAccounts, ...memberFailures];
-  const failure = input.failure ? caughtErrorToFailure(input.failure) : input.progress.failure;
   const authorized = 'memberActions' in input.request ? (input.request as AuthorizedShare) : null;
+  // A request refused by the policy reached no account: there is nothing in the table to read.
+  const listed = listedOutcomes(authorized ? await shareOutcomes(input, store, at) : []);
+  const failure = input.failure ? caughtErrorToFailure(input.failure) : input.progress.failure;
 
   return toResult({
     requestId: input.request.requestId,
-    outcome: outcomeOf(sharedAccounts.length, failedAccounts.length, failure),
+    outcome: outcomeOf(listed.sharedAccountCount, listed.failedAccountCount, failure),
     portfolioId: input.request.portfolioId,
     target: input.request.target,
     requestedBy: input.request.requestedBy,
     options: authorized ? { sharePrincipals: authorized.sharePrincipals, shareTagOptions: authorized.shareTagOptions } : null,
     warnings: authorized?.warnings ?? [],
     shareToken: input.shareToken,
-    sharedAccounts,
-    failedAccounts,
+    ...listed,
     failure,
     startedAt: new Date(input.startedAt).toISOString(),
     endedAt: at.toISOString(),

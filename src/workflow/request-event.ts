@@ -5,6 +5,7 @@ import type { RequestFailure } from '../contracts/outcomes.js';
 import type { IntakeRefusal, RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import type { RequestedBy } from '../contracts/requested-by.js';
 import { RequestIdConflictError, ValidationError } from '../errors.js';
+import { checkRequestSize } from '../validation.js';
 import { canonicalJson, type StartedWorkflow, startWorkflow } from './start-workflow.js';
 
 export interface RequestEventDependencies {
@@ -171,7 +172,11 @@ export const takeRequestEvent = <I, R>(
     {
       requestId,
       request: event.detail,
-      toInput: () => handling.toInput(event.detail, requestId, requestedBy),
+      toInput: () => {
+        // A request detail is held to the size the intake carries; an account event is not (its input is a few ids).
+        checkRequestSize(JSON.stringify(event.detail ?? null), 'request detail');
+        return handling.toInput(event.detail, requestId, requestedBy);
+      },
       refusedInput: (refused) => handling.refusedInput({ ...detail, requestId }, requestedBy, refused),
     },
     dependencies,

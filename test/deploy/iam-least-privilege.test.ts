@@ -173,6 +173,13 @@ const functionCalls = async (fn: LocalDefinitions['functions'][number]) => {
     } else if (call.action === 'events:PutEvents') {
       if (!bus) throw new Error(`${origin} puts events but has no EVENT_BUS_NAME`);
       calls.push({ action: call.action, resource: `arn:${PARTITION}:events:${REGION}:${HUB_ACCOUNT}:event-bus/${bus}`, from: origin });
+    } else if (call.action.startsWith('dynamodb:')) {
+      // A function reaches the tables its environment names (OUTCOMES_TABLE_NAME), as deployed.
+      const tables = hub.tables.map((table) => table.TableName).filter((name) => Object.values(fn.environment).includes(name));
+      if (tables.length === 0) throw new Error(`${origin} calls ${call.action} but no table is named in its environment`);
+      for (const table of tables) {
+        calls.push({ action: call.action, resource: `arn:${PARTITION}:dynamodb:${REGION}:${HUB_ACCOUNT}:table/${table}`, from: origin });
+      }
     } else if (call.action === 'sts:GetCallerIdentity') {
       // Needs no permission (IAM: "No permissions are required to perform this operation").
     } else {

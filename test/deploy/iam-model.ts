@@ -150,6 +150,7 @@ export const SDK_SERVICE_PREFIXES: Record<string, string> = {
   '@aws-sdk/client-sfn': 'states',
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
 };
 
 export interface CodeCall {

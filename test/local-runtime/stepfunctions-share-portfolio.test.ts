@@ -3,6 +3,7 @@
 // endpoint, so Service Catalog shares the portfolio to the OU, the member actions associate the
 // principal in each account, and the result event lands on the project bus.
 
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
@@ -40,6 +41,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinition, localSubstitutions } from '../../local/runtime/definitions.js';
 import { bindTaskStates } from '../../local/runtime/task-bindings.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import { outcomesTableDefinition } from '../support/outcomes-table.js';
 import { usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { FUNCTIONS } from '../support/workflow-harness.js';
@@ -118,9 +120,12 @@ beforeAll(async () => {
       },
     });
   }
-  // The functions' own clients (member actions) find the endpoint as the local runtime points them.
+  // The functions' own clients (member actions, the outcomes table) find the endpoint as the local runtime points them.
   process.env.AWS_ENDPOINT_URL = aws.url;
   const config = { ...aws.clientConfig(), maxAttempts: 1 };
+  const dynamoDb = new DynamoDBClient(config);
+  await dynamoDb.send(new CreateTableCommand(outcomesTableDefinition()));
+  dynamoDb.destroy();
   const clients = {
     servicecatalog: track(new ServiceCatalogClient(config)),
     organizations: track(new OrganizationsClient(config)),

@@ -8,10 +8,13 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outcomesKey, recordAccountOutcomes } from '../../src/workflow/account-outcomes.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { iamRequestContext, usePolicy } from '../support/policy.js';
 
 const sfn = mockClient(SFNClient);
+const outcomesTable = useOutcomesTable();
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:share-portfolio';
 let createShare: (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 let getShare: typeof createShare;
@@ -74,6 +77,16 @@ describe('POST /shares', () => {
 
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).message).toContain(field);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('POST /shares with a body larger than a request can be', () => {
+  it('answers 400 naming the limit, and starts nothing', async () => {
+    const response = await post(JSON.stringify({ portfolioId: 'port-abcd1234efgh5', note: 'x'.repeat(70_000) }));
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).message).toMatch(/a request takes at most 65,536 bytes/);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
@@ -189,7 +202,24 @@ describe('GET /shares/{requestId}', () => {
       outcome: 'SUCCEEDED',
       result,
       stoppedAt: '2026-11-21T10:01:00.000Z',
+      accounts: [],
     });
+  });
+
+  it('lists every account outcome, however many the result event could list', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date('2026-11-21T10:00:00Z') } as never);
+    const failed = Array.from({ length: 5_000 }, (_, i) => ({
+      accountId: String(400_000_000_000 + i),
+      outcome: 'FAILED' as const,
+      error: 'AccessDeniedException',
+      message: `Account ${400_000_000_000 + i} refused the share`,
+    }));
+    await recordAccountOutcomes(outcomesTable.store, outcomesKey('share', 'ticket-43'), failed, new Date());
+
+    const body = bodyOf(await get('ticket-43')) as { accounts: unknown[] };
+
+    expect(body.accounts).toHaveLength(5_000);
+    expect(body.accounts[4_999]).toEqual(failed[4_999]);
   });
 
   it('answers 404 for an unknown request and 500 without details for anything unexpected', async () => {

@@ -143,18 +143,34 @@ describe('share request intake', () => {
     expect(published()).toEqual([]);
   });
 
-  it('keeps the refusal of a huge request small: identifier-sized fields only, the message cut saying so', async () => {
+  it('refuses a request larger than a request can be, saying the limit, and keeps its refusal small', async () => {
     const executions = fakeExecutions(sfn);
     const huge = {
       ...event,
       id: 'c0ffee00-0000-4000-8000-000000000009',
-      detail: { portfolioId: `port-${'a'.repeat(200_000)}`, target: { type: 'ACCOUNT', id: '12', [`k${'x'.repeat(5000)}`]: 1 } },
+      detail: { portfolioId: `port-${'a'.repeat(200_000)}`, target: { type: 'ACCOUNT', id: '12' } },
     };
 
     await takeShareRequestEvent(huge, dependencies(SHARE_MACHINE));
 
     const input = [...executions.values()][0]?.input as RefusedPortfolioRequest;
     expect(input.portfolioId).toBeNull();
+    expect(input.refused.message).toMatch(/^Invalid request detail: it is 200,\d{3} bytes of JSON; a request takes at most 65,536 bytes$/);
+    expect(JSON.stringify(input).length).toBeLessThan(4096);
+  });
+
+  it('cuts a long refusal message, saying so', async () => {
+    const executions = fakeExecutions(sfn);
+    const keys = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`unknown${index}${'x'.repeat(100)}`, 1]));
+    const many = {
+      ...event,
+      id: 'c0ffee00-0000-4000-8000-00000000000a',
+      detail: { portfolioId: 'port-abcd1234efgh5', target: { type: 'ACCOUNT', id: '12', ...keys } },
+    };
+
+    await takeShareRequestEvent(many, dependencies(SHARE_MACHINE));
+
+    const input = [...executions.values()][0]?.input as RefusedPortfolioRequest;
     expect(input.refused.message).toMatch(/… \(\d+ more characters cut\)$/);
     expect(JSON.stringify(input).length).toBeLessThan(4096);
   });

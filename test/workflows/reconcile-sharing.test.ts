@@ -16,10 +16,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { TaskHandler } from '../../local/runtime/sdk-integration.js';
 import type { DriftDetectedDetail, ReconciliationCompletedDetail } from '../../src/contracts/reconcile.js';
 import { fakeShareListing, share } from '../support/fake-shares.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { expectValidEvent } from '../support/result-events.js';
 import { runChildWorkflow, runWorkflow } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
+// The share steps keep their account outcomes in the outcomes table.
+useOutcomesTable();
 const organizations = mockClient(OrganizationsClient);
 const eventBridge = mockClient(EventBridgeClient);
 

@@ -14,6 +14,7 @@ import { takeShareRequestEvent } from '../../src/share/share-intake.js';
 import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
 import type { RequestEnvelope, RequestEventDependencies } from '../../src/workflow/request-event.js';
 import { fakeExecutions } from '../support/fake-executions.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { usePolicy } from '../support/policy.js';
 import { expectValidEvent } from '../support/result-events.js';
 import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
@@ -23,6 +24,8 @@ import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
 // with no AWS call made.
 
 const sfn = mockClient(SFNClient);
+// The share steps keep their account outcomes in the outcomes table.
+useOutcomesTable();
 const eventBridge = mockClient(EventBridgeClient);
 const serviceCatalog = mockClient(ServiceCatalogClient);
 const organizations = mockClient(OrganizationsClient);

@@ -17,12 +17,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useClock } from '../../src/clock.js';
 import type { ShareWorkflowInput } from '../../src/contracts/share.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { retryBudget } from '../support/retry-budgets.js';
 import { runWorkflow, totalTransitions } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
+const outcomesTable = useOutcomesTable();
 const eventBridge = mockClient(EventBridgeClient);
 const sts = mockClient(STSClient);
 
@@ -625,15 +627,17 @@ describe('share-portfolio cost per account', () => {
       const run = await runWorkflow('share-portfolio.asl.json', request());
 
       const detail = expectValidResultEvent(emitted()[0]);
-      expect(detail.sharedAccounts).toHaveLength(count);
+      expect(detail).toMatchObject({ sharedAccountCount: count, failedAccountCount: 0, truncated: count > 1_000 });
+      expect(detail.sharedAccounts).toHaveLength(Math.min(count, 1_000));
+      expect(await outcomesTable.shareOutcomes('req-1')).toHaveLength(count);
       expect(serviceCatalog.commandCalls(AssociatePrincipalWithPortfolioCommand)).toHaveLength(count);
       const batches = Math.ceil(count / 100);
-      // A fixed 18 (prepare, the refusal check, authorize, access check, create, wait for the share, evaluate, Map, summarise, emit,
+      // A fixed 17 (prepare, the refusal check, authorize, access check, create, wait for the share, evaluate, Map, summarise, emit,
       // finish) plus one a batch; the share's two status checks run in one await-share-action child of 9 (before the child, they were
       // 20 + one a batch in one execution, before the refusal check).
-      expect(run.transitions).toBe(18 + batches);
+      expect(run.transitions).toBe(17 + batches);
       expect(run.children.map((child) => child.transitions)).toEqual([9]);
-      expect(totalTransitions(run)).toBe(27 + batches);
+      expect(totalTransitions(run)).toBe(26 + batches);
       expect(run.historyEvents).toBeLessThan(25_000 / 20);
       console.info(
         `share to ${count} accounts: ${totalTransitions(run)} state transitions (${(totalTransitions(run) / count).toFixed(3)} per account) in ${1 + run.children.length} executions, ~${run.historyEvents} history events in the share`,

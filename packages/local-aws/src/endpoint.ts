@@ -4,6 +4,7 @@
 // way tests, benchmarks, `npm run local:aws` and the local runtime start it.
 import { SimulatedClock } from './clock.js';
 import type { Random } from './contract.js';
+import { DynamoDb, dynamoDbRegistration } from './dynamodb.js';
 import { EventLog } from './event-log.js';
 import { EventBridge } from './eventbridge.js';
 import {
@@ -55,6 +56,8 @@ export interface StartLocalAwsOptions {
   seed?: number;
   /** Merged over the fixture's latency / throttling / faults / duplicateEventRate. */
   knobs?: Partial<KnobSettings>;
+  /** A directory for DynamoDB's tables (LevelDB) to outlive the endpoint; in memory when absent. */
+  dynamodbPath?: string;
   /** Extra service modules, e.g. Step Functions (`awsJson1_0`, target `AWSStepFunctions`). */
   services?: ServiceRegistration[];
   /** IAM enforcement: `enforce` (default) refuses what the caller's policies do not allow, `report` only reports it, `off` skips it. */
@@ -95,6 +98,8 @@ export interface LocalAws {
   readonly clock: SimulatedClock;
   readonly controlTower: ControlTowerSimulation;
   readonly serviceCatalog: ServiceCatalogModule;
+  /** DynamoDB (dynalite), for the tables a stack deploys. */
+  readonly dynamoDb: DynamoDb;
   /** The management account's root credentials: `test` / `test`. */
   readonly credentials: AwsCredentials;
   /** Bugs caught inside the endpoint since start. */
@@ -201,6 +206,12 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     protocol: 'awsJson1_1',
     authorizations: (operation, input, context) => serviceCatalogAuthorizations(serviceCatalog, operation, input, context),
   });
+  const dynamoDb = new DynamoDb({
+    accountId: managementAccountId,
+    region: DEFAULT_REGION,
+    ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
+  });
+  server.register(dynamoDbRegistration(dynamoDb));
   for (const registration of options.services ?? []) server.register(registration);
 
   let address: { url: string; port: number };
@@ -208,6 +219,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     address = await server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
   } catch (error) {
     clock.close();
+    await dynamoDb.close();
     throw error;
   }
   const credentials: AwsCredentials = { accessKeyId: MANAGEMENT_TEST_ACCESS_KEY, secretAccessKey: 'test' };
@@ -227,6 +239,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     clock,
     controlTower,
     serviceCatalog,
+    dynamoDb,
     credentials,
     internalErrors,
     clientConfig: (custom = credentials) => ({ endpoint: address.url, region: DEFAULT_REGION, credentials: custom }),
@@ -239,6 +252,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     close: async () => {
       clock.close();
       await server.close();
+      await dynamoDb.close();
     },
   };
 }

@@ -4,6 +4,7 @@
 
 export { type ClockAnchors, SimulatedClock } from './clock.js';
 export * from './contract.js';
+export { DYNAMODB_OPERATIONS, DynamoDb } from './dynamodb.js';
 export {
   type AwsCredentials,
   DEFAULT_HOST,

@@ -4,6 +4,8 @@
 // that exists, on `*` exactly when the action has no resource types, else on an ARN of one of the
 // action's resource types, with condition keys the action knows. This is what holds src/iam/arns.ts
 // (and the EventBridge and STS authorizations) to AWS's own tables.
+import * as dynamoDbSdk from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as eventBridgeSdk from '@aws-sdk/client-eventbridge';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as organizationsSdk from '@aws-sdk/client-organizations';
@@ -244,6 +246,57 @@ const STEP_FUNCTIONS: Calls = {
   StopExecution: { input: () => ({ executionArn: id('execution')(), error: 'Checked' }) },
 };
 
+const TABLE = 'checked-outcomes';
+const tableArn = `arn:aws:dynamodb:${REGION}:${MANAGEMENT}:table/${TABLE}`;
+const itemKey = { requestId: { S: 'req-1' }, entry: { S: 'account#1' } };
+const DYNAMODB: Calls = {
+  CreateTable: {
+    input: {
+      TableName: TABLE,
+      AttributeDefinitions: [
+        { AttributeName: 'requestId', AttributeType: 'S' },
+        { AttributeName: 'entry', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'requestId', KeyType: 'HASH' },
+        { AttributeName: 'entry', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byEntry', KeySchema: [{ AttributeName: 'entry', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  },
+  DescribeTable: { input: { TableName: TABLE } },
+  ListTables: { input: {} },
+  PutItem: { input: { TableName: TABLE, Item: itemKey, ConditionExpression: 'attribute_not_exists(requestId)' } },
+  GetItem: { input: { TableName: TABLE, Key: itemKey, ConsistentRead: true } },
+  UpdateItem: {
+    input: { TableName: TABLE, Key: itemKey, UpdateExpression: 'SET outcome = :o', ExpressionAttributeValues: { ':o': { S: 'SHARED' } } },
+  },
+  Query: [
+    { input: { TableName: TABLE, KeyConditionExpression: 'requestId = :r', ExpressionAttributeValues: { ':r': { S: 'req-1' } } } },
+    {
+      input: {
+        TableName: TABLE,
+        IndexName: 'byEntry',
+        KeyConditionExpression: 'entry = :e',
+        ExpressionAttributeValues: { ':e': { S: 'account#1' } },
+      },
+    },
+  ],
+  Scan: { input: { TableName: TABLE } },
+  BatchWriteItem: { input: { RequestItems: { [TABLE]: [{ PutRequest: { Item: { ...itemKey, entry: { S: 'account#2' } } } }] } } },
+  BatchGetItem: { input: { RequestItems: { [TABLE]: { Keys: [itemKey] } } } },
+  DeleteItem: { input: { TableName: TABLE, Key: itemKey } },
+  DescribeTimeToLive: { input: { TableName: TABLE } },
+  TagResource: { input: { ResourceArn: tableArn, Tags: [{ Key: 'stage', Value: 'test' }] } },
+  ListTagsOfResource: { input: { ResourceArn: tableArn } },
+  UntagResource: { input: { ResourceArn: tableArn, TagKeys: ['stage'] } },
+  UpdateTable: { input: { TableName: TABLE, BillingMode: 'PAY_PER_REQUEST' } },
+  DeleteTable: { input: { TableName: TABLE } },
+};
+
 const STS: Calls = {
   GetCallerIdentity: { input: {} },
   AssumeRole: [
@@ -290,6 +343,13 @@ const SERVICES: Record<string, Service> = {
     client: (credentials) => new SFNClient(configFor(credentials)),
     module: (local) => stepFunctionsFor(local).registration.module,
     calls: STEP_FUNCTIONS,
+  },
+  dynamodb: {
+    prefix: 'dynamodb',
+    sdk: dynamoDbSdk,
+    client: (credentials) => new DynamoDBClient(configFor(credentials)),
+    module: (local) => local.dynamoDb,
+    calls: DYNAMODB,
   },
   sts: {
     prefix: 'sts',

@@ -272,7 +272,7 @@ describe('service modules and protocol edges', () => {
   });
 
   it('answers unknown targets, malformed JSON and unsigned requests as AWS JSON services do', async () => {
-    const unknown = await rawJson('DynamoDB_20120810.ListTables', '{}', 'test');
+    const unknown = await rawJson('AmazonSSM.GetParameter', '{}', 'test');
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
 
@@ -293,7 +293,7 @@ describe('service modules and protocol edges', () => {
     expect(await events.json()).toEqual({ __type: 'ResourceNotFoundException', message: 'Event bus missing does not exist.' });
 
     const health = await fetch(`${endpoint.aws.url}/_local/health`);
-    expect(await health.json()).toEqual({ status: 'running', services: ['organizations', 'events', 'servicecatalog', 'sts'] });
+    expect(await health.json()).toEqual({ status: 'running', services: ['organizations', 'events', 'servicecatalog', 'dynamodb', 'sts'] });
   });
 
   it('stops listening on close', async () => {
