@@ -53,7 +53,7 @@ const stack = await startLocalStack({
 
 const { aws, http, definitions } = stack;
 console.log(`portfolio-share-orchestrator local stack (stage local, time ×${aws.clock.scale})`);
-console.log(`  AWS endpoint  ${aws.url}   (Organizations, Service Catalog, STS, EventBridge, Step Functions)`);
+console.log(`  AWS endpoint  ${aws.url}   (Organizations, Service Catalog, STS, EventBridge, DynamoDB, Step Functions)`);
 console.log(`  HTTP API      ${http.url}   (${definitions.routes.map((route) => `${route.method} ${route.path}`).join(', ')})`);
 console.log(
   `  rules         ${definitions.rules.length}; state machines ${definitions.stateMachines.map((machine) => machine.name).join(', ')}`,

@@ -3,6 +3,7 @@
 // the Service Catalog row is exactly the operations of the module's model.
 
 import { readFileSync } from 'node:fs';
+import * as dynamoDb from '@aws-sdk/client-dynamodb';
 import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as organizations from '@aws-sdk/client-organizations';
 import * as serviceCatalog from '@aws-sdk/client-service-catalog';
@@ -40,6 +41,7 @@ const SERVICES: Record<string, { sdk: Sdk; client: string; wireName: string }> =
   'Service Catalog': { sdk: serviceCatalog, client: 'ServiceCatalogClient', wireName: 'servicecatalog' },
   STS: { sdk: sts, client: 'STSClient', wireName: 'sts' },
   EventBridge: { sdk: eventBridge, client: 'EventBridgeClient', wireName: 'events' },
+  DynamoDB: { sdk: dynamoDb, client: 'DynamoDBClient', wireName: 'dynamodb' },
   'Step Functions (plugged in)': { sdk: sfn, client: 'SFNClient', wireName: 'stepfunctions' },
 };
 const UNKNOWN_OPERATION = new Set(['UnknownOperationException', 'InvalidAction']);
