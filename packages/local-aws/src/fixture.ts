@@ -109,7 +109,10 @@ const latencySchema = z.union([
   z.number().nonnegative(),
   z.object({ minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).strict(),
 ]);
-const throttleSchema = z.object({ ratePerSecond: z.number().nonnegative(), burst: z.number().min(1) }).strict();
+const throttleSchema = z.union([
+  z.object({ ratePerSecond: z.number().nonnegative(), burst: z.number().min(1) }).strict(),
+  z.object({ fraction: z.number().min(0).max(1) }).strict(),
+]);
 const faultSchema = z.object({ rate: z.number().min(0).max(1) }).strict();
 const selector = z.string().regex(SELECTOR, 'must be "*", "<service>:*" or "<service>:<Operation>"');
 

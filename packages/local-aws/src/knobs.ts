@@ -10,11 +10,11 @@ import { deriveRandom } from './random.js';
 /** Milliseconds of real time added before a call is handled: fixed, or uniform in [minMs, maxMs]. */
 export type LatencySpec = number | { minMs: number; maxMs: number };
 
-/** A token bucket per calling account and API: `burst` calls at once, refilled at `ratePerSecond` (real time). */
-export interface ThrottleSpec {
-  ratePerSecond: number;
-  burst: number;
-}
+/**
+ * A token bucket per calling account and API: `burst` calls at once, refilled at `ratePerSecond` (real
+ * time); or a `fraction` (0–1) of calls throttled, drawn from the seeded source (chaos runs).
+ */
+export type ThrottleSpec = { ratePerSecond: number; burst: number } | { fraction: number };
 
 /** Fails this fraction (0–1) of calls with the service's internal error. */
 export interface FaultSpec {
@@ -52,6 +52,7 @@ export class SimulationKnobs {
   readonly #clock: SimulatedClock;
   readonly #latencyRandom: Random;
   readonly #faultRandom: Random;
+  readonly #throttleRandom: Random;
   readonly #duplicateRandom: Random;
   readonly #realNow: () => number;
 
@@ -59,6 +60,7 @@ export class SimulationKnobs {
     this.#clock = options.clock;
     this.#latencyRandom = deriveRandom(options.seed, 'knobs:latency');
     this.#faultRandom = deriveRandom(options.seed, 'knobs:faults');
+    this.#throttleRandom = deriveRandom(options.seed, 'knobs:throttles');
     this.#duplicateRandom = deriveRandom(options.seed, 'knobs:duplicates');
     this.#realNow = options.realNow ?? (() => performance.now());
     if (options.settings) this.apply(options.settings);
@@ -101,6 +103,11 @@ export class SimulationKnobs {
       delete this.#settings.throttling[selector];
       return;
     }
+    if ('fraction' in spec) {
+      if (!(spec.fraction >= 0 && spec.fraction <= 1)) throw new InvalidKnobError(`Throttled fraction for ${selector} must be between 0 and 1`);
+      this.#settings.throttling[selector] = { fraction: spec.fraction };
+      return;
+    }
     if (!(spec.ratePerSecond >= 0) || !(spec.burst >= 1))
       throw new InvalidKnobError(`Throttling for ${selector} needs ratePerSecond >= 0 and burst >= 1`);
     this.#settings.throttling[selector] = { ratePerSecond: spec.ratePerSecond, burst: spec.burst };
@@ -141,6 +148,7 @@ export class SimulationKnobs {
   admit(service: string, operation: string, accountId: string): boolean {
     const spec = pick(this.#settings.throttling, service, operation);
     if (!spec) return true;
+    if ('fraction' in spec) return !(spec.fraction > 0 && this.#throttleRandom() < spec.fraction);
     const key = `${accountId}|${service}:${operation}`;
     const now = this.#realNow();
     const bucket = this.#buckets.get(key) ?? { tokens: spec.burst, updatedAt: now };

@@ -70,6 +70,24 @@ describe('latency, throttling and faults', () => {
     await describeOrganization();
   });
 
+  it('throttles a seeded fraction of calls', async () => {
+    endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', { fraction: 0.5 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        describeOrganization().then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      ),
+    );
+    endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', null);
+    const throttled = outcomes.filter((outcome) => outcome === 'TooManyRequestsException').length;
+    expect(throttled).toBeGreaterThan(60);
+    expect(throttled).toBeLessThan(140);
+    expect(outcomes.filter((outcome) => outcome !== 'ok' && outcome !== 'TooManyRequestsException')).toEqual([]);
+    expect(() => endpoint.aws.knobs.setThrottling('*', { fraction: 2 })).toThrow(/between 0 and 1/);
+  });
+
   it('refills buckets at the configured rate', async () => {
     endpoint.aws.knobs.setThrottling('organizations:DescribeOrganization', { ratePerSecond: 50, burst: 1 });
     await describeOrganization();
