@@ -32,7 +32,7 @@ import { GLOBAL_EVENTS_REGION } from './organizations/cloudtrail.js';
 import { ControlTowerSimulation } from './organizations/control-tower.js';
 import { Organization } from './organizations/organization.js';
 import { organizationsRegistration } from './organizations/service.js';
-import { deriveRandom } from './random.js';
+import { deriveRandom, identityRandom } from './random.js';
 import { type ApiCallListener, LocalAwsServer, type ServiceRegistration } from './server.js';
 import { createServiceCatalogModule, type ServiceCatalogModule } from './service-catalog/index.js';
 import { ApiCallStats, type ApiStats, formatApiStats } from './stats.js';
@@ -113,7 +113,7 @@ export interface LocalAws {
   registerService(registration: ServiceRegistration): void;
   /** Observes every handled API call. Returns the unsubscribe function. */
   onCall(listener: ApiCallListener): () => void;
-  /** A deterministic random stream of this run's seed, for plugged-in modules. */
+  /** A deterministic random stream of this run's seed, for what a plugged-in module decides (ids are never seeded). */
   random(stream: string): Random;
   close(): Promise<void>;
 }
@@ -152,7 +152,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   });
 
   const managementAccountId = fixture.organization.managementAccount.id;
-  const identity = new IdentityStore({ random: deriveRandom(seed, 'identity'), managementAccountId });
+  // Ids, tokens and credentials are drawn unseeded (identityRandom): unique across runs. The seed
+  // replays what the simulation decides (the knobs' streams, Service Catalog's share throttling).
+  const identity = new IdentityStore({ random: identityRandom(), managementAccountId });
   // The roles AWS itself creates in member accounts trust the management account and administer theirs.
   for (const name of ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'])
     identity.defineRoleTemplate(name, managementTrustedAdministrator(managementAccountId));
@@ -170,18 +172,18 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     }
   }
 
-  const organization = new Organization({ fixture, clock, random: deriveRandom(seed, 'organizations'), sink: events, identity });
+  const organization = new Organization({ fixture, clock, random: identityRandom(), sink: events, identity });
   const iam = new Evaluator({
     mode: options.iam ?? 'enforce',
     now: () => clock.now(),
     organizationOf: (accountId) => (organization.hasAccount(accountId) ? organization.organizationId : undefined),
   });
-  const eventBridge = new EventBridge({ clock, random: deriveRandom(seed, 'events'), sink: events });
+  const eventBridge = new EventBridge({ clock, random: identityRandom(), sink: events });
   for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
   const controlTower = new ControlTowerSimulation({
     organization,
     clock,
-    random: deriveRandom(seed, 'controltower'),
+    random: identityRandom(),
     sink: events,
     identity,
   });

@@ -104,7 +104,8 @@ export class SimulationKnobs {
       return;
     }
     if ('fraction' in spec) {
-      if (!(spec.fraction >= 0 && spec.fraction <= 1)) throw new InvalidKnobError(`Throttled fraction for ${selector} must be between 0 and 1`);
+      if (!(spec.fraction >= 0 && spec.fraction <= 1))
+        throw new InvalidKnobError(`Throttled fraction for ${selector} must be between 0 and 1`);
       this.#settings.throttling[selector] = { fraction: spec.fraction };
       return;
     }
