@@ -53,10 +53,6 @@ export class MissingConfigurationError extends Error {
   override name = 'MissingConfigurationError';
 }
 
-export class PublishEventError extends Error {
-  override name = 'PublishEventError';
-}
-
 /** The member account's role cannot be assumed (yet): StackSets reach new accounts a little later. */
 export class MemberRoleUnavailableError extends Error {
   override name = 'MemberRoleUnavailableError';

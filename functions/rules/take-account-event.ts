@@ -1,4 +1,4 @@
-import { eventBridgeClient, sfnClient } from '../../src/aws/clients.js';
+import { sfnClient } from '../../src/aws/clients.js';
 import { lambdaHandler, logger, requiredEnv } from '../../src/lambda/handler.js';
 import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
 
@@ -6,9 +6,7 @@ import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
 export const handler = lambdaHandler(async (event: unknown) => {
   const outcome = await takeAccountEvent(event, {
     sfn: sfnClient(),
-    eventBridge: eventBridgeClient(),
     stateMachineArn: requiredEnv('ONBOARD_STATE_MACHINE_ARN'),
-    eventBusName: requiredEnv('EVENT_BUS_NAME'),
   });
   logger.info('Account event taken', { ...outcome });
   return outcome;

@@ -1,4 +1,6 @@
-// The audit stream `events.jsonl`: every event on the project's bus, one JSON line each.
+// The audit stream `events.jsonl`: every event on the project's bus, one JSON line each, once. A
+// duplicate delivery (EventBridge delivers at least once; the duplicate knob delivers an event again
+// under the same id) reaches the rules again but is the same event on the bus: it is not written twice.
 //
 // With the endpoint's state kept on disk, a line is written only once the commit that holds its event
 // is durable: an event a crash undoes (its PutEvents never answered, and put again by the redriven
@@ -12,9 +14,13 @@ import { type BusEvent, ChangedRecords, type LocalAwsState } from '@portfolio-sh
 const PART = 'runtime:audit-stream';
 /** How far back from the end of the file a restart looks for lines the outbox still holds. */
 const TAIL_BYTES = 8 * 1024 * 1024;
+/** Event ids remembered to know a duplicate delivery: it follows its original at once. */
+const RECENT_IDS = 4096;
 
 export interface AuditStreamOptions {
   file: string;
+  /** The event as one line of JSON (without the newline). */
+  line: (event: BusEvent) => string;
   state?: LocalAwsState;
 }
 
@@ -27,8 +33,22 @@ export interface AuditStream {
 
 export const startAuditStream = (options: AuditStreamOptions): AuditStream => {
   const { file, state } = options;
-  const line = (event: BusEvent) => `${JSON.stringify(event)}\n`;
-  if (!state) return { write: (event) => appendFileSync(file, line(event)), resume: () => 0, close: () => undefined };
+  const line = (event: BusEvent) => `${options.line(event)}\n`;
+  const recent = new Set<string>();
+  const firstDelivery = (event: BusEvent): boolean => {
+    if (recent.has(event.id)) return false;
+    recent.add(event.id);
+    if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value as string);
+    return true;
+  };
+  if (!state)
+    return {
+      write: (event) => {
+        if (firstDelivery(event)) appendFileSync(file, line(event));
+      },
+      resume: () => 0,
+      close: () => undefined,
+    };
 
   const outbox = new Map<string, BusEvent>();
   const records = new ChangedRecords(
@@ -60,6 +80,7 @@ export const startAuditStream = (options: AuditStreamOptions): AuditStream => {
 
   return {
     write(event) {
+      if (!firstDelivery(event)) return;
       const key = randomUUID();
       outbox.set(key, event);
       records.touch(key);

@@ -160,7 +160,11 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
 
     const eventsFile = join(outputDir, 'events.jsonl');
     const deadLettersFile = join(outputDir, 'dead-letters.jsonl');
-    const audit = startAuditStream({ file: eventsFile, ...(aws.state ? { state: aws.state } : {}) });
+    const audit = startAuditStream({
+      file: eventsFile,
+      line: (event) => jsonLine(event, say),
+      ...(aws.state ? { state: aws.state } : {}),
+    });
     const unsubscribeAudit = aws.events.subscribe((event: BusEvent) => {
       if (event.eventBusName !== definitions.eventBusName) return;
       audit.write(event);
@@ -186,7 +190,7 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         );
       },
       onDeadLetter: (delivery: Delivery) => {
-        appendFileSync(deadLettersFile, `${JSON.stringify(delivery)}\n`);
+        appendFileSync(deadLettersFile, `${jsonLine(delivery, say)}\n`);
         say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
       },
       onDelivered: (delivery) => {
@@ -307,6 +311,24 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
 };
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 export type { LocalAws, LocalDefinitions };
+
+/**
+ * One JSON line of the audit stream or the dead letters. PutEvents refuses details deeper than the
+ * nesting it processes, so every event on a bus serialises; should one not (an event published in
+ * process), the record is still written, its event's detail replaced by why it is missing, and the
+ * line printer says so: nothing is silently left out.
+ */
+const jsonLine = (record: BusEvent | Delivery, say: (line: string) => void): string => {
+  try {
+    return JSON.stringify(record);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const event = 'rule' in record ? record.event : record;
+    say(`event   ${event['detail-type']} ${event.id}: its detail could not be written out (${reason})`);
+    const withoutDetail = JSON.parse(JSON.stringify(record, (key, value: unknown) => (key === 'detail' ? null : value))) as object;
+    return JSON.stringify({ ...withoutDetail, detailNotWritten: reason });
+  }
+};
 
 const describeDetail = (detail: Record<string, unknown>): string =>
   ['requestId', 'runId', 'outcome', 'portfolioId', 'accountId']

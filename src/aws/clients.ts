@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -17,5 +16,4 @@ export const serviceCatalogClient = once(() => new ServiceCatalogClient({}));
 export const organizationsClient = once(() => new OrganizationsClient({}));
 export const sfnClient = once(() => new SFNClient({}));
 export const stsClient = once(() => new STSClient({}));
-export const eventBridgeClient = once(() => new EventBridgeClient({}));
 export const dynamoDbClient = once(() => new DynamoDBClient({}));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DetailType, EVENT_SOURCE } from './events.js';
-import { OnboardingWorkflowInput } from './onboarding.js';
+import { OnboardingWorkflowInput, RefusedAccountEvent } from './onboarding.js';
 import { OwnershipTransferRequest, OwnershipTransferWorkflowInput, RefusedOwnershipTransferInput } from './ownership-transfer.js';
 import { ReconcileWorkflowInput } from './reconcile.js';
 import { RefusedPortfolioRequest } from './refused-request.js';
@@ -32,13 +32,14 @@ const eventSchema = (detailType: string, detail: z.ZodType) => ({
 
 /**
  * The execution input of each state machine that is started from outside a workflow (its first step
- * checks it again); a request workflow also takes the refusal of a request its intake refused.
+ * checks it again); a request workflow, and the onboarding workflow, also take the refusal of a
+ * request (an account event) its intake refused.
  */
 const WORKFLOW_INPUTS: Record<string, z.ZodType> = {
   'share-portfolio': z.union([ShareWorkflowInput, RefusedPortfolioRequest]),
   'unshare-portfolio': z.union([UnshareWorkflowInput, RefusedPortfolioRequest]),
   'transfer-ownership': z.union([OwnershipTransferWorkflowInput, RefusedOwnershipTransferInput]),
-  'onboard-account': OnboardingWorkflowInput,
+  'onboard-account': z.union([OnboardingWorkflowInput, RefusedAccountEvent]),
   'reconcile-sharing': ReconcileWorkflowInput,
 };
 

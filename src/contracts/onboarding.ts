@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DetailType, resultDetailsOf } from './events.js';
 import { AccountId, OrganizationalUnitId, RequestId, ShareTarget } from './identifiers.js';
 import { RequestFailure } from './outcomes.js';
+import { IntakeRefusal } from './refused-request.js';
 import { RequestedBy } from './requested-by.js';
 import { MemberActions, ShareWorkflowInput } from './share.js';
 import { UnshareWorkflowInput } from './unshare.js';
@@ -45,6 +46,26 @@ export const OnboardingWorkflowInput = z.object({
   requestedBy: RequestedBy,
 });
 export type OnboardingWorkflowInput = z.infer<typeof OnboardingWorkflowInput>;
+
+/**
+ * The onboard-account workflow's input for an account event its intake refused (it names no usable
+ * account, or its event id names a different event): the workflow reports the refusal in the event's
+ * one Failed result and does nothing else. It carries the fields the fallback result reads, so that
+ * even a failed summary reports the refusal: no account, and `membership` DEPARTED when the event's
+ * name is a departure's (its result is then an Account Offboarding Failed).
+ */
+export const RefusedAccountEvent = z
+  .object({
+    requestId: RequestId,
+    /** The event's account, source and id, when the envelope names them usably; null otherwise. */
+    requestedBy: RequestedBy.nullable(),
+    refused: IntakeRefusal,
+    accountId: z.null(),
+    membership: AccountMembership,
+    trigger: z.object({ eventName: z.string().nullable() }).strict(),
+  })
+  .strict();
+export type RefusedAccountEvent = z.infer<typeof RefusedAccountEvent>;
 
 export const PortfolioOnboardingAction = z.enum(['NONE', 'MEMBER_ACTIONS', 'SHARED']);
 

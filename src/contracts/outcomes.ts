@@ -31,6 +31,7 @@ export type AccountFailure = z.infer<typeof AccountFailure>;
 /** One account's end in a request that reaches many: kept in the outcomes table, read back by `GET`. */
 export const AccountOutcome = z.discriminatedUnion('outcome', [
   z.object({ accountId: AccountId, outcome: z.literal('SHARED') }).strict(),
+  z.object({ accountId: AccountId, outcome: z.literal('UNSHARED') }).strict(),
   AccountFailure.extend({ outcome: z.literal('FAILED') }).strict(),
 ]);
 export type AccountOutcome = z.infer<typeof AccountOutcome>;

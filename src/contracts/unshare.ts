@@ -57,8 +57,14 @@ export const UnshareResultDetail = z
     requestedBy: RequestedBy.nullable(),
     shareToken: z.string().nullable(),
     alreadyAbsent: z.boolean(),
+    /** The first accounts unshared (by id, at most 1,000): `unsharedAccountCount` counts them all. */
     unsharedAccounts: z.array(AccountId),
+    /** The first accounts failed (by id, at most 100, messages cut): `failedAccountCount` counts them all. */
     failedAccounts: z.array(AccountFailure),
+    unsharedAccountCount: z.number().int().min(0),
+    failedAccountCount: z.number().int().min(0),
+    /** True when a list holds fewer accounts than its count: `GET /unshares/{requestId}` returns every outcome. */
+    truncated: z.boolean(),
     stillVisibleTo: z.array(StillVisibleAccount),
     stillVisibleCount: z.number().int().min(0),
     failure: RequestFailure.nullable(),

@@ -1,63 +1,60 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AccountId } from '../contracts/identifiers.js';
-import { ValidationError } from '../errors.js';
+import type { OnboardingWorkflowInput, RefusedAccountEvent } from '../contracts/onboarding.js';
+import type { IntakeRefusal } from '../contracts/refused-request.js';
 import { parseWith } from '../validation.js';
-import { publishResult } from '../workflow/publish-result.js';
-import type { RequestEventDependencies } from '../workflow/request-event.js';
-import { type StartedWorkflow, startWorkflow } from '../workflow/start-workflow.js';
+import { type IntakeOutcome, type RequestEventDependencies, readableField, startRequestOnce } from '../workflow/request-event.js';
 import { accountFromEvent, EventEnvelope, isDepartureEvent } from './account-events.js';
-import { rejectedAccountEventResult } from './onboarding-result.js';
 
-/** An account event started once under its event id, or, naming no usable account, reported as rejected. */
-export type AccountIntakeOutcome = (StartedWorkflow & { requestId: string }) | { requestId: string; state: 'rejected'; message: string };
+/** The execution name of an account event: its id, as far as a request id can carry it (EventBridge ids are UUIDs). */
+const requestIdOf = (eventId: string): string => eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'unknown-event';
 
-/** The onboarding workflow, and the bus its intake reports an unusable account event on. */
-export interface AccountIntakeDependencies extends RequestEventDependencies {
-  eventBridge: EventBridgeClient;
-  eventBusName: string;
-}
+/** The onboarding input of an account event the intake refused: who sent it when the envelope says so usably, and why. */
+const refusedAccountEvent = (event: unknown, requestId: string, eventId: string, refused: IntakeRefusal): RefusedAccountEvent => {
+  const envelope = (event && typeof event === 'object' ? event : {}) as { account?: unknown; source?: unknown; detail?: unknown };
+  const detail = (envelope.detail && typeof envelope.detail === 'object' ? envelope.detail : {}) as { eventName?: unknown };
+  const source = readableField(envelope.source);
+  const requestedBy =
+    AccountId.safeParse(envelope.account).success && source
+      ? { type: 'event' as const, accountId: envelope.account as string, source, eventId }
+      : null;
+  const eventName = readableField(detail.eventName);
+  return {
+    requestId,
+    requestedBy,
+    refused,
+    accountId: null,
+    membership: isDepartureEvent(eventName) ? 'DEPARTED' : 'MEMBER',
+    trigger: { eventName },
+  };
+};
 
 /**
  * An Organizations or Control Tower account event: started once under the event id (a repeated
- * delivery starts nothing new); one that names no usable account ends in `Account Onboarding Failed`
- * (`Account Offboarding Failed` for a departure event).
+ * delivery starts nothing new). One that names no usable account starts the workflow with its
+ * refusal, which ends in one `Account Onboarding Failed` (`Account Offboarding Failed` for a departure
+ * event) however often the event arrives.
  */
-export const takeAccountEvent = async (event: unknown, dependencies: AccountIntakeDependencies): Promise<AccountIntakeOutcome> => {
+export const takeAccountEvent = (event: unknown, dependencies: RequestEventDependencies): Promise<IntakeOutcome> => {
   const eventId = event && typeof event === 'object' && 'id' in event && typeof event.id === 'string' ? event.id : 'unknown-event';
-  const requestId = eventId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
-  try {
-    const envelope = parseWith(EventEnvelope, event, 'account event');
-    const { accountId, trigger, membership } = accountFromEvent(envelope);
-    const started = await startWorkflow(dependencies.sfn, {
-      stateMachineArn: dependencies.stateMachineArn,
-      name: requestId,
-      input: {
-        requestId,
-        accountId,
-        trigger,
-        membership,
-        requestedBy: { type: 'event', accountId: envelope.account, source: envelope.source, eventId: envelope.id },
+  const requestId = requestIdOf(eventId);
+  return startRequestOnce(
+    {
+      requestId,
+      request: event,
+      toInput: (): OnboardingWorkflowInput => {
+        const envelope = parseWith(EventEnvelope, event, 'account event');
+        const { accountId, trigger, membership } = accountFromEvent(envelope);
+        return {
+          requestId,
+          accountId,
+          trigger,
+          membership,
+          requestedBy: { type: 'event', accountId: envelope.account, source: envelope.source, eventId: envelope.id },
+        };
       },
-    });
-    return { requestId, ...started };
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    const eventName = (event as { detail?: { eventName?: unknown } } | null)?.detail?.eventName;
-    const envelope = event as { account?: unknown; source?: unknown } | null;
-    const requestedBy =
-      AccountId.safeParse(envelope?.account).success && typeof envelope?.source === 'string' && envelope.source
-        ? { type: 'event' as const, accountId: envelope.account as string, source: envelope.source, eventId }
-        : null;
-    await publishResult(
-      dependencies.eventBridge,
-      dependencies.eventBusName,
-      rejectedAccountEventResult(
-        requestId,
-        { error: error.name, message: error.message },
-        isDepartureEvent(eventName) ? { eventName } : null,
-        requestedBy,
-      ),
-    );
-    return { requestId, state: 'rejected', message: error.message };
-  }
+      refusedInput: (refused) => refusedAccountEvent(event, requestId, eventId, refused),
+      conflictAdvice: 'its event id names an earlier, different account event',
+    },
+    dependencies,
+  );
 };

@@ -9,14 +9,14 @@ import {
   onboardingDetailType,
   type PortfolioOnboardingOutcome,
   PortfolioPlan,
+  RefusedAccountEvent,
   RejectedShare,
   type RemovedShare,
 } from '../contracts/onboarding.js';
 import { RequestFailure } from '../contracts/outcomes.js';
-import type { RequestedBy } from '../contracts/requested-by.js';
 import { UnshareOutcome, UnshareWorkflowInput } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
-import { CaughtError, caughtErrorToFailure, type ResultEvent } from '../workflow/result-event.js';
+import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 
 /** What one iteration of the per-portfolio Map gathered. */
 export const PortfolioRun = z.object({
@@ -54,7 +54,8 @@ export const RemovalRun = z.object({
 export type RemovalRun = z.infer<typeof RemovalRun>;
 
 export const SummariseOnboardingInput = z.object({
-  request: OnboardingWorkflowInput,
+  /** The account event, or the refusal the intake started the workflow with (first: the event would strip its `refused`). */
+  request: z.union([RefusedAccountEvent, OnboardingWorkflowInput]),
   startedAt: z.string(),
   plan: OnboardingPlan.nullish(),
   portfolioRuns: z.array(PortfolioRun).nullish(),
@@ -136,6 +137,7 @@ export const summariseOnboarding = (
   input: SummariseOnboardingInput,
   at = now(),
 ): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
+  if ('refused' in input.request) return refusedAccountEventResult(input.request, input.startedAt, at);
   const { accountId, requestId } = input.request;
   const failure = input.failure ? caughtErrorToFailure(input.failure) : null;
   const removedShares = (input.removalRuns ?? []).map(toRemovedShare);
@@ -169,38 +171,16 @@ export const summariseOnboarding = (
   });
 };
 
-/** The result of an account event that could not be understood: an offboarding one for a departure event. */
-export const rejectedAccountEventResult = (
-  requestId: string,
-  failure: RequestFailure,
-  departure: { eventName: string } | null,
-  requestedBy: RequestedBy | null,
-  at = now(),
+/**
+ * The result of an account event the intake refused (it names no usable account, or its id names a
+ * different event): an offboarding one for a departure event.
+ */
+const refusedAccountEventResult = (
+  request: RefusedAccountEvent,
+  startedAt: string,
+  at: Date,
 ): ResultEvent<OnboardingResultDetail> | ResultEvent<OffboardingResultDetail> => {
-  const times = { startedAt: at.toISOString(), endedAt: at.toISOString() };
-  if (departure) {
-    return offboardingResult({
-      requestId,
-      requestedBy,
-      outcome: 'FAILED',
-      accountId: null,
-      eventName: departure.eventName,
-      removedShares: [],
-      keptShares: [],
-      failure,
-      ...times,
-    });
-  }
-  return onboardingResult({
-    requestId,
-    requestedBy,
-    outcome: 'FAILED',
-    accountId: null,
-    organizationalUnitPath: [],
-    portfolios: [],
-    removedShares: [],
-    rejectedShares: [],
-    failure,
-    ...times,
-  });
+  const fields = { ...refusedResultFields(request, startedAt, at), accountId: null, removedShares: [] };
+  if (request.membership === 'DEPARTED') return offboardingResult({ ...fields, eventName: request.trigger.eventName, keptShares: [] });
+  return onboardingResult({ ...fields, organizationalUnitPath: [], portfolios: [], rejectedShares: [] });
 };

@@ -6,7 +6,7 @@ import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
-import { type OutcomeStore, outcomesKey, readAccountOutcomes } from '../workflow/account-outcomes.js';
+import { type OutcomeStore, withAccountOutcomes } from '../workflow/account-outcomes.js';
 import { acceptWorkflowRequest, describeWorkflowRequest } from '../workflow/workflow-api.js';
 import { authorizeShare } from './authorize-share.js';
 
@@ -40,8 +40,5 @@ export const createShare = async (
 export const getShare = async (
   requestIdParameter: string | undefined,
   dependencies: Pick<ShareApiDependencies, 'sfn' | 'stateMachineArn'> & { store: OutcomeStore },
-): Promise<ApiResponse> => {
-  const described = await describeWorkflowRequest(dependencies, requestIdParameter, 'share request');
-  const accounts = await readAccountOutcomes(dependencies.store, outcomesKey('share', String(described.body.requestId)));
-  return { ...described, body: { ...described.body, accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)) } };
-};
+): Promise<ApiResponse> =>
+  withAccountOutcomes(await describeWorkflowRequest(dependencies, requestIdParameter, 'share request'), dependencies.store, 'share');

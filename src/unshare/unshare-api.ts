@@ -4,6 +4,7 @@ import { UnshareRequest } from '../contracts/unshare.js';
 import { type ApiResponse, apiRequester, type IamRequestContext, parseJsonBody } from '../lambda/http.js';
 import { toUnshareWorkflowInput } from '../policy/workflow-inputs.js';
 import { parseWith } from '../validation.js';
+import { type OutcomeStore, withAccountOutcomes } from '../workflow/account-outcomes.js';
 import { acceptWorkflowRequest, describeWorkflowRequest, type WorkflowRoute } from '../workflow/workflow-api.js';
 import { authorizeUnshare } from './authorize-unshare.js';
 
@@ -18,6 +19,9 @@ export const deleteShare = (
   return acceptWorkflowRequest(dependencies, requestId, input);
 };
 
-/** `GET /unshares/{requestId}`: the execution's status and, once it ended, the result it reported. */
-export const getUnshare = (requestIdParameter: string | undefined, dependencies: WorkflowRoute): Promise<ApiResponse> =>
-  describeWorkflowRequest(dependencies, requestIdParameter, 'unshare request');
+/** `GET /unshares/{requestId}`: the execution's status and, once it ended, the result it reported, with every account outcome. */
+export const getUnshare = async (
+  requestIdParameter: string | undefined,
+  dependencies: WorkflowRoute & { store: OutcomeStore },
+): Promise<ApiResponse> =>
+  withAccountOutcomes(await describeWorkflowRequest(dependencies, requestIdParameter, 'unshare request'), dependencies.store, 'unshare');

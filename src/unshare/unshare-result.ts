@@ -5,6 +5,7 @@ import type { AccountFailure, RequestFailure } from '../contracts/outcomes.js';
 import { RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import { StillVisible, UnshareResultDetail, UnshareWorkflowInput, unshareDetailType } from '../contracts/unshare.js';
 import { parseWith } from '../validation.js';
+import { listedAccounts, type OutcomeStore, outcomesKey, recordAccountOutcomes } from '../workflow/account-outcomes.js';
 import { CaughtError, caughtErrorToFailure, type ResultEvent, refusedResultFields } from '../workflow/result-event.js';
 
 export const SummariseUnshareInput = z.object({
@@ -60,17 +61,44 @@ const refusedUnshareResult = (request: RefusedPortfolioRequest, startedAt: strin
     target: request.target,
     shareToken: null,
     alreadyAbsent: false,
-    unsharedAccounts: [],
-    failedAccounts: [],
+    ...unshareLists([], []),
     stillVisibleTo: [],
     stillVisibleCount: 0,
   });
 
-/** The one result event of an unshare request, from everything the workflow gathered. */
-export const summariseUnshare = (input: SummariseUnshareInput, at = now()): ResultEvent<UnshareResultDetail> => {
+/** The unshare's account lists for its result event (listedAccounts). */
+const unshareLists = (unshared: string[], failed: AccountFailure[]) => {
+  const listed = listedAccounts(unshared, failed);
+  return {
+    unsharedAccounts: listed.done,
+    failedAccounts: listed.failed,
+    unsharedAccountCount: listed.doneCount,
+    failedAccountCount: listed.failedCount,
+    truncated: listed.truncated,
+  };
+};
+
+/**
+ * The one result event of an unshare request, from everything the workflow gathered; every account's
+ * outcome goes to the outcomes table, for `GET /unshares/{requestId}`, and the event lists a bounded sample.
+ */
+export const summariseUnshare = async (
+  input: SummariseUnshareInput,
+  store: OutcomeStore,
+  at = now(),
+): Promise<ResultEvent<UnshareResultDetail>> => {
   const { request } = input;
   if ('refused' in request) return refusedUnshareResult(request, input.startedAt, at);
   const outcome = deleteOutcome(input, request);
+  await recordAccountOutcomes(
+    store,
+    outcomesKey('unshare', request.requestId),
+    [
+      ...outcome.unsharedAccounts.map((accountId) => ({ accountId, outcome: 'UNSHARED' as const })),
+      ...outcome.failedAccounts.map((failure) => ({ ...failure, outcome: 'FAILED' as const })),
+    ],
+    at,
+  );
   const failure =
     (input.failure ? caughtErrorToFailure(input.failure) : null) ??
     outcome.failure ??
@@ -84,8 +112,7 @@ export const summariseUnshare = (input: SummariseUnshareInput, at = now()): Resu
     requestedBy: input.request.requestedBy,
     shareToken: input.shareToken,
     alreadyAbsent: input.alreadyAbsent,
-    unsharedAccounts: outcome.unsharedAccounts,
-    failedAccounts: outcome.failedAccounts,
+    ...unshareLists(outcome.unsharedAccounts, outcome.failedAccounts),
     stillVisibleTo: visibility.stillVisibleTo,
     stillVisibleCount: visibility.stillVisibleCount,
     failure,

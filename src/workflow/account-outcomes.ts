@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDbClient } from '../aws/clients.js';
 import { sleep } from '../clock.js';
 import { chunk, mapWithConcurrency } from '../concurrency.js';
-import { AccountOutcome } from '../contracts/outcomes.js';
+import { type AccountFailure, AccountOutcome } from '../contracts/outcomes.js';
 import { OutcomeStoreError } from '../errors.js';
 import { requiredEnv } from '../lambda/handler.js';
 import { parseWith } from '../validation.js';
@@ -28,7 +28,8 @@ export interface OutcomeStore {
 }
 
 /** The partition of one request of one workflow: requests of different workflows may share an id. */
-export const outcomesKey = (workflow: 'share', requestId: string) => `${workflow}#${requestId}`;
+export type OutcomesWorkflow = 'share' | 'unshare';
+export const outcomesKey = (workflow: OutcomesWorkflow, requestId: string) => `${workflow}#${requestId}`;
 
 const accountEntry = (accountId: string) => `account#${accountId}`;
 const batchEntry = (index: number) => `batch#${String(index).padStart(5, '0')}`;
@@ -145,23 +146,55 @@ export const cutToJsonBytes = (text: string, maxBytes: number): string => {
 };
 
 /**
- * The accounts a result event lists, bounded whatever the share reached: the first shared and failed
- * accounts by id, the counts of all of them, and whether the lists were cut. With the other fields of
- * a result (identifiers, who asked, a cut failure message) an event stays far below PutEvents' 256 KB.
+ * The accounts a result event lists, bounded whatever the request reached: the first accounts done
+ * (shared, or unshared) and failed by id, the counts of all of them, and whether the lists were cut.
+ * With the other fields of a result (identifiers, who asked, a cut failure message) an event stays
+ * far below PutEvents' 256 KB.
  */
-export const listedOutcomes = (outcomes: AccountOutcome[]) => {
-  const byId = [...outcomes].sort((a, b) => a.accountId.localeCompare(b.accountId));
-  const shared = byId.filter((outcome) => outcome.outcome === 'SHARED').map((outcome) => outcome.accountId);
-  const failed = byId.flatMap((outcome) => (outcome.outcome === 'FAILED' ? [outcome] : []));
+export const listedAccounts = (done: string[], failed: AccountFailure[]) => {
+  const byId = <T>(items: T[], id: (item: T) => string) => [...items].sort((a, b) => id(a).localeCompare(id(b)));
   return {
-    sharedAccounts: shared.slice(0, SHARED_ACCOUNTS_LISTED),
-    failedAccounts: failed.slice(0, FAILED_ACCOUNTS_LISTED).map(({ outcome: _outcome, ...failure }) => ({
-      ...failure,
-      error: cutToJsonBytes(failure.error, LISTED_ERROR_BYTES),
-      message: cutToJsonBytes(failure.message, LISTED_MESSAGE_BYTES),
-    })),
-    sharedAccountCount: shared.length,
-    failedAccountCount: failed.length,
-    truncated: shared.length > SHARED_ACCOUNTS_LISTED || failed.length > FAILED_ACCOUNTS_LISTED,
+    done: byId(done, (accountId) => accountId).slice(0, SHARED_ACCOUNTS_LISTED),
+    failed: byId(failed, (failure) => failure.accountId)
+      .slice(0, FAILED_ACCOUNTS_LISTED)
+      .map((failure) => ({
+        ...failure,
+        error: cutToJsonBytes(failure.error, LISTED_ERROR_BYTES),
+        message: cutToJsonBytes(failure.message, LISTED_MESSAGE_BYTES),
+      })),
+    doneCount: done.length,
+    failedCount: failed.length,
+    truncated: done.length > SHARED_ACCOUNTS_LISTED || failed.length > FAILED_ACCOUNTS_LISTED,
   };
 };
+
+/** A share's account lists for its result event, from its outcomes (listedAccounts). */
+export const listedOutcomes = (outcomes: AccountOutcome[]) => {
+  const listed = listedAccounts(
+    outcomes.filter((outcome) => outcome.outcome === 'SHARED').map((outcome) => outcome.accountId),
+    outcomes.flatMap((outcome) => (outcome.outcome === 'FAILED' ? [failureOf(outcome)] : [])),
+  );
+  return {
+    sharedAccounts: listed.done,
+    failedAccounts: listed.failed,
+    sharedAccountCount: listed.doneCount,
+    failedAccountCount: listed.failedCount,
+    truncated: listed.truncated,
+  };
+};
+
+/** An account failure as results list it, from its recorded outcome. */
+export const failureOf = ({ outcome: _outcome, ...failure }: Extract<AccountOutcome, { outcome: 'FAILED' }>): AccountFailure => failure;
+
+/**
+ * A request's `GET` answer with every account outcome recorded so far, as `accounts` (the result
+ * event lists a bounded sample; this lists them all).
+ */
+export const withAccountOutcomes = async (
+  described: { statusCode: number; body: Record<string, unknown> },
+  store: OutcomeStore,
+  workflow: OutcomesWorkflow,
+): Promise<{ statusCode: number; body: Record<string, unknown> }> => ({
+  ...described,
+  body: { ...described.body, accounts: await readAccountOutcomes(store, outcomesKey(workflow, String(described.body.requestId))) },
+});

@@ -100,35 +100,39 @@ export const conflictReportName = (requestId: string, sha256: string): string =>
   childRequestId(requestId, `conflict-${sha256.slice(0, 16)}`);
 
 /**
- * A `… Requested` event, started once under its request id (or the event id): validated and
- * normalised, or refused. A refused request starts the workflow too, with its refusal as the input
- * (the workflow reports it in the one Failed result and does nothing else), so a refusal is as
- * idempotent as any outcome: a repeated delivery finds the execution. Whether the policy allows a
- * valid request is the workflow's first step, for the same reason. A request id that names a
- * different request starts an execution that reports the conflict, under a name derived from both
- * (conflictReportName), so the conflict too is reported once.
+ * One request as an intake starts it: under `requestId`, with the workflow input `toInput` builds
+ * (it throws ValidationError for a bad request) or, refused, the input of its refusal.
  */
-export const takeRequestEvent = async <I, R>(
-  event: RequestEnvelope,
-  handling: RequestEventHandling<I, R>,
+export interface IntakeRequest<I, R> {
+  requestId: string;
+  /** The request as it came: its fingerprint tells a repeated delivery from a different request under the same id. */
+  request: unknown;
+  toInput: () => I;
+  refusedInput: (refused: IntakeRefusal) => R;
+  /** What the conflict report says the sender should do; by default, send the request again under a requestId of its own. */
+  conflictAdvice?: string;
+}
+
+/**
+ * Starts a request's workflow once under its request id: validated and normalised, or refused. A
+ * refused request starts the workflow too, with its refusal as the input (the workflow reports it in
+ * the one Failed result and does nothing else), so a refusal is as idempotent as any outcome: a
+ * repeated delivery finds the execution. A request id that names a different request starts an
+ * execution that reports the conflict, under a name derived from both (conflictReportName), so the
+ * conflict too is reported once.
+ */
+export const startRequestOnce = async <I, R>(
+  intake: IntakeRequest<I, R>,
   dependencies: RequestEventDependencies,
 ): Promise<IntakeOutcome> => {
-  const requestId = requestIdFor(event.detail, event.id);
-  const requestedBy = eventRequester(event);
-  const sha256 = requestSha256(event.detail);
-  const refusedInput = (failure: RequestFailure): R => {
-    const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
-    return handling.refusedInput({ ...detail, requestId }, requestedBy, {
-      ...failure,
-      message: boundedMessage(failure.message),
-      requestSha256: sha256,
-    });
-  };
+  const { requestId } = intake;
+  const sha256 = requestSha256(intake.request);
+  const refusedInput = (failure: RequestFailure): R =>
+    intake.refusedInput({ ...failure, message: boundedMessage(failure.message), requestSha256: sha256 });
   let input: I | R;
   let refused: RequestFailure | undefined;
   try {
-    checkRequestSize(JSON.stringify(event.detail ?? null), 'request detail');
-    input = handling.toInput(event.detail, requestId, requestedBy);
+    input = intake.toInput();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     refused = { error: error.name, message: error.message };
@@ -141,14 +145,40 @@ export const takeRequestEvent = async <I, R>(
   if (started.state !== 'conflict') return { requestId, ...started, ...(refused ? { refused } : {}) };
 
   const conflict = new RequestIdConflictError(requestId);
+  const advice = intake.conflictAdvice ?? 'send it again with a requestId of its own';
   const conflictReport = await start(
     conflictReportName(requestId, sha256),
-    refusedInput({
-      error: conflict.name,
-      message: `${conflict.message}: this request was not started; send it again with a requestId of its own`,
-    }),
+    refusedInput({ error: conflict.name, message: `${conflict.message}: this request was not started; ${advice}` }),
   );
   // The report's own name is taken by a different request: fail, so that the event is retried and then dead-lettered, never dropped.
   if (conflictReport.state === 'conflict') throw new RequestIdConflictError(conflictReportName(requestId, sha256));
   return { requestId, ...started, conflictReport };
+};
+
+/**
+ * A `… Requested` event, started once under its request id (or the event id) by startRequestOnce.
+ * Whether the policy allows a valid request is the workflow's first step, so that a refusal by the
+ * policy is as idempotent as one by the schema.
+ */
+export const takeRequestEvent = <I, R>(
+  event: RequestEnvelope,
+  handling: RequestEventHandling<I, R>,
+  dependencies: RequestEventDependencies,
+): Promise<IntakeOutcome> => {
+  const requestId = requestIdFor(event.detail, event.id);
+  const requestedBy = eventRequester(event);
+  const detail = event.detail && typeof event.detail === 'object' ? (event.detail as Record<string, unknown>) : {};
+  return startRequestOnce(
+    {
+      requestId,
+      request: event.detail,
+      toInput: () => {
+        // A request detail is held to the size the intake carries; an account event is not (its input is a few ids).
+        checkRequestSize(JSON.stringify(event.detail ?? null), 'request detail');
+        return handling.toInput(event.detail, requestId, requestedBy);
+      },
+      refusedInput: (refused) => handling.refusedInput({ ...detail, requestId }, requestedBy, refused),
+    },
+    dependencies,
+  );
 };

@@ -55,7 +55,11 @@ export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
  * The fields every result of a refused request shares (it did not validate, or its requestId names
  * another request): its id and who asked, FAILED with the refusal as the failure, and when.
  */
-export const refusedResultFields = (request: RefusedRequest, startedAt: string, at: Date) => ({
+export const refusedResultFields = <B extends RefusedRequest['requestedBy'] | null>(
+  request: Omit<RefusedRequest, 'requestedBy'> & { requestedBy: B },
+  startedAt: string,
+  at: Date,
+) => ({
   requestId: request.requestId,
   requestedBy: request.requestedBy,
   outcome: 'FAILED' as const,

@@ -5,8 +5,8 @@ import { type E2eStack, startE2eStack } from '../support/e2e-stack.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 // One result per request, however often it arrives (issue 16): a malformed request delivered twice
-// by EventBridge and sent twice more by its client, a requestId reused for a different request, and
-// the same request sent as an event and then over HTTP.
+// by EventBridge and sent twice more by its client, a malformed account event delivered four times, a
+// requestId reused for a different request, and the same request sent as an event and then over HTTP.
 
 let e2e: E2eStack;
 let stack: E2eStack['stack'];
@@ -159,6 +159,49 @@ describe('refusals are as idempotent as successes, end to end', () => {
     const results = await resultsFor('e2e-event-then-http');
     expect(results.map((result) => result['detail-type'])).toEqual(['Portfolio Share Succeeded']);
     expect(results[0]?.detail.requestedBy).toMatchObject({ type: 'event' });
+  }, 90_000);
+
+  it('ends a malformed account event delivered three times (one of them twice at once) in one Account Offboarding Failed', async () => {
+    const managementAccountId = stack.aws.organization.managementAccountId;
+    // Organizations' departure event, in a shape the intake cannot find the account in (AWS publishes no sample of it).
+    const departure: BusEvent = {
+      version: '0',
+      id: 'e2e0fa11-0000-4000-8000-000000000001',
+      'detail-type': 'AWS Service Event via CloudTrail',
+      source: 'aws.organizations',
+      account: managementAccountId,
+      time: new Date(stack.aws.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        eventSource: 'organizations.amazonaws.com',
+        eventName: 'AccountDepartedOrganization',
+        eventType: 'AwsServiceEvent',
+        serviceEventDetails: { departedMethod: 'Left' },
+        recipientAccountId: managementAccountId,
+      },
+      eventBusName: 'default',
+    };
+    stack.aws.knobs.setDuplicateEventRate(1);
+    try {
+      stack.aws.events.publish(departure);
+    } finally {
+      stack.aws.knobs.setDuplicateEventRate(0);
+    }
+    stack.aws.events.publish(structuredClone(departure));
+    await stack.settle();
+    stack.aws.events.publish(structuredClone(departure));
+
+    const results = await resultsFor(departure.id);
+    expect(results.map((result) => result['detail-type'])).toEqual(['Account Offboarding Failed']);
+    expect(results[0]?.detail).toMatchObject({
+      accountId: null,
+      eventName: 'AccountDepartedOrganization',
+      removedShares: [],
+      failure: { error: 'ValidationError', message: expect.stringContaining('names no departed account') },
+      requestedBy: { type: 'event', source: 'aws.organizations', eventId: departure.id },
+    });
+    expect(await executionsNamed('onboardAccount', departure.id)).toEqual([departure.id]);
   }, 90_000);
 
   it('leaves nothing running and nothing dead-lettered, every result valid against its schema', async () => {

@@ -47,5 +47,7 @@ export const useOutcomesTable = () => {
     store,
     /** Every account outcome the table holds for a share request. */
     shareOutcomes: (requestId: string): Promise<AccountOutcome[]> => readAccountOutcomes(store, outcomesKey('share', requestId)),
+    /** Every account outcome the table holds for an unshare request. */
+    unshareOutcomes: (requestId: string): Promise<AccountOutcome[]> => readAccountOutcomes(store, outcomesKey('unshare', requestId)),
   };
 };

@@ -2,13 +2,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RefusedAccountEvent } from '../../src/contracts/onboarding.js';
 import { RefusedPortfolioRequest } from '../../src/contracts/refused-request.js';
 import { takeAccountEvent } from '../../src/onboarding/account-intake.js';
+import { summariseOnboarding } from '../../src/onboarding/onboarding-result.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
 import { takeShareRequestEvent } from '../../src/share/share-intake.js';
 import { parseWith } from '../../src/validation.js';
 import { conflictReportName, requestSha256 } from '../../src/workflow/request-event.js';
-import { fakeExecutions } from '../support/fake-executions.js';
+import { type FakeExecution, fakeExecutions } from '../support/fake-executions.js';
 import { expectValidEvent } from '../support/result-events.js';
 
 const sfn = mockClient(SFNClient);
@@ -375,6 +377,16 @@ describe('account event intake', () => {
     expect(published()).toEqual([]);
   });
 
+  /** The refusal the intake started the onboarding workflow with, summarised as the workflow's summary step does. */
+  const refusalOf = (executions: Map<string, FakeExecution>) => {
+    const [execution, ...more] = [...executions.values()];
+    expect(more).toEqual([]);
+    const request = parseWith(RefusedAccountEvent, execution?.input, 'refused account event');
+    const result = summariseOnboarding({ request, startedAt: '2026-12-01T00:00:00.000Z' });
+    expectValidEvent({ source: 'portfolio-share-orchestrator', 'detail-type': result.detailType, detail: result.detail });
+    return { execution, request, result };
+  };
+
   it.each([
     [
       'a failed call (CloudTrail records those too)',
@@ -387,40 +399,96 @@ describe('account event intake', () => {
       departed({ serviceEventDetails: { departedMethod: 'Left' } }),
       /serviceEventDetails/,
     ],
-  ])('reports %s in one Account Offboarding Failed event and starts nothing', async (_name, event, message) => {
-    const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
+  ])(
+    'starts the workflow with the refusal of %s, which ends in one Account Offboarding Failed, and puts no event',
+    async (_name, event, message) => {
+      const executions = fakeExecutions(sfn);
 
-    expect(outcome.state).toBe('rejected');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    const [entry] = published();
-    expect(entry?.DetailType).toBe('Account Offboarding Failed');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
-    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail).toMatchObject({
-      requestId: envelope.id,
-      accountId: null,
-      eventName: event.detail.eventName,
-      removedShares: [],
-      keptShares: [],
-    });
-    expect(`${detail.failure.message} ${JSON.stringify(detail.failure)}`).toMatch(message);
+      const outcome = await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
+
+      expect(outcome).toMatchObject({ state: 'started', requestId: envelope.id, refused: { error: 'ValidationError' } });
+      const { execution, request, result } = refusalOf(executions);
+      expect(execution?.name).toBe(envelope.id);
+      expect(request).toEqual({
+        requestId: envelope.id,
+        requestedBy: { type: 'event', accountId: event.account, source: 'aws.organizations', eventId: envelope.id },
+        refused: { error: 'ValidationError', message: outcome.refused?.message, requestSha256: requestSha256(event) },
+        accountId: null,
+        membership: 'DEPARTED',
+        trigger: { eventName: event.detail.eventName },
+      });
+      expect(result.detailType).toBe('Account Offboarding Failed');
+      expect(result.detail).toMatchObject({
+        requestId: envelope.id,
+        accountId: null,
+        eventName: event.detail.eventName,
+        removedShares: [],
+        keptShares: [],
+      });
+      expect(`${result.detail.failure?.message} ${JSON.stringify(result.detail.failure)}`).toMatch(message);
+      expect(published()).toEqual([]);
+    },
+  );
+
+  it('starts the workflow with the refusal of an event that names no usable account, which ends in one Account Onboarding Failed', async () => {
+    const executions = fakeExecutions(sfn);
+    const event = {
+      ...envelope,
+      source: 'aws.organizations',
+      detail: { eventName: 'MoveAccount', requestParameters: { accountId: 'not-an-account' } },
+    };
+
+    await takeAccountEvent(event, dependencies(ONBOARD_MACHINE));
+
+    const { request, result } = refusalOf(executions);
+    expect(request).toMatchObject({ membership: 'MEMBER', trigger: { eventName: 'MoveAccount' } });
+    expect(result.detailType).toBe('Account Onboarding Failed');
+    expect(result.detail.failure?.message).toMatch(/requestParameters\.accountId: must be a 12-digit AWS account id/);
+    expect(published()).toEqual([]);
   });
 
-  it('reports an event that names no usable account in one Account Onboarding Failed event', async () => {
+  it('starts one refusal however often a malformed event is delivered, and none for an envelope it cannot read', async () => {
+    const executions = fakeExecutions(sfn);
+    const malformed = { ...removed, detail: { ...removed.detail, requestParameters: {} } };
+
+    const outcomes = [];
+    for (let delivery = 0; delivery < 3; delivery += 1) outcomes.push(await takeAccountEvent(malformed, dependencies(ONBOARD_MACHINE)));
+
+    expect(outcomes.map((outcome) => outcome.state)).toEqual(['started', 'existing', 'existing']);
+    expect([...executions.keys()]).toEqual([`${ONBOARD_MACHINE.replace(':stateMachine:', ':execution:')}:${envelope.id}`]);
+
+    // Not even an envelope: reported too, with no one to name as the sender.
     const outcome = await takeAccountEvent(
-      {
-        ...envelope,
-        source: 'aws.organizations',
-        detail: { eventName: 'MoveAccount', requestParameters: { accountId: 'not-an-account' } },
-      },
+      { id: 'e5a1f00d-0000-4000-8000-0000000000ff', detail: 'not an object' },
       dependencies(ONBOARD_MACHINE),
     );
+    expect(outcome).toMatchObject({ state: 'started', refused: { error: 'ValidationError' } });
+    const nameless = [...executions.values()].at(-1);
+    expect(nameless?.input).toMatchObject({ requestedBy: null, accountId: null, membership: 'MEMBER', trigger: { eventName: null } });
+    expect(published()).toEqual([]);
+  });
 
-    expect(outcome.state).toBe('rejected');
-    const [entry] = published();
-    expect(entry?.DetailType).toBe('Account Onboarding Failed');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
-    expectValidEvent({ source: entry?.Source ?? '', 'detail-type': entry?.DetailType ?? '', detail });
-    expect(detail.failure.message).toMatch(/requestParameters\.accountId: must be a 12-digit AWS account id/);
+  it('reports an event id that names a different event once, as a RequestIdConflict of its own', async () => {
+    const executions = fakeExecutions(sfn);
+    await takeAccountEvent(removed, dependencies(ONBOARD_MACHINE));
+    const other = { ...left, id: removed.id };
+
+    const outcome = await takeAccountEvent(other, dependencies(ONBOARD_MACHINE));
+    const again = await takeAccountEvent(other, dependencies(ONBOARD_MACHINE));
+
+    expect(outcome).toMatchObject({ state: 'conflict', conflictReport: { state: 'started' } });
+    expect(again).toMatchObject({ state: 'conflict', conflictReport: { state: 'existing' } });
+    const [, report, ...more] = [...executions.values()];
+    expect(more).toEqual([]);
+    expect(report?.name).toBe(conflictReportName(envelope.id, requestSha256(other)));
+    expect(report?.input).toMatchObject({
+      requestId: envelope.id,
+      membership: 'DEPARTED',
+      refused: {
+        error: 'RequestIdConflict',
+        message: expect.stringContaining('its event id names an earlier, different account event'),
+      },
+    });
+    expect(published()).toEqual([]);
   });
 });

@@ -12,9 +12,12 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { takeUnshareRequestEvent } from '../../src/unshare/unshare-intake.js';
 import { fakeExecutions } from '../support/fake-executions.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { API_CALLER, iamRequestContext, usePolicy } from '../support/policy.js';
 
 const sfn = mockClient(SFNClient);
+// The share and unshare steps keep their account outcomes in the outcomes table.
+useOutcomesTable();
 const eventBridge = mockClient(EventBridgeClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:unshare-portfolio';
 const executionArn = (name: string) => `${MACHINE.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -185,6 +188,7 @@ describe('GET /unshares/{requestId}', () => {
       startedAt: '2026-11-21T10:00:00.000Z',
       stoppedAt: '2026-11-21T10:00:30.000Z',
       result,
+      accounts: [],
     });
   });
 

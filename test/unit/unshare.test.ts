@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShareTarget } from '../../src/contracts/identifiers.js';
 import { findShare, findStillVisible, MAX_STILL_VISIBLE_LISTED } from '../../src/unshare/still-visible.js';
 import { type SummariseUnshareInput, summariseUnshare } from '../../src/unshare/unshare-result.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { API_CALLER } from '../support/policy.js';
 
 const organizations = mockClient(OrganizationsClient);
@@ -160,6 +161,9 @@ describe('findStillVisible', () => {
   });
 });
 
+const { store, unshareOutcomes } = useOutcomesTable();
+const summarise = (input: SummariseUnshareInput, at: Date) => summariseUnshare(input, store, at);
+
 describe('summariseUnshare', () => {
   const base: SummariseUnshareInput = {
     request: { requestId: 'unshare-1', portfolioId: PORTFOLIO, target: { type: 'ORGANIZATIONAL_UNIT', id: PROD }, requestedBy: API_CALLER },
@@ -172,8 +176,8 @@ describe('summariseUnshare', () => {
   };
   const at = new Date('2026-11-21T10:05:00Z');
 
-  it('reports the accounts the delete reached as unshared, and throttled or failed ones as failed', () => {
-    const result = summariseUnshare(
+  it('reports the accounts the delete reached as unshared, and throttled or failed ones as failed', async () => {
+    const result = await summarise(
       {
         ...base,
         status: {
@@ -194,18 +198,25 @@ describe('summariseUnshare', () => {
       failedAccounts: [{ accountId: PROD_B, error: 'ThrottlingException', message: 'Rate exceeded' }],
       failure: null,
       endedAt: '2026-11-21T10:05:00.000Z',
+      unsharedAccountCount: 1,
+      failedAccountCount: 1,
+      truncated: false,
     });
+    expect(await unshareOutcomes(base.request.requestId)).toEqual([
+      { accountId: PROD_A, outcome: 'UNSHARED' },
+      { accountId: PROD_B, outcome: 'FAILED', error: 'ThrottlingException', message: 'Rate exceeded' },
+    ]);
   });
 
-  it('succeeds for a target that was not shared, with nothing unshared', () => {
-    const result = summariseUnshare({ ...base, shareToken: null, deletion: null, alreadyAbsent: true }, at);
+  it('succeeds for a target that was not shared, with nothing unshared', async () => {
+    const result = await summarise({ ...base, shareToken: null, deletion: null, alreadyAbsent: true }, at);
 
     expect(result.detailType).toBe('Portfolio Unshare Succeeded');
     expect(result.detail).toMatchObject({ outcome: 'SUCCEEDED', alreadyAbsent: true, unsharedAccounts: [], failedAccounts: [] });
   });
 
-  it('counts an account share as unshared once the delete returned', () => {
-    const result = summariseUnshare(
+  it('counts an account share as unshared once the delete returned', async () => {
+    const result = await summarise(
       { ...base, request: { ...base.request, target: { type: 'EXTERNAL_ACCOUNT', id: OUTSIDE } }, shareToken: null, deletion: {} },
       at,
     );
@@ -213,10 +224,10 @@ describe('summariseUnshare', () => {
     expect(result.detail).toMatchObject({ outcome: 'SUCCEEDED', unsharedAccounts: [OUTSIDE] });
   });
 
-  it('fails a delete that ended in ERROR without details, and one stopped by a caught error', () => {
-    expect(summariseUnshare({ ...base, status: { Status: 'ERROR' } }, at).detail.failure).toMatchObject({ error: 'PortfolioShareError' });
+  it('fails a delete that ended in ERROR without details, and one stopped by a caught error', async () => {
+    expect((await summarise({ ...base, status: { Status: 'ERROR' } }, at)).detail.failure).toMatchObject({ error: 'PortfolioShareError' });
 
-    const caught = summariseUnshare(
+    const caught = await summarise(
       { ...base, deletion: null, failure: { Error: 'ServiceCatalog.OperationNotSupportedException', Cause: 'not allowed' } },
       at,
     );
@@ -227,8 +238,8 @@ describe('summariseUnshare', () => {
     });
   });
 
-  it('keeps what the delete did but fails the request when the still-visible check failed', () => {
-    const result = summariseUnshare(
+  it('keeps what the delete did but fails the request when the still-visible check failed', async () => {
+    const result = await summarise(
       {
         ...base,
         status: { Status: 'COMPLETED', ShareDetails: { SuccessfulShares: [PROD_A] } },

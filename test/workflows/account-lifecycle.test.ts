@@ -16,11 +16,14 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OffboardingResultDetail, OnboardingResultDetail, OnboardingWorkflowInput } from '../../src/contracts/onboarding.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { ACCOUNT as HUB, runWorkflow } from '../support/workflow-harness.js';
 
 // The onboard-account definition on account events that remove shares: moves, departures, rejection.
 const organizations = mockClient(OrganizationsClient);
+// The share and unshare steps keep their account outcomes in the outcomes table.
+useOutcomesTable();
 const serviceCatalog = mockClient(ServiceCatalogClient);
 const eventBridge = mockClient(EventBridgeClient);
 const sts = mockClient(STSClient);

@@ -19,12 +19,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { UnshareResultDetail, UnshareWorkflowInput } from '../../src/contracts/unshare.js';
+import { useOutcomesTable } from '../support/outcomes-table.js';
 import { API_CALLER, usePolicy } from '../support/policy.js';
 import { expectValidResultEvent } from '../support/result-events.js';
 import { retryBudget } from '../support/retry-budgets.js';
 import { ACCOUNT, runWorkflow } from '../support/workflow-harness.js';
 
 const serviceCatalog = mockClient(ServiceCatalogClient);
+// The unshare summary keeps its account outcomes in the outcomes table.
+useOutcomesTable();
 const organizations = mockClient(OrganizationsClient);
 const eventBridge = mockClient(EventBridgeClient);
 

@@ -61,7 +61,7 @@ export interface SimulationClock {
   readonly scale: number;
 }
 
-/** A seeded source of randomness so that simulations repeat exactly. */
+/** A source of randomness in [0, 1): seeded for what a simulation decides, unseeded for identities (random.ts). */
 export type Random = () => number;
 
 export type OrganizationNodeType = 'ORGANIZATION' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';

@@ -36,7 +36,7 @@ import { ControlTowerSimulation } from './organizations/control-tower.js';
 import { Organization } from './organizations/organization.js';
 import { organizationsRegistration } from './organizations/service.js';
 import { type PersistedPart, StateStore } from './persistence/store.js';
-import { deriveRandom } from './random.js';
+import { deriveRandom, identityRandom } from './random.js';
 import { type ApiCallListener, LocalAwsServer, type ServiceRegistration } from './server.js';
 import { createServiceCatalogModule, type ServiceCatalogModule } from './service-catalog/index.js';
 import { ApiCallStats, type ApiStats, formatApiStats } from './stats.js';
@@ -152,7 +152,7 @@ export interface LocalAws {
   registerService(registration: ServiceRegistration): void;
   /** Observes every handled API call. Returns the unsubscribe function. */
   onCall(listener: ApiCallListener): () => void;
-  /** A deterministic random stream of this run's seed, for plugged-in modules. */
+  /** A deterministic random stream of this run's seed, for what a plugged-in module decides (ids are never seeded). */
   random(stream: string): Random;
   /** The state directory, when the endpoint keeps its state (`stateDir`). */
   readonly state: LocalAwsState | undefined;
@@ -176,7 +176,10 @@ interface ClockRecord {
   scale: number;
 }
 
-/** The seed of a restarted state's random streams: each start draws new ids, so none repeats one of an earlier start. */
+/**
+ * The seed of a restarted state's simulation streams (faults, latency, throttling draws): a start
+ * that continues a state does not replay the draws of the start before it. (Ids are never seeded.)
+ */
 function seedOfGeneration(seed: number, generation: number): number {
   return generation === 0 ? seed : (seed ^ Math.imul(generation, 0x9e3779b1)) >>> 0;
 }
@@ -233,7 +236,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   });
 
   const managementAccountId = fixture.organization.managementAccount.id;
-  const identity = new IdentityStore({ random: deriveRandom(streamSeed, 'identity'), managementAccountId });
+  // Ids, tokens and credentials are drawn unseeded (identityRandom): unique across runs. The seed
+  // replays what the simulation decides (the knobs' streams, Service Catalog's share throttling).
+  const identity = new IdentityStore({ random: identityRandom(), managementAccountId });
   // The roles AWS itself creates in member accounts trust the management account and administer theirs.
   for (const name of ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'])
     identity.defineRoleTemplate(name, managementTrustedAdministrator(managementAccountId));
@@ -257,7 +262,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const organization = new Organization({
     fixture,
     clock,
-    random: deriveRandom(streamSeed, 'organizations'),
+    random: identityRandom(),
     sink: events,
     identity,
     ...(savedOrganization ? { restore: savedOrganization } : {}),
@@ -267,14 +272,14 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     now: () => clock.now(),
     organizationOf: (accountId) => (organization.hasAccount(accountId) ? organization.organizationId : undefined),
   });
-  const eventBridge = new EventBridge({ clock, random: deriveRandom(streamSeed, 'events'), sink: events });
+  const eventBridge = new EventBridge({ clock, random: identityRandom(), sink: events });
   for (const bus of fixture.eventBuses) eventBridge.ensureBus(managementAccountId, DEFAULT_REGION, bus);
   const savedBuses = restored('events');
   if (savedBuses) eventBridge.restore(savedBuses);
   const controlTower = new ControlTowerSimulation({
     organization,
     clock,
-    random: deriveRandom(streamSeed, 'controltower'),
+    random: identityRandom(),
     sink: events,
     identity,
   });

@@ -22,6 +22,9 @@ const CUSTOM_BUS_NAME = { pattern: /^[.\-_A-Za-z0-9]+$/, source: '[\\.\\-_A-Za-z
 const MAX_BUS_DESCRIPTION = 512;
 // "Free-form string, with a maximum of 128 characters" (PutEventsRequestEntry.DetailType).
 const MAX_DETAIL_TYPE = 128;
+// "PutEvents will only process nested JSON up to 1000 levels deep" (the PutEvents API reference;
+// older SDK models said 1100). The detail object itself is the first level.
+export const MAX_DETAIL_DEPTH = 1000;
 const BUS_ARN = /^arn:aws[\w-]*:events:([a-z]+-[a-z]+-[\w-]+):(\d{12}):event-bus\/([/.\-_A-Za-z0-9]+)$/;
 
 export interface EventBusRecord {
@@ -39,6 +42,7 @@ export interface EventBusRecord {
 
 export interface EventBridgeOptions {
   clock: SimulatedClock;
+  /** Where event ids are drawn (identityRandom on the endpoint: unique across runs). */
   random: Random;
   sink: EventSink;
 }
@@ -230,7 +234,10 @@ export class EventBridge {
         ErrorMessage: `Parameter DetailType is not valid. Reason: DetailType is longer than ${MAX_DETAIL_TYPE} characters.`,
       };
     }
-    const detail = parseDetail(entry.Detail as string);
+    // AWS documents the depth limit, not how it refuses a deeper detail: here it is malformed, as
+    // JSON that is not valid is. Checked before parsing, so that no deeper event reaches the bus,
+    // whose subscribers (rule matching, the audit stream) then never meet one they cannot serialise.
+    const detail = jsonDepth(entry.Detail as string) <= MAX_DETAIL_DEPTH ? parseDetail(entry.Detail as string) : undefined;
     if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     const source = entry.Source as string;
     // Sources starting with `aws.` are reserved for AWS services.
@@ -353,6 +360,26 @@ function parseDetail(detail: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How deep a JSON text nests objects and arrays (a flat object is 1), read without recursion so that
+ * any depth is measured, strings skipped with their escapes.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c) index += 1;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (char === 0x7d || char === 0x5d) depth -= 1;
+  }
+  return deepest;
 }
 
 /** Entry size as the EventBridge User Guide computes it ("Calculating PutEvents event entry size"). */

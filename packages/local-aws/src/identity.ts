@@ -94,6 +94,7 @@ export class IdentityStore {
     ],
   );
 
+  /** `random`: where keys, tokens and unique ids are drawn (identityRandom on the endpoint: unique across runs). */
   constructor(options: { random: Random; managementAccountId: string; realNow?: () => number }) {
     this.#random = options.random;
     this.#managementAccountId = options.managementAccountId;

@@ -1,4 +1,7 @@
-// Seeded randomness: every id, jitter and fault draw comes from here so that a seed replays a run exactly.
+// Randomness. What the simulation decides (latency, faults, throttling, duplicate deliveries) is
+// drawn from seeded streams, so that a seed replays those decisions; identities (ids, tokens,
+// credentials) are drawn from the operating system, so that no two runs hand out the same one.
+import { randomBytes } from 'node:crypto';
 import type { Random } from './contract.js';
 
 /** mulberry32: small, fast and good enough for simulation (not for secrets). */
@@ -14,8 +17,8 @@ export function createRandom(seed: number): Random {
 }
 
 /**
- * An independent stream per purpose (ids, latency, faults, …) so that turning one knob on does not
- * shift the numbers another part of the simulation draws.
+ * An independent seeded stream per purpose (latency, faults, share throttling, …) so that turning
+ * one knob on does not shift the numbers another part of the simulation draws.
  */
 export function deriveRandom(seed: number, stream: string): Random {
   let hash = 0x811c9dc5 ^ (seed >>> 0);
@@ -24,6 +27,26 @@ export function deriveRandom(seed: number, stream: string): Random {
     hash = Math.imul(hash, 0x01000193);
   }
   return createRandom(hash >>> 0);
+}
+
+/**
+ * Draws for identities: ids, share tokens, event ids, access keys. Never seeded: a restarted
+ * endpoint with the same seed must not re-issue an earlier run's ids for other things (a client,
+ * an audit stream or a persisted state still holds them). 48 random bits per draw, from a pool.
+ */
+export function identityRandom(): Random {
+  const DRAW_BYTES = 6;
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return () => {
+    if (offset + DRAW_BYTES > pool.length) {
+      pool = randomBytes(DRAW_BYTES * 512);
+      offset = 0;
+    }
+    const draw = pool.readUIntBE(offset, DRAW_BYTES);
+    offset += DRAW_BYTES;
+    return draw / 2 ** (DRAW_BYTES * 8);
+  };
 }
 
 export const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -38,7 +61,7 @@ export function randomString(random: Random, alphabet: string, length: number): 
   return out;
 }
 
-/** A version-4 shaped UUID drawn from the seeded stream. */
+/** A version-4 shaped UUID drawn from `random` (identityRandom for an id). */
 export function randomUuid(random: Random): string {
   const hex = randomString(random, '0123456789abcdef', 32).split('');
   hex[12] = '4';

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jsonDepth, MAX_DETAIL_DEPTH } from '../src/eventbridge.js';
 import { conformance, describeWithBotocore } from './botocore-model.js';
 import { expectAwsError, expectConforms, MANAGEMENT, PROD_A, startTestEndpoint, type TestEndpoint } from './local-aws-harness.js';
 
@@ -88,6 +89,37 @@ describe('EventBridge PutEvents', () => {
     ]);
     expectConforms(endpoint, 'events', 'PutEvents', output);
     expect(endpoint.aws.events.list()).toHaveLength(1);
+  });
+
+  it('takes a detail nested 1,000 levels deep, the most PutEvents processes, and refuses a deeper one as malformed', async () => {
+    const nested = (levels: number) => `${'{"level":'.repeat(levels)}"bottom"${'}'.repeat(levels)}`;
+    // A string that looks deep is not: brackets inside strings, escaped quotes included, do not count.
+    const shallow = JSON.stringify({ text: `\\"${'{['.repeat(5000)}` });
+    expect([jsonDepth(nested(1000)), jsonDepth(nested(1)), jsonDepth(shallow), jsonDepth('[[],[[]]]')]).toEqual([1000, 1, 1, 3]);
+
+    const output = await endpoint.events().send(
+      new PutEventsCommand({
+        Entries: [
+          { ...request, Detail: nested(MAX_DETAIL_DEPTH) },
+          { ...request, Detail: nested(MAX_DETAIL_DEPTH + 1) },
+          { ...request, Detail: nested(20_000) },
+          { ...request, Detail: shallow },
+        ],
+      }),
+    );
+
+    expect(output.FailedEntryCount).toBe(2);
+    expect(output.Entries).toEqual([
+      { EventId: expect.any(String) },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+      { EventId: expect.any(String) },
+    ]);
+    const published = endpoint.aws.events.list();
+    expect(published.map((event) => event.id)).toEqual([output.Entries?.[0]?.EventId, output.Entries?.[3]?.EventId]);
+    // What the bus holds can be written out and copied, as the audit stream and a duplicate delivery do.
+    expect(JSON.parse(JSON.stringify(published[0]))).toEqual(structuredClone(published[0]));
+    expect(endpoint.aws.internalErrors).toEqual([]);
   });
 
   it('fails entries, not the request, when no entry has Source, DetailType and Detail (as AWS answers)', async () => {

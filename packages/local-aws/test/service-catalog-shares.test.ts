@@ -439,17 +439,21 @@ describe('share errors', () => {
     });
   });
 
-  it('draws throttled accounts from the seeded random source, identically for the same seed', async () => {
+  it('draws throttled accounts from the seeded random source, identically for the same seed, under ids of each run', async () => {
     const outcome = async () => {
       const h = createHarness({ knobs: { shareErrors: { throttleFraction: 0.5 } } });
       const portfolioId = await createPortfolio(h.mgmt);
       const token = await shareToken(h.mgmt, { PortfolioId: portfolioId, OrganizationNode: { Type: 'ORGANIZATION', Value: ORG_ID } });
       h.clock.advance(10_000);
-      return status(h.mgmt, token);
+      return { portfolioId, token, status: await status(h.mgmt, token) };
     };
-    const first = await outcome();
-    expect(first).toEqual(await outcome());
-    const details = first.ShareDetails as { SuccessfulShares: string[]; ShareErrors: { Accounts: string[] }[] };
+    const [first, second] = [await outcome(), await outcome()];
+    // The seed replays the decision (which accounts are throttled), not the identities.
+    expect(first.status.ShareDetails).toEqual(second.status.ShareDetails);
+    expect(first.status.Status).toEqual(second.status.Status);
+    expect(first.portfolioId).not.toBe(second.portfolioId);
+    expect(first.token).not.toBe(second.token);
+    const details = first.status.ShareDetails as { SuccessfulShares: string[]; ShareErrors: { Accounts: string[] }[] };
     expect(details.SuccessfulShares.length + (details.ShareErrors[0]?.Accounts.length ?? 0)).toBe(4);
   });
 

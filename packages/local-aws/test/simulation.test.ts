@@ -170,7 +170,7 @@ describe('time, events and stats', () => {
     });
   });
 
-  it('replays generated ids and simulated start time from the fixture', async () => {
+  it('replays the simulated start time from the fixture, never the ids: two runs of one seed hand out ids of their own', async () => {
     const fixture = testFixture();
     const options = { fixture: { ...fixture, simulation: { ...(fixture.simulation as object), startTime: '2024-05-01T09:00:00Z' } } };
     const ids = async (target: TestEndpoint) => {
@@ -182,13 +182,32 @@ describe('time, events and stats', () => {
       const status = await target
         .organizations()
         .send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus?.Id }));
-      return [unit.OrganizationalUnit?.Id, request.CreateAccountStatus?.Id, status.CreateAccountStatus?.AccountId];
+      const { Entries = [] } = await target
+        .events()
+        .send(new PutEventsCommand({ Entries: [{ Source: 'orchestrator.test', DetailType: 'd', Detail: '{}' }] }));
+      const events = target.aws.events.list().map((event) => event.id);
+      return [
+        unit.OrganizationalUnit?.Id,
+        request.CreateAccountStatus?.Id,
+        status.CreateAccountStatus?.AccountId,
+        Entries[0]?.EventId,
+        ...events,
+      ];
     };
     const first = await startTestEndpoint(options);
     const second = await startTestEndpoint(options);
     try {
+      expect(first.aws.seed).toBe(second.aws.seed);
       expect(first.aws.clock.now() - Date.parse('2024-05-01T09:00:00Z')).toBeLessThan(60_000);
-      expect(await ids(first)).toEqual(await ids(second));
+      const [firstIds, secondIds] = [await ids(first), await ids(second)];
+      // AWS-shaped, and none shared between the runs.
+      expect(firstIds.slice(0, 3)).toEqual([
+        expect.stringMatching(/^ou-tst1-[a-z0-9]{8}$/),
+        expect.stringMatching(/^car-[a-z0-9]{32}$/),
+        expect.stringMatching(/^[1-9]\d{11}$/),
+      ]);
+      expect(firstIds.length).toBeGreaterThan(4);
+      expect(firstIds.filter((id) => secondIds.includes(id))).toEqual([]);
     } finally {
       await first.close();
       await second.close();

@@ -25,6 +25,7 @@ export interface ManagedAccount {
 export interface ControlTowerOptions {
   organization: Organization;
   clock: SimulatedClock;
+  /** Where session keys are drawn (identityRandom on the endpoint: unique across runs). */
   random: Random;
   sink: EventSink;
   identity: IdentityStore;

@@ -74,6 +74,7 @@ export interface OrganizationSettings {
 export interface OrganizationOptions {
   fixture: Fixture;
   clock: SimulatedClock;
+  /** Where ids, handshake ids and event ids are drawn (identityRandom on the endpoint: unique across runs). */
   random: Random;
   sink: EventSink;
   identity: IdentityStore;

@@ -1,5 +1,5 @@
-// AWS-shaped identifiers (`port-` + 13 lower-case alphanumerics, ...) drawn from the seeded random
-// source, so that a simulation with the same seed hands out the same ids.
+// AWS-shaped identifiers (`port-` + 13 lower-case alphanumerics, ...) drawn from the random source
+// given, the unseeded identityRandom on the endpoint: ids are unique across runs, never replayed.
 import type { Random } from '../contract.js';
 import { randomUuid } from '../random.js';
 

@@ -18,6 +18,7 @@ import {
 import { unknownOperationError } from '../errors.js';
 import { ComparedRecords } from '../persistence/records.js';
 import type { PersistedPart } from '../persistence/store.js';
+import { identityRandom } from '../random.js';
 import { type AccessStatus, accessOperations, accessStatus, syncShareMembership } from './access.js';
 import { type Knobs, type KnobsPatch, mergeKnobs, parseFixture, parseKnobs } from './config.js';
 import { invalidParameters } from './errors.js';
@@ -40,7 +41,10 @@ export const SERVICE_CATALOG_TARGET = 'AWS242ServiceCatalogService';
 export interface ServiceCatalogModuleOptions {
   organization: OrganizationView;
   clock: SimulationClock;
+  /** What the simulation decides (which accounts a share throttles): seeded, so that a seed replays it. */
   random: Random;
+  /** Where ids and share tokens are drawn; unseeded (identityRandom) unless given, so unique across runs. */
+  idRandom?: Random;
   /** The fixture file's `serviceCatalog:` section. */
   fixture: unknown;
   /** The `simulation.serviceCatalog` section. */
@@ -119,7 +123,7 @@ export function createServiceCatalogModule(options: ServiceCatalogModuleOptions)
   const { organization: org, clock, random } = options;
   let knobs = parseKnobs(options.knobs);
   const state = new ServiceCatalogState();
-  const ids = createIdGenerator(random);
+  const ids = createIdGenerator(options.idRandom ?? identityRandom());
   loadFixture(state, ids, org, parseFixture(options.fixture), Math.floor(clock.now()));
   if (options.restore && options.restore.size > 0) restoreServiceCatalog(state, ids, options.restore);
   const records = new ComparedRecords((committed) => serviceCatalogRecords(state, committed));

@@ -60,3 +60,34 @@ export class StatesError extends Error {
 export class ExecutionStoppedError extends Error {
   override name = 'ExecutionStoppedError';
 }
+
+/** Step Functions' payload quota (the model's SensitiveData limit): a state's input and output, a task's result, an execution's input and output, in UTF-8 bytes. */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
+/** The size of a payload as Step Functions counts it: its JSON in UTF-8. */
+export const payloadBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+
+export const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
+
+/** The cause Step Functions gives for a result over the quota, naming the state or the task's resource. */
+export const dataLimitCause = (subject: string): string =>
+  `The state/task '${subject}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+
+/** The cause for a state's input over the quota after Parameters (AWS documents the error, not this cause: the wording is the endpoint's). */
+export const dataInputCause = (state: string): string =>
+  `The state/task '${state}' received an input with a size exceeding the maximum number of bytes service limit.`;
+
+/**
+ * `States.DataLimitExceeded`, a terminal error: `States.ALL` never catches or retries it, so the
+ * interpreter is told it is neither retryable nor catchable unless the failing state's own Retry or
+ * Catch names it (which AWS honours; such an entry comes before any `States.ALL`, which must be last).
+ */
+export class DataLimitExceededError extends StatesError {
+  readonly isRetryable: boolean;
+  readonly isCatchable: boolean;
+  constructor(cause: string, named: { retry: boolean; catch: boolean }) {
+    super(DATA_LIMIT_EXCEEDED, cause);
+    this.isRetryable = named.retry;
+    this.isCatchable = named.catch;
+  }
+}

@@ -4,7 +4,16 @@ import { createHash } from 'node:crypto';
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { SimulationClock } from '../contract.js';
 import { EXECUTION_CONTEXT_ALIAS, type StateInfo, TASK_INPUT_KEY, TASK_RUN_KEY } from './definition.js';
-import { ExecutionStoppedError, StatesError } from './errors.js';
+import {
+  DATA_LIMIT_EXCEEDED,
+  DataLimitExceededError,
+  dataInputCause,
+  dataLimitCause,
+  ExecutionStoppedError,
+  MAX_PAYLOAD_BYTES,
+  payloadBytes,
+  StatesError,
+} from './errors.js';
 import {
   ExecutionHistory,
   type HistoryEvent,
@@ -86,6 +95,29 @@ function lambdaFailure(error: unknown): Error {
 
 const truncate = (text: string | undefined, max: number) => (text === undefined ? undefined : [...text].slice(0, max).join(''));
 
+/** Whether a state's Retry or Catch names an error itself (not through a wildcard). */
+const names = (policies: unknown, error: string): boolean =>
+  Array.isArray(policies) &&
+  policies.some(
+    (policy: unknown) =>
+      Array.isArray((policy as { ErrorEquals?: unknown })?.ErrorEquals) &&
+      (policy as { ErrorEquals: unknown[] }).ErrorEquals.includes(error),
+  );
+
+/** `States.DataLimitExceeded` as a state raises it: retried or caught only where the state names it. */
+const dataLimitExceeded = (info: StateInfo, cause: string): DataLimitExceededError =>
+  new DataLimitExceededError(cause, {
+    retry: names(info.definition.Retry, DATA_LIMIT_EXCEEDED),
+    catch: names(info.definition.Catch, DATA_LIMIT_EXCEEDED),
+  });
+
+/**
+ * Lets the interpreter's event log, read asynchronously, catch up: a state output over the quota,
+ * which the history sees in the state's exit event, has then failed the execution before the next
+ * Task state acts.
+ */
+const eventLogCaughtUp = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Closing {
   status: ClosedStatus;
   output?: string;
@@ -165,6 +197,8 @@ export class LocalExecution {
       onStateEntered: (notice) => options.onStateEntered(this, notice),
       onLimitReached: () => this.#close({ status: 'FAILED', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }),
       onAppended: (event) => options.onChanged?.(this, event),
+      // A state's output over the payload quota is terminal, whatever its Catch says.
+      onOutputTooLarge: (state) => this.#close({ status: 'FAILED', error: DATA_LIMIT_EXCEEDED, cause: dataLimitCause(state) }),
     });
     this.#context = context;
     if (!options.restored) {
@@ -264,8 +298,15 @@ export class LocalExecution {
     );
     // The interpreter reports the end before its event log has been read to the end.
     await drained;
-    this.#close(outcome.ok ? { status: 'SUCCEEDED', output: JSON.stringify(outcome.output ?? null) } : this.#failure(outcome.error));
+    this.#close(outcome.ok ? this.#success(outcome.output) : this.#failure(outcome.error));
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** SUCCEEDED with the output, unless it is over the payload quota (the last state's exit, which the history checks, says so first). */
+  #success(output: unknown): Closing {
+    const text = JSON.stringify(output ?? null);
+    if (Buffer.byteLength(text, 'utf8') <= MAX_PAYLOAD_BYTES) return { status: 'SUCCEEDED', output: text };
+    return { status: 'FAILED', error: DATA_LIMIT_EXCEEDED, cause: dataLimitCause(this.history.lastExited ?? this.machine.name) };
   }
 
   #failure(error: unknown): Closing {
@@ -340,15 +381,20 @@ export class LocalExecution {
   }
 
   async #callTask(info: StateInfo, handler: LocalTaskHandler, raw: unknown): Promise<unknown> {
+    await eventLogCaughtUp();
     this.#refuseWhenStopped();
     const wrapped = (raw ?? {}) as Record<string, unknown>;
     const parameters = wrapped[TASK_INPUT_KEY];
     const run = wrapped[TASK_RUN_KEY] as { Input?: unknown } | undefined;
+    // The state's input after Parameters is held to the quota too: refused before the task is scheduled.
+    if (payloadBytes(parameters) > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(info, dataInputCause(info.name));
     const call = this.history.taskCall(info.name, run?.Input, parameters);
     const idempotencyKey = this.#idempotencyKey(info.name, run?.Input);
     try {
       // A function that returns nothing gives null, as a Lambda function's empty payload does.
       const output = (await handler(parameters, { call, signal: this.#abort.signal, idempotencyKey, execution: this })) ?? null;
+      // A Lambda payload or an integration's output over the quota fails the task, whose events then say so.
+      if (payloadBytes(output) > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(info, dataLimitCause(String(info.definition.Resource)));
       call.ended = { at: this.#options.clock.now(), output };
       return output;
     } catch (error) {

@@ -10,6 +10,7 @@ import type { SimulationClock } from '../contract.js';
 import { epochSeconds } from '../time-format.js';
 import type { AslObject } from './asl.js';
 import type { StateInfo } from './definition.js';
+import { MAX_PAYLOAD_BYTES } from './errors.js';
 import { simulatedTimeOf } from './scaled-time.js';
 import { readReferencePath } from './simple-path.js';
 
@@ -71,6 +72,8 @@ export interface ExecutionHistoryOptions {
   onLimitReached: () => void;
   /** Called for each event recorded (a persisted state commits it). */
   onAppended?: (event: HistoryEvent) => void;
+  /** Called when a state's output is over the payload quota (its exit is not recorded); the execution then fails. */
+  onOutputTooLarge: (state: string) => void;
 }
 
 interface Lane {
@@ -119,6 +122,8 @@ export class ExecutionHistory {
   /** States entered, Map iterations included: the state transitions AWS bills. */
   transitions = 0;
   lastFailure: StateFailure | undefined;
+  /** The state that exited last, whose output an execution's output is. */
+  lastExited: string | undefined;
   readonly #options: ExecutionHistoryOptions;
   readonly #lanes = new Map<string, Lane>();
   readonly #containers = new Map<string, ContainerRun>();
@@ -230,13 +235,16 @@ export class ExecutionHistory {
     const laneKey = this.#laneKeyOf(name, event.index);
     if (type === 'Task') this.#taskEvents(laneKey, name, at);
     if (type === 'Map' || type === 'Parallel') this.#containerEnded(laneKey, name, type, 'Succeeded', at);
+    const output = json(event.state?.output);
+    if (Buffer.byteLength(output, 'utf8') > MAX_PAYLOAD_BYTES) {
+      this.#options.onOutputTooLarge(name);
+      return;
+    }
+    this.lastExited = name;
     const lane = this.#lane(laneKey);
     lane.last =
-      this.#append(`${type}StateExited`, lane.last, at, 'stateExitedEventDetails', {
-        name,
-        output: json(event.state?.output),
-        outputDetails: dataDetails,
-      }) || lane.last;
+      this.#append(`${type}StateExited`, lane.last, at, 'stateExitedEventDetails', { name, output, outputDetails: dataDetails }) ||
+      lane.last;
   }
 
   #stateFailed(event: LibraryEvent, at: number): void {

@@ -10,6 +10,7 @@ import {
   executionAlreadyExists,
   executionDoesNotExist,
   invalidExecutionInput,
+  MAX_PAYLOAD_BYTES,
   stateMachineAlreadyExists,
   stateMachineDoesNotExist,
   validationFailed,
@@ -99,8 +100,6 @@ export class StateMachineRestoreError extends Error {
   override name = 'StateMachineRestoreError';
 }
 
-// The model's limit of SensitiveData, in UTF-8 bytes as Step Functions counts payloads.
-const MAX_INPUT_BYTES = 262_144;
 const CAUSE_IN_LINE = 160;
 
 const refsOf = (execution: LocalExecution): ExecutionRefs => ({
@@ -313,8 +312,8 @@ export class StepFunctionsService {
     const name = request.name ?? randomUUID();
     checkName(name);
     const inputText = request.inputText ?? '{}';
-    if (Buffer.byteLength(inputText, 'utf8') > MAX_INPUT_BYTES) {
-      throw validationFailed('input', `${inputText.slice(0, 32)}…`, `Member must have length less than or equal to ${MAX_INPUT_BYTES}`);
+    if (Buffer.byteLength(inputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+      throw validationFailed('input', `${inputText.slice(0, 32)}…`, `Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`);
     }
     try {
       JSON.parse(inputText);
