@@ -26,6 +26,8 @@ export interface EventRouterOptions {
    * member's bus), so another account's default-bus events never reach these rules.
    */
   accountId: string;
+  /** Deliveries start once this resolves (what they invoke is bound); events are recorded from the start. */
+  ready?: Promise<unknown>;
   /** The endpoint's clock: retries wait in its simulated time. */
   clock: Pick<SimulatedClock, 'now' | 'sleep'>;
   invokeFunction: (functionKey: string, event: unknown) => Promise<unknown>;
@@ -83,6 +85,8 @@ export const startEventRouter = (options: EventRouterOptions) => {
       pending.delete(key);
       records.touch(key);
     };
+    await options.ready;
+    if (stopped && resumable) return;
     for (let attempt = delivery.attempts + 1; ; attempt++) {
       try {
         const input = targetInput(asDelivered(event), rule.input, rule.name);

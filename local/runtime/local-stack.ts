@@ -65,13 +65,64 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
   mkdirSync(outputDir, { recursive: true });
   const say = options.onLine ?? (() => undefined);
 
-  const [aws, config] = await Promise.all([startLocalAws(options), printServerlessConfig(stage, options.environment?.SHARING_POLICY_PATH)]);
+  // The configuration first, then the endpoint: from the moment the endpoint listens, the audit
+  // stream and the rules must hear every event, or an event a caller put while the stack was still
+  // starting (a client retrying through a restart) would be answered and never delivered.
+  const config = await printServerlessConfig(stage, options.environment?.SHARING_POLICY_PATH);
+  const aws = await startLocalAws(options);
+  // Nothing below awaits until the audit stream and the rules are subscribed.
   const accountId = aws.organization.managementAccountId;
   const definitions = localDefinitions(options.configure ? options.configure(structuredClone(config)) : config, accountId);
   const denialsFile = join(outputDir, 'iam-denials.jsonl');
   const unsubscribeDenials = aws.iam.onDenial((denial) => {
     appendFileSync(denialsFile, `${JSON.stringify(denial)}\n`);
     say(`iam     ${denial.mode === 'enforce' ? 'denied' : 'would deny'} ${denial.principal} ${denial.action} on ${denial.resource}`);
+  });
+  // Rule deliveries wait until what they invoke is bound (below).
+  let functionsBound: LocalFunctions | undefined;
+  let markBound: () => void = () => undefined;
+  const bound = new Promise<void>((resolve) => {
+    markBound = resolve;
+  });
+  const eventsFile = join(outputDir, 'events.jsonl');
+  const deadLettersFile = join(outputDir, 'dead-letters.jsonl');
+  const audit = startAuditStream({
+    file: eventsFile,
+    line: (event) => jsonLine(event, say),
+    ...(aws.state ? { state: aws.state } : {}),
+  });
+  const unsubscribeAudit = aws.events.subscribe((event: BusEvent) => {
+    if (event.eventBusName !== definitions.eventBusName) return;
+    audit.write(event);
+    say(`event   ${event['detail-type']} ${describeDetail(event.detail)}`);
+  });
+  const router = startEventRouter({
+    events: aws.events,
+    rules: definitions.rules,
+    accountId,
+    clock: aws.clock,
+    ready: bound,
+    invokeFunction: (key, event) => (functionsBound as LocalFunctions).invoke(key, event),
+    writeLog: async (rule, entry) => {
+      if (rule.target.kind !== 'log') return;
+      const refused = await authorizeLogDelivery(aws, definitions, rule);
+      if (refused) throw new Error(refused.message);
+      appendFileSync(
+        join(outputDir, `${rule.target.logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`),
+        `${JSON.stringify(entry)}\n`,
+      );
+    },
+    onDeadLetter: (delivery: Delivery) => {
+      appendFileSync(deadLettersFile, `${jsonLine(delivery, say)}\n`);
+      say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
+    },
+    onDelivered: (delivery) => {
+      if (delivery.event.source.startsWith('aws.'))
+        say(
+          `rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`,
+        );
+    },
+    ...(aws.state ? { state: aws.state } : {}),
   });
   try {
     const clientConfig = { ...aws.clientConfig(), region: definitions.region };
@@ -158,48 +209,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
       ]),
     );
 
-    const eventsFile = join(outputDir, 'events.jsonl');
-    const deadLettersFile = join(outputDir, 'dead-letters.jsonl');
-    const audit = startAuditStream({
-      file: eventsFile,
-      line: (event) => jsonLine(event, say),
-      ...(aws.state ? { state: aws.state } : {}),
-    });
-    const unsubscribeAudit = aws.events.subscribe((event: BusEvent) => {
-      if (event.eventBusName !== definitions.eventBusName) return;
-      audit.write(event);
-      say(`event   ${event['detail-type']} ${describeDetail(event.detail)}`);
-    });
     // An ended execution asks nothing again: the answers kept for its task calls can go.
     const unsubscribeAnswers = stepFunctions.onExecutionEvent((event) => {
       if (event.type === 'ExecutionEnded') aws.forgetAnswers(`${event.execution.executionArn}|`);
-    });
-    const router = startEventRouter({
-      events: aws.events,
-      rules: definitions.rules,
-      accountId,
-      clock: aws.clock,
-      invokeFunction: (key, event) => functions.invoke(key, event),
-      writeLog: async (rule, entry) => {
-        if (rule.target.kind !== 'log') return;
-        const refused = await authorizeLogDelivery(aws, definitions, rule);
-        if (refused) throw new Error(refused.message);
-        appendFileSync(
-          join(outputDir, `${rule.target.logGroupName.replace(/^\/+/, '').replaceAll('/', '_')}.jsonl`),
-          `${JSON.stringify(entry)}\n`,
-        );
-      },
-      onDeadLetter: (delivery: Delivery) => {
-        appendFileSync(deadLettersFile, `${jsonLine(delivery, say)}\n`);
-        say(`dead letter  ${delivery.rule} after ${delivery.attempts} attempts: ${delivery.error}`);
-      },
-      onDelivered: (delivery) => {
-        if (delivery.event.source.startsWith('aws.'))
-          say(
-            `rule    ${delivery.rule} ← ${delivery.event.source} ${String(delivery.event.detail.eventName ?? delivery.event['detail-type'])}`,
-          );
-      },
-      ...(aws.state ? { state: aws.state } : {}),
     });
     const unsubscribeSteps = stepFunctions.onExecutionEvent((event) => say(`step    ${event}`));
     const schedules = startSchedules({
@@ -249,7 +261,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
         : {}),
     });
 
-    // Everything is bound: what the last run left under way goes on.
+    // Everything is bound: rule deliveries go, and what the last run left under way goes on.
+    functionsBound = functions;
+    markBound();
     const resumed = {
       auditLines: audit.resume(),
       executions: stepFunctions.resume(),
@@ -305,6 +319,9 @@ export const startLocalStack = async (options: StartLocalStackOptions = {}) => {
     };
   } catch (error) {
     unsubscribeDenials();
+    unsubscribeAudit();
+    audit.close();
+    router.stop({ resumable: aws.state !== undefined });
     await aws.close();
     throw error;
   }
