@@ -4,6 +4,7 @@
 // killed with SIGKILL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +30,16 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
+/** A port nothing listens on now. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
 const npmStart = (dir: string, ...extra: string[]) => {
   const child = spawn(
     process.execPath,
@@ -36,8 +47,7 @@ const npmStart = (dir: string, ...extra: string[]) => {
       '--import',
       'tsx',
       'local/start.ts',
-      '--port',
-      '0',
+      ...(extra.includes('--port') ? [] : ['--port', '0']),
       '--http-port',
       '0',
       '--time-scale',
@@ -115,7 +125,7 @@ const http = (stack: Started, method: string, path: string, body?: unknown) =>
 const share = (requestId: string, portfolioId: string, target: { type: string; id: string }) => ({ requestId, portfolioId, target });
 
 describe('npm start after a SIGKILL', () => {
-  it('still has the shares made before, and ends every request that was in flight with one result event', async () => {
+  it('still has the shares made before, and ends every request that was in flight, or sent while it started again, with one result event', async () => {
     // Prepare: two shares made, then four requests accepted (two over HTTP, two as events) and the process killed.
     const dir = mkdtempSync(join(tmpdir(), 'pso-killed-stack-'));
     const first = await start(dir);
@@ -162,9 +172,31 @@ describe('npm start after a SIGKILL', () => {
     const inFlight = [...overHttp, ...asEvents].map((request) => request.requestId);
     const unfinished = [...resultsOf(dir, inFlight).values()].filter((n) => n === 0).length;
 
-    // Act
-    const second = await start(dir);
-    const all = [...before.map((request) => request.requestId), ...inFlight];
+    // Act: started again on a known port, and a request put as soon as the endpoint answers, before the stack is up.
+    const port = await freePort();
+    const restarting = start(dir, '--port', String(port));
+    const duringRestart = share('during-restart', 'port-databases0001', { type: 'EXTERNAL_ACCOUNT', id: '999988887777' });
+    const early = new EventBridgeClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: CREDENTIALS });
+    for (;;) {
+      const put = await early
+        .send(
+          new PutEventsCommand({
+            Entries: [
+              {
+                Source: 'portfolio-share-orchestrator',
+                DetailType: 'Portfolio Share Requested',
+                Detail: JSON.stringify(duringRestart),
+                EventBusName: BUS,
+              },
+            ],
+          }),
+        )
+        .catch(() => undefined);
+      if (put?.FailedEntryCount === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await restarting;
+    const all = [...before.map((request) => request.requestId), ...inFlight, duringRestart.requestId];
     await waitFor('a result for every request', () => [...resultsOf(dir, all).values()].every((n) => n >= 1), 25_000);
     // Anything doubled would follow its first result closely.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
