@@ -27,6 +27,7 @@ export const findParentPath = async (organizations: OrganizationsClient, childId
 
 /** The OU path that decides an account's entitlements. */
 export const findAccountPlacement = async (organizations: OrganizationsClient, accountId: string): Promise<AccountPlacement> => {
-  const organizationId = await findOrganizationId(organizations);
-  return { accountId, organizationId, parentPath: await findParentPath(organizations, accountId) };
+  // Independent reads: asked at once, so placement costs the ListParents walk, not the walk plus one.
+  const [organizationId, parentPath] = await Promise.all([findOrganizationId(organizations), findParentPath(organizations, accountId)]);
+  return { accountId, organizationId, parentPath };
 };

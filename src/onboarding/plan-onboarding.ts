@@ -3,12 +3,13 @@ import type { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { z } from 'zod';
 import { findAccountPlacement } from '../catalog/account-placement.js';
 import { givesAccess } from '../catalog/portfolio-shares.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { childRequestId, type ShareTarget } from '../contracts/identifiers.js';
 import { type OnboardingPlan, OnboardingWorkflowInput, type PortfolioPlan } from '../contracts/onboarding.js';
 import type { SharingPolicy } from '../contracts/sharing-policy.js';
 import { type AccountPlacement, type Entitlement, entitlementsFor, outsideOrganization, reaches } from '../policy/entitlements.js';
 import { toShareWorkflowInput } from '../policy/workflow-inputs.js';
-import { accountLevelShares, type ShareLister, selectShareRemovals, shareLister } from './account-shares.js';
+import { ACCOUNT_LEVEL_TYPES, accountLevelShares, type ShareLister, selectShareRemovals, shareLister } from './account-shares.js';
 
 /** The plan step's input: the request the onboard-account state machine was started with. */
 export const PlanOnboardingInput = z.object({ request: OnboardingWorkflowInput });
@@ -27,14 +28,21 @@ const coveringShare = async (
   return undefined;
 };
 
+/** The kinds of share that could already give an entitled account the portfolio. */
+const coveringKinds = ({ entitledBy }: Entitlement): ShareTarget['type'][] =>
+  entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
+
+/** DescribePortfolioShares calls a plan makes at once; the lister asks each portfolio and type once. */
+const LISTS_AT_ONCE = 8;
+
 const planPortfolio = async (
   request: OnboardingWorkflowInput,
-  { portfolio, entitledBy }: Entitlement,
+  entitlement: Entitlement,
   placement: AccountPlacement,
   list: ShareLister,
 ): Promise<PortfolioPlan> => {
-  const kinds: ShareTarget['type'][] =
-    entitledBy.type === 'EXTERNAL_ACCOUNT' ? ['EXTERNAL_ACCOUNT'] : ['ORGANIZATION', 'ORGANIZATIONAL_UNIT', 'ACCOUNT'];
+  const { portfolio, entitledBy } = entitlement;
+  const kinds = coveringKinds(entitlement);
   const coveredBy = await coveringShare(list, portfolio.portfolioId, kinds, placement);
   // The request id is deterministic, so a repeated onboarding finds the same share execution.
   const share = toShareWorkflowInput(
@@ -87,12 +95,22 @@ export const planOnboarding = async (
   const entitlements = entitlementsFor(policy, placement);
   const member = request.membership === 'MEMBER' && placement.organizationId !== null;
 
-  const portfolios: PortfolioPlan[] = [];
-  if (member) {
-    for (const entitlement of entitlements) portfolios.push(await planPortfolio(request, entitlement, placement, list));
-  }
-  const memberRejects = member && policy.settings.rejectUnentitledShares;
   const policyPortfolioIds = policy.portfolios.map((portfolio) => portfolio.portfolioId);
+  // Every share list the plan reads, asked once each and at once, instead of one after another.
+  const needed = new Map<string, [string, ShareTarget['type']]>();
+  for (const portfolioId of policyPortfolioIds)
+    for (const type of ACCOUNT_LEVEL_TYPES) needed.set(`${portfolioId}:${type}`, [portfolioId, type]);
+  if (member) {
+    for (const entitlement of entitlements)
+      for (const type of coveringKinds(entitlement))
+        needed.set(`${entitlement.portfolio.portfolioId}:${type}`, [entitlement.portfolio.portfolioId, type]);
+  }
+  await mapWithConcurrency([...needed.values()], LISTS_AT_ONCE, ([portfolioId, type]) => list(portfolioId, type));
+
+  const portfolios: PortfolioPlan[] = member
+    ? await Promise.all(entitlements.map((entitlement) => planPortfolio(request, entitlement, placement, list)))
+    : [];
+  const memberRejects = member && policy.settings.rejectUnentitledShares;
   const shares = await accountLevelShares(list, policyPortfolioIds, request.accountId);
   const { removals, kept, toReject } = selectShareRemovals(request.requestId, placement, shares, entitlements, { memberRejects });
 

@@ -125,6 +125,28 @@ describe('which account-level shares an account event removes', () => {
     ]);
   });
 
+  it('reads the placement and every share list it needs at once, each list once', async () => {
+    placeIn(WORKLOADS);
+    let inFlight = 0;
+    let most = 0;
+    const asked: string[] = [];
+    serviceCatalog.on(DescribePortfolioSharesCommand).callsFake(async (input: { PortfolioId: string; Type: string }) => {
+      asked.push(`${input.PortfolioId}:${input.Type}`);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return { PortfolioShareDetails: [] };
+    });
+
+    await planOnboarding(request('MEMBER', 'MoveAccount'), clients());
+
+    expect(new Set(asked).size).toBe(asked.length);
+    expect(most).toBeGreaterThan(1);
+    // The organization is read once, beside the ListParents walk.
+    expect(organizations.commandCalls(DescribeOrganizationCommand)).toHaveLength(1);
+  });
+
   it('asks Service Catalog once per portfolio and share type, following every page', async () => {
     placeIn(WORKLOADS);
     serviceCatalog.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
