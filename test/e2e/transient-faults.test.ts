@@ -93,11 +93,12 @@ const errorsOf = (operation: string): Record<string, number> =>
 describe('share requests under transient faults', () => {
   it('shares every one of 24 concurrent requests while Service Catalog throttles the share calls and fails half the reads of a step', async () => {
     const settings = {
-      // The hub's share actions and status checks: four calls a second (real time) per account and API.
+      // The hub's share actions and status checks: a seeded third of them throttled, however fast the
+      // machine sends them (a token bucket refills in real time, so a slow run would meet none).
       throttling: {
-        'servicecatalog:CreatePortfolioShare': { ratePerSecond: 4, burst: 1 },
-        'servicecatalog:DescribePortfolioShareStatus': { ratePerSecond: 4, burst: 1 },
-        'servicecatalog:GetAWSOrganizationsAccessStatus': { ratePerSecond: 4, burst: 1 },
+        'servicecatalog:CreatePortfolioShare': { fraction: 0.3 },
+        'servicecatalog:DescribePortfolioShareStatus': { fraction: 0.3 },
+        'servicecatalog:GetAWSOrganizationsAccessStatus': { fraction: 0.3 },
       },
       // A read only the workflow's authorize step makes (the pipelines share principals): half of them fail.
       faults: { 'servicecatalog:ListPrincipalsForPortfolio': { rate: 0.5 } },
