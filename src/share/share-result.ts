@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { type AccountOutcome, outcomeOf } from '../contracts/outcomes.js';
 import { RefusedPortfolioRequest } from '../contracts/refused-request.js';
 import { AuthorizedShare, ShareResultDetail, ShareWorkflowInput, shareDetailType } from '../contracts/share.js';
@@ -55,6 +56,9 @@ const refusedShareResult = (request: RefusedPortfolioRequest, startedAt: string,
     ...listedOutcomes([]),
   });
 
+/** Batches whose accounts the summary reads at once. */
+const BATCH_READS_AT_ONCE = 8;
+
 /**
  * Every account outcome of the share: the table's, with the accounts of each batch whose member
  * actions did not run to their end (the invocation failed as a whole) failed with its error.
@@ -63,13 +67,16 @@ const shareOutcomes = async (input: SummariseShareInput, store: OutcomeStore, at
   const key = outcomesKey('share', input.request.requestId);
   const outcomes = await readAccountOutcomes(store, key);
   const failed = new Set(outcomes.filter((outcome) => outcome.outcome === 'FAILED').map((outcome) => outcome.accountId));
-  const unprocessed: AccountOutcome[] = [];
-  for (const batch of input.memberResults ?? []) {
-    if (!batch.error) continue;
-    const { error, message } = caughtErrorToFailure(batch.error);
-    const accounts = await readBatch(store, key, batch.batch);
-    for (const accountId of accounts) if (!failed.has(accountId)) unprocessed.push({ accountId, outcome: 'FAILED', error, message });
-  }
+  const stopped = (input.memberResults ?? []).flatMap((batch) => (batch.error ? [{ batch: batch.batch, error: batch.error }] : []));
+  const unprocessed = (
+    await mapWithConcurrency(stopped, BATCH_READS_AT_ONCE, async ({ batch, error: caught }) => {
+      const { error, message } = caughtErrorToFailure(caught);
+      const accounts = await readBatch(store, key, batch);
+      return accounts.flatMap((accountId): AccountOutcome[] =>
+        failed.has(accountId) ? [] : [{ accountId, outcome: 'FAILED', error, message }],
+      );
+    })
+  ).flat();
   await recordAccountOutcomes(store, key, unprocessed, at);
   const replaced = new Set(unprocessed.map((outcome) => outcome.accountId));
   return [...outcomes.filter((outcome) => !replaced.has(outcome.accountId)), ...unprocessed];

@@ -7,6 +7,7 @@ import { type AccountFailure, AccountOutcome } from '../contracts/outcomes.js';
 import { OutcomeStoreError } from '../errors.js';
 import { requiredEnv } from '../lambda/handler.js';
 import { parseWith } from '../validation.js';
+import { cutToJsonBytes } from './result-event.js';
 
 // The per-account outcomes of a request, in the outcomes table (DynamoDB, deployed with the stack).
 // A share reaching thousands of accounts outgrows what a workflow's state (256 KiB) and a result event
@@ -121,29 +122,12 @@ export const deployedOutcomeStore = (): OutcomeStore => ({
   sleep,
 });
 
-/** At most this many accounts are listed as shared in a result event, and this many as failed; `GET` has them all. */
-export const SHARED_ACCOUNTS_LISTED = 1_000;
+/** At most this many accounts are listed as done (shared, unshared) in a result event, and this many as failed; `GET` has them all. */
+export const DONE_ACCOUNTS_LISTED = 1_000;
 export const FAILED_ACCOUNTS_LISTED = 100;
 /** A listed failure's error and message are cut to these many bytes of JSON (an escaped character takes up to six). */
 const LISTED_ERROR_BYTES = 256;
 const LISTED_MESSAGE_BYTES = 1_000;
-
-const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
-
-/** The text cut, at a character boundary, so that it takes at most `maxBytes` bytes inside a JSON string. */
-export const cutToJsonBytes = (text: string, maxBytes: number): string => {
-  if (jsonBytes(text) <= maxBytes) return text;
-  const marker = '… (cut)';
-  const budget = maxBytes - jsonBytes(marker);
-  let used = 0;
-  let cut = '';
-  for (const character of text) {
-    used += jsonBytes(character);
-    if (used > budget) break;
-    cut += character;
-  }
-  return `${cut}${marker}`;
-};
 
 /**
  * The accounts a result event lists, bounded whatever the request reached: the first accounts done
@@ -154,7 +138,7 @@ export const cutToJsonBytes = (text: string, maxBytes: number): string => {
 export const listedAccounts = (done: string[], failed: AccountFailure[]) => {
   const byId = <T>(items: T[], id: (item: T) => string) => [...items].sort((a, b) => id(a).localeCompare(id(b)));
   return {
-    done: byId(done, (accountId) => accountId).slice(0, SHARED_ACCOUNTS_LISTED),
+    done: byId(done, (accountId) => accountId).slice(0, DONE_ACCOUNTS_LISTED),
     failed: byId(failed, (failure) => failure.accountId)
       .slice(0, FAILED_ACCOUNTS_LISTED)
       .map((failure) => ({
@@ -164,7 +148,7 @@ export const listedAccounts = (done: string[], failed: AccountFailure[]) => {
       })),
     doneCount: done.length,
     failedCount: failed.length,
-    truncated: done.length > SHARED_ACCOUNTS_LISTED || failed.length > FAILED_ACCOUNTS_LISTED,
+    truncated: done.length > DONE_ACCOUNTS_LISTED || failed.length > FAILED_ACCOUNTS_LISTED,
   };
 };
 

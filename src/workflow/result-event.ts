@@ -41,12 +41,36 @@ const errorAndMessage = (caught: CaughtError): { error: string; message: string 
   return { error: caught.Error, message: caught.Cause ?? '' };
 };
 
+const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
+
+/** The text cut, at a character boundary, so that it takes at most `maxBytes` bytes inside a JSON string. */
+export const cutToJsonBytes = (text: string, maxBytes: number): string => {
+  if (jsonBytes(text) <= maxBytes) return text;
+  const marker = '… (cut)';
+  const budget = maxBytes - jsonBytes(marker);
+  let used = 0;
+  let cut = '';
+  for (const character of text) {
+    used += jsonBytes(character);
+    if (used > budget) break;
+    cut += character;
+  }
+  return `${cut}${marker}`;
+};
+
+/**
+ * A request's failure message is cut to this many bytes of JSON: a caught Cause may be 32,768
+ * characters, and a result event must stay far below PutEvents' 256 KB with its account lists.
+ */
+const FAILURE_MESSAGE_BYTES = 8_000;
+
 /**
  * What to report for a caught error: its error and message and, for a transient fault that outlasted
  * its retry budget, the tries the step took (statemachines/policies.json, docs/operations.md#retry-budgets).
  */
 export const caughtErrorToFailure = (caught: CaughtError): RequestFailure => {
-  const failure = errorAndMessage(caught);
+  const { error, message } = errorAndMessage(caught);
+  const failure = { error: cutToJsonBytes(error, 256), message: cutToJsonBytes(message, FAILURE_MESSAGE_BYTES) };
   const attempts = attemptsBefore(failure.error);
   return attempts === undefined ? failure : { ...failure, attempts };
 };

@@ -5,14 +5,14 @@ import type { AuthorizedShare } from '../../src/contracts/share.js';
 import { evaluateShare, INITIAL_PROGRESS, MAX_RESHARE_ROUNDS, MEMBER_BATCH_SIZE } from '../../src/share/share-progress.js';
 import { summariseShare } from '../../src/share/share-result.js';
 import {
-  cutToJsonBytes,
+  DONE_ACCOUNTS_LISTED,
   FAILED_ACCOUNTS_LISTED,
   outcomesKey,
   readBatch,
   recordAccountOutcomes,
   recordBatches,
-  SHARED_ACCOUNTS_LISTED,
 } from '../../src/workflow/account-outcomes.js';
+import { cutToJsonBytes } from '../../src/workflow/result-event.js';
 import { useOutcomesTable } from '../support/outcomes-table.js';
 
 const { store, shareOutcomes } = useOutcomesTable();
@@ -200,13 +200,13 @@ describe('share summary', () => {
       {
         ...base,
         request: { ...request, warnings: ['w'.repeat(2_000)] },
-        failure: { Error: 'E'.repeat(256), Cause: nasty.slice(0, 2_000) },
+        failure: { Error: 'E'.repeat(256), Cause: '\u0001'.repeat(32_768) },
       },
       store,
       AT,
     );
     expect(result.detail).toMatchObject({ sharedAccountCount: 4_000, failedAccountCount: 1_000, truncated: true });
-    expect(result.detail.sharedAccounts).toHaveLength(SHARED_ACCOUNTS_LISTED);
+    expect(result.detail.sharedAccounts).toHaveLength(DONE_ACCOUNTS_LISTED);
     expect(result.detail.failedAccounts).toHaveLength(FAILED_ACCOUNTS_LISTED);
     const entry = { Source: 'portfolio-share-orchestrator', DetailType: result.detailType, Detail: JSON.stringify(result.detail) };
     expect(Buffer.byteLength(JSON.stringify(entry))).toBeLessThan(256 * 1024);
